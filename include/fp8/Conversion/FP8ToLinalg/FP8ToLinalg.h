@@ -1,0 +1,28 @@
+//===- FP8ToLinalg.h - Reference lowering of fp8 ops ------------*- C++ -*-===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_CONVERSION_FP8TOLINALG_FP8TOLINALG_H
+#define FP8_CONVERSION_FP8TOLINALG_FP8TOLINALG_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+namespace fp8 {
+
+#define GEN_PASS_DECL_FP8LOWERTOLINALG
+#include "fp8/Conversion/Passes.h.inc"
+
+/// Adds patterns lowering fp8.amax, fp8.amax_to_scale, fp8.cast and
+/// fp8.scaled_matmul to linalg/tensor/arith/math ops on tensors, with the
+/// numerics of SPEC section 1. fp8 truncf/extf remain in the output.
+void populateFP8ToLinalgPatterns(RewritePatternSet &patterns);
+
+} // namespace fp8
+} // namespace mlir
+
+#endif // FP8_CONVERSION_FP8TOLINALG_FP8TOLINALG_H

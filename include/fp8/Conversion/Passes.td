@@ -1,0 +1,63 @@
+//===- Passes.td - fp8 conversion passes -------------------*- tablegen -*-===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_CONVERSION_PASSES_TD
+#define FP8_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+//===----------------------------------------------------------------------===//
+// FP8ToLinalg
+//===----------------------------------------------------------------------===//
+
+def FP8LowerToLinalg : Pass<"fp8-lower-to-linalg"> {
+  let summary = "Lower fp8 dialect ops to linalg, tensor, arith and math";
+  let description = [{
+    The reference lowering, numerically the contract of SPEC section 1:
+    `fp8.amax` becomes a NaN-propagating max-of-abs reduction, `fp8.amax_to_scale`
+    f64 arithmetic rounded to f32 (and the power-of-2 floor),
+    `fp8.cast` an elementwise f32 multiply, clamp and `arith.truncf` to the
+    fp8 type, and `fp8.scaled_matmul` an f32 matmul of the widened operands
+    with reciprocal scales applied to the accumulator (or the `emulate`
+    formula). fp8 `arith.truncf`/`arith.extf` are left for
+    `--fp8-soft-conversions` or a hardware lowering.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+//===----------------------------------------------------------------------===//
+// SoftFP8
+//===----------------------------------------------------------------------===//
+
+def FP8SoftConversions : Pass<"fp8-soft-conversions"> {
+  let summary = "Expand arith conversions to and from 8-bit floats into "
+                "integer bit manipulation";
+  let description = [{
+    Rewrites every `arith.truncf` to an 8-bit float type (from f32, f64, f16
+    or bf16; round to nearest even), every `arith.extf` from one, and every
+    8-bit float `arith.constant`, into integer arithmetic on the i8 bit
+    patterns, so that `--convert-arith-to-llvm` can lower the result. All
+    8-bit float types with a mantissa are handled (f8E4M3FN, f8E5M2,
+    f8E4M3FNUZ, f8E5M2FNUZ, f8E4M3, f8E3M4, f8E4M3B11FNUZ), with their inf,
+    NaN and negative-zero rules; results are bit-identical to
+    `llvm::APFloat`. With `saturate`, out-of-range finite values and
+    infinities become the largest finite value of the sign (NaN stays NaN).
+    Works on scalars and vectors.
+  }];
+  let options = [
+    Option<"saturate", "saturate", "bool", /*default=*/"false",
+           "clamp out-of-range values to the largest finite value">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+#endif // FP8_CONVERSION_PASSES_TD

@@ -1,0 +1,57 @@
+//===- Passes.td - fp8 dialect transformation passes -------*- tablegen -*-===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD
+#define FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FP8RewriteMatmul : Pass<"fp8-rewrite-matmul", "ModuleOp"> {
+  let summary = "Rewrite linalg matmuls into float8 scaling, casts and "
+                "scaled matmuls as a torchao Float8LinearConfig prescribes";
+  let description = [{
+    For every `linalg.matmul` and `linalg.batch_matmul` (including transposed
+    `indexing_maps`), picks the `#fp8.linear` config (the op's `fp8.config`,
+    else the nearest enclosing op's, else the `config=`/`recipe=` option, else
+    tensorwise) and the role (`fp8.role`, default `output`), and emits
+    `fp8.amax` -> `fp8.amax_to_scale` -> `fp8.cast` for each operand and an
+    `fp8.scaled_matmul` producing the original result type.
+
+    | role        | A cast config               | B cast config          | gemm             |
+    |-------------|-----------------------------|------------------------|------------------|
+    | output      | input                       | weight                 | output_gemm      |
+    | grad_input  | grad_output                 | weight_for_grad_input  | grad_input_gemm  |
+    | grad_weight | grad_output_for_grad_weight | input_for_grad_weight  | grad_weight_gemm |
+
+    Matmuls whose operands are both `disabled` stay as they are. Without
+    `pad_inner_dim` and `emulate`, a matmul whose K or N is not a multiple of
+    16 (or is dynamic) stays in high precision with a warning; `strict` makes
+    that an error. The fp8 types come from `type-config`: `auto` reads the
+    `chip` option, else the GPU targets of the module (gfx940/941/942 select
+    the fnuz types, everything else OCP).
+  }];
+  let options = [
+    Option<"recipe", "recipe", "std::string", /*default=*/"\"\"",
+           "torchao recipe: tensorwise, rowwise or rowwise_with_gw_hp">,
+    Option<"config", "config", "std::string", /*default=*/"\"\"",
+           "a #fp8.linear<...> attribute (without spaces)">,
+    Option<"typeConfig", "type-config", "std::string", /*default=*/"\"auto\"",
+           "float8 type pair: auto, ocp or fnuz">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "target chip (sm_89, sm_90a, gfx942, gfx950, ...) for type-config=auto">,
+    Option<"strict", "strict", "bool", /*default=*/"false",
+           "make unconvertible (misaligned or dynamic) matmuls an error">
+  ];
+  let dependentDialects = [
+    "::mlir::fp8::FP8Dialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD

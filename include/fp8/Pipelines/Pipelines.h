@@ -1,0 +1,55 @@
+//===- Pipelines.h - fp8 pass pipelines -------------------------*- C++ -*-===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_PIPELINES_PIPELINES_H
+#define FP8_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+namespace fp8 {
+
+/// The options of --fp8-rewrite-matmul, shared by every pipeline.
+struct RewritePipelineOptions
+    : public PassPipelineOptions<RewritePipelineOptions> {
+  Option<std::string> recipe{
+      *this, "recipe",
+      llvm::cl::desc("torchao recipe: tensorwise, rowwise, rowwise_with_gw_hp"),
+      llvm::cl::init("")};
+  Option<std::string> config{
+      *this, "config",
+      llvm::cl::desc("a #fp8.linear<...> attribute (without spaces)"),
+      llvm::cl::init("")};
+  Option<std::string> typeConfig{
+      *this, "type-config",
+      llvm::cl::desc("float8 type pair: auto, ocp or fnuz"),
+      llvm::cl::init("auto")};
+  Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("target chip for type-config=auto (sm_90a, gfx942, ...)"),
+      llvm::cl::init("")};
+  Option<bool> strict{
+      *this, "strict",
+      llvm::cl::desc("make unconvertible matmuls an error"),
+      llvm::cl::init(false)};
+};
+
+/// Rewrites matmuls to fp8 ops, lowers them to linalg with software fp8
+/// conversions, bufferizes (across function boundaries) and lowers
+/// everything to the LLVM dialect, ready for mlir-runner or
+/// mlir-translate --mlir-to-llvmir.
+void buildFP8CPUPipeline(OpPassManager &pm,
+                         const RewritePipelineOptions &options);
+
+/// Registers --fp8-cpu-pipeline.
+void registerFP8Pipelines();
+
+} // namespace fp8
+} // namespace mlir
+
+#endif // FP8_PIPELINES_PIPELINES_H

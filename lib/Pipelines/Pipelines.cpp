@@ -1,0 +1,78 @@
+//===- Pipelines.cpp - fp8 pass pipelines ---------------------------------===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "fp8/Pipelines/Pipelines.h"
+#include "fp8/Conversion/Passes.h"
+#include "fp8/Dialect/FP8/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::fp8;
+
+/// Adds --fp8-rewrite-matmul with the pipeline's rewrite options.
+static void addRewritePass(OpPassManager &pm,
+                           const RewritePipelineOptions &options) {
+  FP8RewriteMatmulOptions rewrite;
+  rewrite.recipe = options.recipe;
+  rewrite.config = options.config;
+  rewrite.typeConfig = options.typeConfig;
+  rewrite.chip = options.chip;
+  rewrite.strict = options.strict;
+  pm.addPass(createFP8RewriteMatmul(rewrite));
+}
+
+void fp8::buildFP8CPUPipeline(OpPassManager &pm,
+                              const RewritePipelineOptions &options) {
+  // fp8 ops on tensors, then their reference lowering.
+  addRewritePass(pm, options);
+  pm.addPass(createFP8LowerToLinalg());
+  pm.addPass(createFP8SoftConversions());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Tensors to buffers, across function boundaries so that tensors passed
+  // to printMemrefF32 and friends become plain memrefs.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  // Loops, then the LLVM dialect.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createFP8SoftConversions());
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void fp8::registerFP8Pipelines() {
+  PassPipelineRegistration<RewritePipelineOptions>(
+      "fp8-cpu-pipeline",
+      "Rewrite matmuls to float8 per a torchao recipe and lower everything "
+      "to the LLVM dialect for the CPU (runs under mlir-runner)",
+      buildFP8CPUPipeline);
+}

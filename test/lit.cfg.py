@@ -1,0 +1,34 @@
+# -*- Python -*-
+# lit configuration of the fp8 test suite.
+
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "FP8"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.fp8_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", ".so"))
+config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
+config.substitutions.append(
+    ("%mlir_runner_libs",
+     "-shared-libs=%s/libmlir_c_runner_utils.so,%s/libmlir_runner_utils.so"
+     % (config.llvm_lib_dir, config.llvm_lib_dir)))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.fp8_tools_dir, config.llvm_tools_dir]
+tools = ["fp8-opt", "mlir-runner", "mlir-opt", "mlir-translate", "llc"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# GPU tests need an NVIDIA driver; everything else runs anywhere.
+if os.path.exists("/dev/nvidiactl") or shutil.which("nvidia-smi"):
+    config.available_features.add("cuda-gpu")
