@@ -51,7 +51,9 @@ def FP8SoftConversions : Pass<"fp8-soft-conversions"> {
     NaN and negative-zero rules; results are bit-identical to
     `llvm::APFloat`. With `saturate`, out-of-range finite values and
     infinities become the largest finite value of the sign (NaN stays NaN).
-    Works on scalars and vectors.
+    Also expands `arith.truncf` from f32 to bf16 (round to nearest even),
+    which LLVM otherwise lowers to a libgcc routine older systems lack.
+    Works on scalars, vectors and tensors.
   }];
   let options = [
     Option<"saturate", "saturate", "bool", /*default=*/"false",

@@ -292,12 +292,47 @@ struct ExtFFromFloat8 : public OpRewritePattern<arith::ExtFOp> {
     Value bits = e.bitcast(rewriter.getI8Type(), op.getIn());
     Value f32 = decodeFloat8(e, bits, source);
     Type resultElement = getElementTypeOrSelf(op.getType());
-    // Every 8-bit float value is exact in f16, bf16, f32 and f64.
-    if (resultElement.getIntOrFloatBitWidth() < 32)
+    // Every 8-bit float value is exact in f16, bf16, f32 and f64; for bf16
+    // that makes the conversion a plain truncation of the f32 bits.
+    if (isa<BFloat16Type>(resultElement)) {
+      Value bits32 = e.bitcast(rewriter.getI32Type(), f32);
+      Value high = e.trunc(16, e.lshr(bits32, e.constInt(32, 16)));
+      f32 = e.bitcast(resultElement, high);
+    } else if (resultElement.getIntOrFloatBitWidth() < 32)
       f32 = arith::TruncFOp::create(rewriter, op.getLoc(), op.getType(), f32);
     else if (resultElement.getIntOrFloatBitWidth() > 32)
       f32 = arith::ExtFOp::create(rewriter, op.getLoc(), op.getType(), f32);
     rewriter.replaceOp(op, f32);
+    return success();
+  }
+};
+
+/// f32 -> bf16 with round to nearest even: LLVM lowers it to a libcall
+/// (__truncsfbf2) that older libgcc versions lack, so expand it too.
+struct TruncFToBFloat16 : public OpRewritePattern<arith::TruncFOp> {
+  using OpRewritePattern<arith::TruncFOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(arith::TruncFOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<BFloat16Type>(getElementTypeOrSelf(op.getType())) ||
+        !isa<Float32Type>(getElementTypeOrSelf(op.getIn().getType())))
+      return rewriter.notifyMatchFailure(op, "not an f32 -> bf16 truncation");
+    if (op.getRoundingmodeAttr() &&
+        op.getRoundingmode() != arith::RoundingMode::to_nearest_even)
+      return rewriter.notifyMatchFailure(
+          op, "only round-to-nearest-even is supported");
+    using P = arith::CmpIPredicate;
+    Emitter e(rewriter, op.getLoc(), op.getType());
+    Value bits = e.bitcast(rewriter.getI32Type(), op.getIn());
+    Value abs = e.andI(bits, e.constInt(32, 0x7fffffff));
+    Value isNaN = e.cmp(P::ugt, abs, e.constInt(32, 0x7f800000));
+    // A carry out of the mantissa bumps the exponent (up to inf): correct.
+    Value rounded = e.roundShiftRightEven(bits, e.constInt(32, 16));
+    // NaN keeps sign and top payload bits and becomes quiet (as APFloat).
+    Value nan =
+        e.orI(e.lshr(bits, e.constInt(32, 16)), e.constInt(32, 0x0040));
+    Value result = e.trunc(16, e.select(isNaN, nan, rounded));
+    rewriter.replaceOpWithNewOp<arith::BitcastOp>(op, op.getType(), result);
     return success();
   }
 };
@@ -360,5 +395,6 @@ struct FP8SoftConversionsPass
 void fp8::populateSoftFP8ConversionPatterns(RewritePatternSet &patterns,
                                             const SoftFP8Options &options) {
   patterns.add<TruncFToFloat8>(patterns.getContext(), options);
-  patterns.add<ExtFFromFloat8, Float8Constant>(patterns.getContext());
+  patterns.add<ExtFFromFloat8, Float8Constant, TruncFToBFloat16>(
+      patterns.getContext());
 }

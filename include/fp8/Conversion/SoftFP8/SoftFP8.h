@@ -26,7 +26,8 @@ struct SoftFP8Options {
 
 /// Adds patterns that expand arith.truncf to, arith.extf from, and
 /// arith.constant of 8-bit float types (scalar or vector) into integer
-/// arithmetic on i8 bit patterns joined by arith.bitcast.
+/// arithmetic on i8 bit patterns joined by arith.bitcast, and arith.truncf
+/// from f32 to bf16 likewise (LLVM would call __truncsfbf2 for it).
 void populateSoftFP8ConversionPatterns(RewritePatternSet &patterns,
                                        const SoftFP8Options &options = {});
 
