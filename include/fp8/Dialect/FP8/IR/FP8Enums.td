@@ -56,8 +56,12 @@ def FP8_GemmRole : I32EnumAttr<"GemmRole", "gemm of a float8 linear layer", [
 }
 
 def FP8_ScalingGranularityAttr
-    : EnumAttr<FP8_Dialect, FP8_ScalingGranularity, "granularity">;
+    : EnumAttr<FP8_Dialect, FP8_ScalingGranularity, "granularity"> {
+  let assemblyFormat = "`<` $value `>`";
+}
 def FP8_TypeConfigAttr
-    : EnumAttr<FP8_Dialect, FP8_TypeConfig, "type_config">;
+    : EnumAttr<FP8_Dialect, FP8_TypeConfig, "type_config"> {
+  let assemblyFormat = "`<` $value `>`";
+}
 
 #endif // FP8_DIALECT_FP8_IR_FP8ENUMS_TD

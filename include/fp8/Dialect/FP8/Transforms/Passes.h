@@ -87,6 +87,11 @@ FailureOr<TypeConfig> resolveTypeConfig(ModuleOp module, StringRef option,
 FailureOr<LinearConfigAttr> parseConfigOptions(Location loc, StringRef recipe,
                                                StringRef config);
 
+/// One line describing the resolved per-gemm operand configs of `config`
+/// ("output: dyn_ten_e4m3 @ dyn_ten_e4m3 fast_accum=true; ...").
+std::string describeLinearConfig(LinearConfigAttr config,
+                                 TypeConfig typeConfig);
+
 /// Adds the patterns rewriting linalg.matmul / linalg.batch_matmul into fp8
 /// ops per their #fp8.linear config and role.
 void populateFP8RewriteMatmulPatterns(RewritePatternSet &patterns,

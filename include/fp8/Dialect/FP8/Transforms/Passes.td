@@ -54,4 +54,20 @@ def FP8RewriteMatmul : Pass<"fp8-rewrite-matmul", "ModuleOp"> {
   ];
 }
 
+def FP8DescribeConfig : Pass<"fp8-describe-config", "ModuleOp"> {
+  let summary = "Report the per-gemm operand configs of every #fp8.linear";
+  let description = [{
+    For each op carrying an `fp8.config` attribute, emits a remark with the
+    resolved table torchao's Float8LinearConfig implies: for the output,
+    grad_input and grad_weight gemms, the `short_str` of both operand cast
+    configs and whether the gemm uses fast accumulation, plus the per-linear
+    flags. Dtypes are resolved against `type-config` (ocp or fnuz).
+  }];
+  let options = [
+    Option<"typeConfig", "type-config", "std::string", /*default=*/"\"ocp\"",
+           "float8 type pair to resolve dtypes against: ocp or fnuz">
+  ];
+  let dependentDialects = ["::mlir::fp8::FP8Dialect"];
+}
+
 #endif // FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD
