@@ -24,7 +24,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/Support/Regex.h"
 
 namespace mlir {
@@ -524,14 +524,11 @@ struct FP8RewriteMatmulPass
     if (hadError)
       return signalPassFailure();
 
+    // One walk, no folding or dead-code removal: everything but the matmuls
+    // stays exactly as it was.
     RewritePatternSet patterns(&getContext());
     populateFP8RewriteMatmulPatterns(patterns, options);
-    GreedyRewriteConfig driverConfig;
-    driverConfig.enableFolding(false).enableConstantCSE(false).setRegionSimplificationLevel(
-        GreedySimplifyRegionLevel::Disabled);
-    if (failed(applyPatternsGreedily(module, std::move(patterns),
-                                     driverConfig)))
-      return signalPassFailure();
+    walkAndApplyPatterns(module, std::move(patterns));
   }
 };
 } // namespace
