@@ -3,6 +3,7 @@
 
 import os
 import shutil
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -12,7 +13,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.fp8_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "check-case.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%shlibext", ".so"))
@@ -21,6 +22,14 @@ config.substitutions.append(
     ("%mlir_runner_libs",
      "-shared-libs=%s/libmlir_c_runner_utils.so,%s/libmlir_runner_utils.so"
      % (config.llvm_lib_dir, config.llvm_lib_dir)))
+
+# One float8 matmul case end to end against the independent reference.
+config.substitutions.append(
+    ("%check_case",
+     "%s %s/Integration/CPU/check-case.py --tools %s --runner %s/mlir-runner "
+     "--runner-libs=-shared-libs=%s/libmlir_c_runner_utils.so,%s/libmlir_runner_utils.so"
+     % (sys.executable, config.test_source_root, config.fp8_tools_dir,
+        config.llvm_tools_dir, config.llvm_lib_dir, config.llvm_lib_dir)))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

@@ -1,0 +1,480 @@
+//===- fp8-reference.cpp - Independent float8 linear reference -----------===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Generates one float8 matmul test case and, separately, its expected
+// results, computed from the SPEC formulas with llvm::APFloat conversions
+// and plain C++ float/double arithmetic. It shares no code with the
+// compiler: the recipe tables and numerics are written out again here.
+//
+//   fp8-reference --recipe=rowwise --role=output --m=16 --k=32 --n=16 \
+//       --dtype=bf16 --emit=mlir       # a module whose @main prints results
+//   fp8-reference ... --emit=expected  # the numbers it must print
+//
+// Expected output: one line per memref @main prints, "exact: v v v ..." for
+// bit patterns (scales as i32 bits, fp8 codes) or "approx: v v ..." for
+// gemm results.
+//
+//===----------------------------------------------------------------------===//
+
+#include "llvm/ADT/APFloat.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+using llvm::APFloat;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> recipeOpt("recipe", cl::init("tensorwise"),
+                                      cl::desc("tensorwise|rowwise|rowwise_with_gw_hp"));
+static cl::opt<std::string> roleOpt("role", cl::init("output"),
+                                    cl::desc("output|grad_input|grad_weight"));
+static cl::opt<int> mOpt("m", cl::init(16));
+static cl::opt<int> kOpt("k", cl::init(32));
+static cl::opt<int> nOpt("n", cl::init(16));
+static cl::opt<std::string> dtypeOpt("dtype", cl::init("bf16"),
+                                     cl::desc("bf16|f16|f32 (inputs and result)"));
+static cl::opt<std::string> typeConfigOpt("type-config", cl::init("ocp"),
+                                          cl::desc("ocp|fnuz"));
+static cl::opt<bool> padOpt("pad", cl::desc("pad_inner_dim = true"));
+static cl::opt<bool> emulateOpt("emulate", cl::desc("emulate = true"));
+static cl::opt<bool> transposeBOpt("transpose-b",
+                                   cl::desc("store B as N x K"));
+static cl::opt<bool> initOpt("init", cl::desc("accumulate into a non-zero init"));
+static cl::opt<std::string> dataOpt(
+    "data", cl::init("normal"),
+    cl::desc("normal|zero-row|overflow|nan|outliers"));
+static cl::opt<unsigned> seedOpt("seed", cl::init(1));
+static cl::opt<std::string> emitOpt("emit", cl::init("mlir"),
+                                    cl::desc("mlir|expected"));
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+struct FloatType {
+  std::string mlirName;
+  const llvm::fltSemantics *sem;
+};
+
+FloatType hpType() {
+  if (dtypeOpt == "f16")
+    return {"f16", &APFloat::IEEEhalf()};
+  if (dtypeOpt == "f32")
+    return {"f32", &APFloat::IEEEsingle()};
+  return {"bf16", &APFloat::BFloat()};
+}
+
+FloatType e4m3() {
+  if (typeConfigOpt == "fnuz")
+    return {"f8E4M3FNUZ", &APFloat::Float8E4M3FNUZ()};
+  return {"f8E4M3FN", &APFloat::Float8E4M3FN()};
+}
+FloatType e5m2() {
+  if (typeConfigOpt == "fnuz")
+    return {"f8E5M2FNUZ", &APFloat::Float8E5M2FNUZ()};
+  return {"f8E5M2", &APFloat::Float8E5M2()};
+}
+
+/// Rounds `value` to `sem` (round to nearest even) and back to float.
+float roundTo(const llvm::fltSemantics &sem, float value) {
+  APFloat f(value);
+  bool losesInfo;
+  f.convert(sem, APFloat::rmNearestTiesToEven, &losesInfo);
+  f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &losesInfo);
+  return f.convertToFloat();
+}
+
+uint8_t toFloat8Bits(const llvm::fltSemantics &sem, float value) {
+  APFloat f(value);
+  bool losesInfo;
+  f.convert(sem, APFloat::rmNearestTiesToEven, &losesInfo);
+  return static_cast<uint8_t>(f.bitcastToAPInt().getZExtValue());
+}
+
+float fromFloat8Bits(const llvm::fltSemantics &sem, uint8_t bits) {
+  APFloat f(sem, llvm::APInt(8, bits));
+  bool losesInfo;
+  f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &losesInfo);
+  return f.convertToFloat();
+}
+
+double maxFinite(const llvm::fltSemantics &sem) {
+  return APFloat::getLargest(sem).convertToDouble();
+}
+
+uint32_t bitsOf(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  return bits;
+}
+
+//===----------------------------------------------------------------------===//
+// torchao's recipes, written out again (Float8LinearConfig.from_recipe_name)
+//===----------------------------------------------------------------------===//
+
+struct Cast {
+  bool scaled;
+  bool axiswise;
+  bool e5m2;
+};
+
+struct Gemm {
+  Cast lhs, rhs;
+  bool pow2;
+};
+
+Gemm gemmFor(const std::string &recipe, const std::string &role) {
+  if (recipe == "rowwise")
+    return {{true, true, false}, {true, true, false}, true};
+  if (recipe == "rowwise_with_gw_hp") {
+    if (role == "output")
+      return {{true, true, false}, {true, true, false}, false};
+    if (role == "grad_input")
+      return {{true, true, false}, {true, false, false}, false};
+    return {{false, false, false}, {false, false, false}, false};
+  }
+  // tensorwise: grad_output (A of grad_input and grad_weight) is e5m2.
+  bool gradOutputLhs = role != "output";
+  return {{true, false, gradOutputLhs}, {true, false, false}, false};
+}
+
+//===----------------------------------------------------------------------===//
+// Data
+//===----------------------------------------------------------------------===//
+
+/// A row-major rows x cols matrix of high-precision values (held as float).
+struct Matrix {
+  int rows, cols;
+  std::vector<float> v;
+  float &at(int r, int c) { return v[size_t(r) * cols + c]; }
+  float at(int r, int c) const { return v[size_t(r) * cols + c]; }
+};
+
+Matrix makeMatrix(int rows, int cols, std::mt19937 &rng, bool isA) {
+  Matrix m{rows, cols, std::vector<float>(size_t(rows) * cols)};
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  const llvm::fltSemantics &sem = *hpType().sem;
+  for (float &x : m.v)
+    x = roundTo(sem, normal(rng) * (isA ? 2.0f : 0.5f));
+  if (isA && dataOpt == "zero-row")
+    for (int c = 0; c < cols; ++c)
+      m.at(0, c) = 0.0f;
+  if (isA && dataOpt == "outliers")
+    m.at(rows / 2, cols / 2) = roundTo(sem, 3000.0f);
+  if (isA && dataOpt == "nan")
+    m.at(rows - 1, 1) = std::numeric_limits<float>::quiet_NaN();
+  if (isA && dataOpt == "overflow") {
+    // Large values: f32(x) * scale exceeds max(T) for rows whose amax is
+    // another element only if not clamped; make every row contain a huge
+    // value and a much smaller one.
+    float big = hpType().mlirName == "f16" ? 60000.0f : 1.0e30f;
+    for (int r = 0; r < rows; ++r)
+      m.at(r, r % cols) = roundTo(sem, (r % 2 ? -big : big));
+  }
+  return m;
+}
+
+//===----------------------------------------------------------------------===//
+// SPEC section 1
+//===----------------------------------------------------------------------===//
+
+/// Quantization of `x` along its contraction axis `kAxis` (0: rows reduce
+/// over... i.e. one scale per column; 1: one scale per row).
+struct Quantized {
+  std::vector<float> scales;   // one per row (kAxis 1), column (kAxis 0) or 1
+  std::vector<uint8_t> codes;  // row-major like x
+};
+
+float amaxToScale(double amax, const llvm::fltSemantics &sem, bool pow2) {
+  // torchao: f32(f64(max) / clamp(f64(amax), min=1e-12)); clamp keeps NaN.
+  double clamped = std::isnan(amax) ? amax : std::max(amax, 1e-12);
+  float scale = static_cast<float>(maxFinite(sem) / clamped);
+  if (pow2)
+    scale = std::exp2(std::floor(std::log2(scale)));
+  return scale;
+}
+
+Quantized quantize(const Matrix &x, Cast cast, int kAxis, bool pow2,
+                   const llvm::fltSemantics &sem) {
+  Quantized q;
+  auto groupOf = [&](int r, int c) {
+    if (!cast.axiswise)
+      return 0;
+    return kAxis == 1 ? r : c;
+  };
+  int groups = cast.axiswise ? (kAxis == 1 ? x.rows : x.cols) : 1;
+  std::vector<double> amax(groups, 0.0);
+  for (int r = 0; r < x.rows; ++r)
+    for (int c = 0; c < x.cols; ++c) {
+      double a = std::fabs(double(x.at(r, c)));
+      double &m = amax[groupOf(r, c)];
+      if (std::isnan(a) || std::isnan(m))
+        m = std::numeric_limits<double>::quiet_NaN();
+      else
+        m = std::max(m, a);
+    }
+  for (double a : amax)
+    q.scales.push_back(amaxToScale(a, sem, pow2));
+  float max = static_cast<float>(maxFinite(sem));
+  for (int r = 0; r < x.rows; ++r)
+    for (int c = 0; c < x.cols; ++c) {
+      float p = x.at(r, c) * q.scales[groupOf(r, c)];
+      if (!std::isnan(p))
+        p = std::min(std::max(p, -max), max);
+      q.codes.push_back(toFloat8Bits(sem, p));
+    }
+  return q;
+}
+
+//===----------------------------------------------------------------------===//
+// Output
+//===----------------------------------------------------------------------===//
+
+std::string literal(float value) {
+  if (std::isnan(value))
+    return hpType().mlirName == "f32" ? "0x7FC00000"
+           : hpType().mlirName == "f16" ? "0x7E00"
+                                        : "0x7FC0";
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.9g", value);
+  std::string text = buffer;
+  if (text.find_first_of(".e") == std::string::npos)
+    text += ".0";
+  return text;
+}
+
+void printDense(llvm::raw_ostream &os, const Matrix &m) {
+  os << "dense<[";
+  for (int r = 0; r < m.rows; ++r) {
+    os << (r ? ", [" : "[");
+    for (int c = 0; c < m.cols; ++c)
+      os << (c ? ", " : "") << literal(m.at(r, c));
+    os << "]";
+  }
+  os << "]>";
+}
+
+std::string tensorType(int rows, int cols, const std::string &element) {
+  return "tensor<" + std::to_string(rows) + "x" + std::to_string(cols) + "x" +
+         element + ">";
+}
+
+/// Emits the standalone amax/scale/cast of `name` and prints scale bits and
+/// fp8 codes.
+void emitCastCheck(llvm::raw_ostream &os, const std::string &name,
+                   const Matrix &x, Cast cast, int kAxis, bool pow2,
+                   const FloatType &f8) {
+  std::string hp = hpType().mlirName;
+  std::string xType = tensorType(x.rows, x.cols, hp);
+  std::string scaleType =
+      cast.axiswise ? (kAxis == 1 ? tensorType(x.rows, 1, "f32")
+                                  : tensorType(1, x.cols, "f32"))
+                    : "tensor<f32>";
+  std::string gran =
+      cast.axiswise ? "axiswise(" + std::to_string(kAxis) + ")" : "tensorwise";
+  std::string p = "%" + name;
+  os << "  " << p << "_amax = fp8.amax " << p << " " << gran << " : " << xType
+     << " -> " << scaleType << "\n";
+  os << "  " << p << "_scale = fp8.amax_to_scale " << p << "_amax"
+     << (pow2 ? " {round_to_power_of_2}" : "") << " : " << scaleType
+     << " for " << f8.mlirName << "\n";
+  os << "  " << p << "_q = fp8.cast " << p << ", " << p << "_scale : " << xType
+     << ", " << scaleType << " -> " << tensorType(x.rows, x.cols, f8.mlirName)
+     << "\n";
+  // Scale bits.
+  std::string scaleI32 = scaleType;
+  scaleI32.replace(scaleI32.find("f32"), 3, "i32");
+  std::string rankMaps = scaleType == "tensor<f32>"
+                             ? "affine_map<() -> ()>, affine_map<() -> ()>"
+                             : "affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>";
+  std::string iters = scaleType == "tensor<f32>" ? "[]" : "[\"parallel\", \"parallel\"]";
+  os << "  " << p << "_sbe = tensor.empty() : " << scaleI32 << "\n";
+  os << "  " << p << "_sb = linalg.generic {indexing_maps = [" << rankMaps
+     << "], iterator_types = " << iters << "} ins(" << p << "_scale : "
+     << scaleType << ") outs(" << p << "_sbe : " << scaleI32 << ") {\n"
+     << "  ^bb0(%in: f32, %out: i32):\n"
+     << "    %bits = arith.bitcast %in : f32 to i32\n"
+     << "    linalg.yield %bits : i32\n"
+     << "  } -> " << scaleI32 << "\n";
+  os << "  " << p << "_sbu = tensor.cast " << p << "_sb : " << scaleI32
+     << " to tensor<*xi32>\n";
+  os << "  call @printMemrefI32(" << p << "_sbu) : (tensor<*xi32>) -> ()\n";
+  // fp8 codes as i32.
+  std::string codesType = tensorType(x.rows, x.cols, "i32");
+  os << "  " << p << "_ce = tensor.empty() : " << codesType << "\n";
+  os << "  " << p
+     << "_c = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, "
+        "affine_map<(i, j) -> (i, j)>], iterator_types = [\"parallel\", "
+        "\"parallel\"]} ins("
+     << p << "_q : " << tensorType(x.rows, x.cols, f8.mlirName) << ") outs("
+     << p << "_ce : " << codesType << ") {\n"
+     << "  ^bb0(%in: " << f8.mlirName << ", %out: i32):\n"
+     << "    %b8 = arith.bitcast %in : " << f8.mlirName << " to i8\n"
+     << "    %b32 = arith.extui %b8 : i8 to i32\n"
+     << "    linalg.yield %b32 : i32\n"
+     << "  } -> " << codesType << "\n";
+  os << "  " << p << "_cu = tensor.cast " << p << "_c : " << codesType
+     << " to tensor<*xi32>\n";
+  os << "  call @printMemrefI32(" << p << "_cu) : (tensor<*xi32>) -> ()\n";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  cl::ParseCommandLineOptions(argc, argv, "fp8 reference case generator\n");
+  int m = mOpt, k = kOpt, n = nOpt;
+  std::mt19937 rng(seedOpt);
+  Matrix a = makeMatrix(m, k, rng, /*isA=*/true);
+  Matrix bKN = makeMatrix(k, n, rng, /*isA=*/false);
+  Matrix init = makeMatrix(m, n, rng, /*isA=*/false);
+  // B as stored: K x N, or N x K.
+  Matrix bStored = bKN;
+  if (transposeBOpt) {
+    bStored = Matrix{n, k, std::vector<float>(size_t(n) * k)};
+    for (int r = 0; r < k; ++r)
+      for (int c = 0; c < n; ++c)
+        bStored.at(c, r) = bKN.at(r, c);
+  }
+  Gemm gemm = gemmFor(recipeOpt, roleOpt);
+  FloatType lhsType = gemm.lhs.e5m2 ? e5m2() : e4m3();
+  FloatType rhsType = gemm.rhs.e5m2 ? e5m2() : e4m3();
+  int bK = transposeBOpt ? 1 : 0;  // contraction axis of stored B
+  const FloatType hp = hpType();
+
+  if (emitOpt == "mlir") {
+    llvm::raw_ostream &os = llvm::outs();
+    std::string config = "#fp8.linear<recipe = " + recipeOpt;
+    if (padOpt)
+      config += ", pad_inner_dim = true";
+    if (emulateOpt)
+      config += ", emulate = true";
+    config += ">";
+    os << "func.func private @printMemrefF32(tensor<*xf32>)\n"
+          "func.func private @printMemrefI32(tensor<*xi32>)\n"
+          "func.func @main() {\n";
+    os << "  %a = arith.constant ";
+    printDense(os, a);
+    os << " : " << tensorType(m, k, hp.mlirName) << "\n  %b = arith.constant ";
+    printDense(os, bStored);
+    os << " : " << tensorType(bStored.rows, bStored.cols, hp.mlirName) << "\n";
+    std::string cType = tensorType(m, n, hp.mlirName);
+    if (initOpt) {
+      os << "  %init = arith.constant ";
+      printDense(os, init);
+      os << " : " << cType << "\n";
+    } else {
+      os << "  %zero = arith.constant 0.0 : " << hp.mlirName << "\n"
+         << "  %empty = tensor.empty() : " << cType << "\n"
+         << "  %init = linalg.fill ins(%zero : " << hp.mlirName
+         << ") outs(%empty : " << cType << ") -> " << cType << "\n";
+    }
+    os << "  %r = linalg.matmul";
+    if (transposeBOpt)
+      os << " indexing_maps = [affine_map<(m, n, k) -> (m, k)>, "
+            "affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]";
+    os << " {fp8.role = \"" << roleOpt << "\", fp8.config = " << config
+       << "}";
+    os << " ins(%a, %b : " << tensorType(m, k, hp.mlirName) << ", "
+       << tensorType(bStored.rows, bStored.cols, hp.mlirName) << ") outs(%init : "
+       << cType << ") -> " << cType << "\n";
+    std::string cF32 = tensorType(m, n, "f32");
+    os << "  %re = tensor.empty() : " << cF32 << "\n"
+       << "  %rf = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, "
+          "affine_map<(i, j) -> (i, j)>], iterator_types = [\"parallel\", "
+          "\"parallel\"]} ins(%r : "
+       << cType << ") outs(%re : " << cF32 << ") {\n"
+       << "  ^bb0(%in: " << hp.mlirName << ", %out: f32):\n";
+    if (hp.mlirName == "f32")
+      os << "    linalg.yield %in : f32\n";
+    else
+      os << "    %w = arith.extf %in : " << hp.mlirName << " to f32\n"
+         << "    linalg.yield %w : f32\n";
+    os << "  } -> " << cF32 << "\n"
+       << "  %ru = tensor.cast %rf : " << cF32 << " to tensor<*xf32>\n"
+       << "  call @printMemrefF32(%ru) : (tensor<*xf32>) -> ()\n";
+    if (gemm.lhs.scaled) {
+      emitCastCheck(os, "a", a, gemm.lhs, 1, gemm.pow2, lhsType);
+      emitCastCheck(os, "b", bStored, gemm.rhs, bK, gemm.pow2, rhsType);
+    }
+    os << "  return\n}\n";
+    return 0;
+  }
+
+  // Expected results.
+  std::vector<float> out(size_t(m) * n);
+  if (!gemm.lhs.scaled) {
+    // Both operands stay in high precision: the original matmul, f32 acc
+    // for f32 inputs, and for bf16/f16 the result type's own arithmetic is
+    // what linalg.matmul computes (accumulate in the result type).
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) {
+        float acc = initOpt ? init.at(i, j) : 0.0f;
+        for (int l = 0; l < k; ++l)
+          acc = roundTo(*hp.sem, acc + roundTo(*hp.sem, a.at(i, l) * bKN.at(l, j)));
+        out[size_t(i) * n + j] = acc;
+      }
+  } else {
+    Quantized qa = quantize(a, gemm.lhs, 1, gemm.pow2, *lhsType.sem);
+    Quantized qb = quantize(bStored, gemm.rhs, bK, gemm.pow2, *rhsType.sem);
+    auto aVal = [&](int i, int l) {
+      return fromFloat8Bits(*lhsType.sem, qa.codes[size_t(i) * k + l]);
+    };
+    auto bVal = [&](int l, int j) {
+      uint8_t code = transposeBOpt ? qb.codes[size_t(j) * k + l]
+                                   : qb.codes[size_t(l) * n + j];
+      return fromFloat8Bits(*rhsType.sem, code);
+    };
+    auto sa = [&](int i) { return gemm.lhs.axiswise ? qa.scales[i] : qa.scales[0]; };
+    auto sb = [&](int j) { return gemm.rhs.axiswise ? qb.scales[j] : qb.scales[0]; };
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) {
+        float acc = 0.0f;
+        float value;
+        if (emulateOpt) {
+          for (int l = 0; l < k; ++l)
+            acc = acc + (aVal(i, l) / sa(i)) * (bVal(l, j) / sb(j));
+          value = roundTo(*hp.sem, acc);
+        } else {
+          for (int l = 0; l < k; ++l)
+            acc = acc + aVal(i, l) * bVal(l, j);
+          value = roundTo(*hp.sem, acc * (1.0f / sa(i)) * (1.0f / sb(j)));
+        }
+        if (initOpt)
+          value = roundTo(*hp.sem, value + init.at(i, j));
+        out[size_t(i) * n + j] = value;
+      }
+    llvm::outs() << "approx:";
+    for (float v : out)
+      llvm::outs() << " " << llvm::format("%.9g", v);
+    llvm::outs() << "\n";
+    for (const Quantized *q : {&qa, &qb}) {
+      llvm::outs() << "exact:";
+      for (float s : q->scales)
+        llvm::outs() << " " << bitsOf(s);
+      llvm::outs() << "\nexact:";
+      for (uint8_t c : q->codes)
+        llvm::outs() << " " << unsigned(c);
+      llvm::outs() << "\n";
+    }
+    return 0;
+  }
+  llvm::outs() << "approx:";
+  for (float v : out)
+    llvm::outs() << " " << llvm::format("%.9g", v);
+  llvm::outs() << "\n";
+  return 0;
+}
