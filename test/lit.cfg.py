@@ -31,6 +31,13 @@ config.substitutions.append(
      % (sys.executable, config.test_source_root, config.fp8_tools_dir,
         config.llvm_tools_dir, config.llvm_lib_dir, config.llvm_lib_dir)))
 
+config.substitutions.append(
+    ("%fp8_plugin", os.path.join(config.fp8_obj_root, "lib", "FP8Plugin.so")))
+config.substitutions.append(("%fp8_obj_root", config.fp8_obj_root))
+config.substitutions.append(("%fp8_src_root", config.fp8_src_root))
+config.substitutions.append(("%host_cxx", config.host_cxx))
+config.substitutions.append(("%host_cc", config.host_cc))
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 # `not` and `count` at the start of a RUN line are found through PATH.

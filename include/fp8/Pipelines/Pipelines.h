@@ -11,6 +11,7 @@
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
+class DialectRegistry;
 class OpPassManager;
 namespace fp8 {
 
@@ -48,6 +49,15 @@ void buildFP8CPUPipeline(OpPassManager &pm,
 
 /// Registers --fp8-cpu-pipeline.
 void registerFP8Pipelines();
+
+/// Registers the fp8 dialect and every upstream dialect and interface
+/// implementation (bufferization, LLVM lowering) that the fp8 passes and
+/// pipelines consume or produce, so a tool can parse their input and run
+/// them. fp8-opt, the plugin and the C API use this.
+void registerFP8PipelineDialects(DialectRegistry &registry);
+
+/// Registers every fp8 pass and pipeline.
+void registerAllFP8Passes();
 
 } // namespace fp8
 } // namespace mlir
