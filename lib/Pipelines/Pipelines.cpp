@@ -23,6 +23,10 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVM/ROCDL/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
@@ -93,12 +97,88 @@ void fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
+/// The host half of a pipeline: everything outside the kernels to the LLVM
+/// dialect.
+static void addHostToLLVM(OpPassManager &pm) {
+  pm.addPass(createFP8SoftConversions());
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+}
+
+void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
+                                const RewritePipelineOptions &options) {
+  std::string chip = options.chip.empty() ? "gfx942" : options.chip.getValue();
+  RewritePipelineOptions rewrite;
+  rewrite.copyOptionValuesFrom(options);
+  rewrite.chip = chip;
+  addRewritePass(pm, rewrite);
+
+  // Kernels: amax and scaled_matmul by hand, the rest through linalg.
+  FP8LowerToGPUOptions kernels;
+  kernels.chip = chip;
+  pm.addPass(createFP8LowerToGPU(kernels));
+  pm.addPass(createFP8LowerToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createGpuKernelOutliningPass());
+  GpuROCDLAttachTargetOptions target;
+  target.chip = chip;
+  pm.addPass(createGpuROCDLAttachTarget(target));
+
+  // Device code: hardware fp8 conversions (saturating, as the casts clamp
+  // anyway), wave reductions, software conversions only for types the chip
+  // lacks (emulate), then ROCDL.
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  ArithToAMDGPUConversionPassOptions arithToAMDGPU;
+  arithToAMDGPU.chipset = chip;
+  arithToAMDGPU.saturateFP8Truncf = true;
+  device.addPass(createArithToAMDGPUConversionPass(arithToAMDGPU));
+  FP8LowerSubgroupReduceOptions reduce;
+  reduce.chip = chip;
+  device.addPass(createFP8LowerSubgroupReduce(reduce));
+  device.addPass(createFP8SoftConversions());
+  device.addPass(createLowerAffinePass());
+  device.addPass(createSCFToControlFlowPass());
+  ConvertGpuOpsToROCDLOpsOptions rocdl;
+  rocdl.chipset = chip;
+  device.addPass(createConvertGpuOpsToROCDLOps(rocdl));
+
+  addHostToLLVM(pm);
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
 void fp8::registerFP8Pipelines() {
   PassPipelineRegistration<RewritePipelineOptions>(
       "fp8-cpu-pipeline",
       "Rewrite matmuls to float8 per a torchao recipe and lower everything "
       "to the LLVM dialect for the CPU (runs under mlir-runner)",
       buildFP8CPUPipeline);
+  PassPipelineRegistration<RewritePipelineOptions>(
+      "fp8-rocdl-pipeline",
+      "Rewrite matmuls to float8 for an AMD GPU (chip=gfx942|gfx950) and "
+      "compile: MFMA and wave-reduction kernels, hardware fp8 conversions",
+      buildFP8ROCDLPipeline);
 }
 
 void fp8::registerFP8PipelineDialects(DialectRegistry &registry) {
@@ -118,6 +198,10 @@ void fp8::registerFP8PipelineDialects(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   registerAllExtensions(registry);
+  // Kernel serialization (gpu-module-to-binary) and LLVM IR translation.
+  ROCDL::registerROCDLTargetInterfaceExternalModels(registry);
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerAllToLLVMIRTranslations(registry);
 }
 
 void fp8::registerAllFP8Passes() {

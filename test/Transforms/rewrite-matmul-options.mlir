@@ -5,7 +5,7 @@
 // RUN: fp8-opt %s --fp8-rewrite-matmul="chip=gfx940" | FileCheck %s --check-prefix=FNUZ
 // RUN: fp8-opt %s --fp8-rewrite-matmul="chip=gfx950" | FileCheck %s --check-prefix=OCP
 // RUN: fp8-opt %s --fp8-rewrite-matmul="chip=sm_90a" | FileCheck %s --check-prefix=OCP
-// RUN: fp8-opt %s --fp8-rewrite-matmul="chip=gfx942 type-config=ocp" | FileCheck %s --check-prefix=OCP
+// RUN: fp8-opt %s --fp8-rewrite-matmul="chip=gfx942 type-config=ocp config=#fp8.linear<emulate=true>" | FileCheck %s --check-prefix=OCP
 // RUN: fp8-opt %s --fp8-rewrite-matmul | FileCheck %s --check-prefix=OCP
 
 // ROWWISE: fp8.amax %{{.+}} axiswise(1) : tensor<32x64xbf16> -> tensor<32x1xf32>

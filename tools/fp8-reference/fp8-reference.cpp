@@ -203,8 +203,9 @@ float amaxToScale(double amax, const llvm::fltSemantics &sem, bool pow2) {
   // torchao: f32(f64(max) / clamp(f64(amax), min=1e-12)); clamp keeps NaN.
   double clamped = std::isnan(amax) ? amax : std::max(amax, 1e-12);
   float scale = static_cast<float>(maxFinite(sem) / clamped);
-  if (pow2)
-    scale = std::exp2(std::floor(std::log2(scale)));
+  // Round down to a power of two: 2^floor(log2(scale)), exactly (ilogb).
+  if (pow2 && std::isfinite(scale) && scale != 0.0f)
+    scale = std::ldexp(1.0f, std::ilogb(scale));
   return scale;
 }
 

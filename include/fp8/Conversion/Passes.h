@@ -8,6 +8,7 @@
 #ifndef FP8_CONVERSION_PASSES_H
 #define FP8_CONVERSION_PASSES_H
 
+#include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
 #include "fp8/Conversion/FP8ToLinalg/FP8ToLinalg.h"
 #include "fp8/Conversion/SoftFP8/SoftFP8.h"
 

@@ -35,6 +35,64 @@ def FP8LowerToLinalg : Pass<"fp8-lower-to-linalg"> {
 }
 
 //===----------------------------------------------------------------------===//
+// FP8ToGPU
+//===----------------------------------------------------------------------===//
+
+def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
+  let summary = "Lower fp8.amax and fp8.scaled_matmul to GPU kernels";
+  let description = [{
+    `fp8.amax` becomes a kernel with one workgroup per output element (and
+    more along the reduction when it is long): each thread reduces a strided
+    slice with NaN-propagating `maximumf`, `gpu.subgroup_reduce` combines a
+    wave (DPP on AMD), and one lane per wave folds the result into the output
+    with an unsigned atomic max on the f32 bit pattern (non-negative floats,
+    and NaN above them, order like their bits).
+
+    `fp8.scaled_matmul` (unless `emulate`) becomes a matrix-core kernel: on
+    AMD (`chip=gfx942|gfx950`) one wave per 32x32 output tile issuing
+    `amdgpu.mfma 32x32x16` on fp8/bf8 operands with f32 accumulation, the
+    reciprocal scales and the conversion to the result type in the epilogue.
+    Kernels are `gpu.launch` ops on buffers of the tensor operands; the
+    remaining fp8 ops are left for `--fp8-lower-to-linalg`.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"gfx942\"",
+           "target chip (gfx942, gfx950)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::amdgpu::AMDGPUDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def FP8LowerSubgroupReduce : Pass<"fp8-lower-subgroup-reduce"> {
+  let summary = "Lower gpu.subgroup_reduce for a chip";
+  let description = [{
+    Expands the wave-level reductions of the fp8 kernels before the GPU
+    dialect is converted: DPP row/wave operations on AMD (`chip=gfx9..`,
+    64-lane waves), `gpu.shuffle` butterflies elsewhere (32-lane warps).
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"gfx942\"",
+           "target chip">
+  ];
+  let dependentDialects = [
+    "::mlir::amdgpu::AMDGPUDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+//===----------------------------------------------------------------------===//
 // SoftFP8
 //===----------------------------------------------------------------------===//
 

@@ -38,6 +38,11 @@ struct RewritePipelineOptions
       *this, "strict",
       llvm::cl::desc("make unconvertible matmuls an error"),
       llvm::cl::init(false)};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("GPU pipelines: kernel binary format, isa (assembly "
+                     "text), bin (code object) or offload (LLVM bitcode)"),
+      llvm::cl::init("isa")};
 };
 
 /// Rewrites matmuls to fp8 ops, lowers them to linalg with software fp8
@@ -47,7 +52,16 @@ struct RewritePipelineOptions
 void buildFP8CPUPipeline(OpPassManager &pm,
                          const RewritePipelineOptions &options);
 
-/// Registers --fp8-cpu-pipeline.
+/// Rewrites matmuls to fp8 ops for an AMD GPU (`chip`, default gfx942: the
+/// fnuz types on MI300, OCP on gfx950), turns amax and scaled matmuls into
+/// wave-reduction and MFMA kernels, the elementwise work into GPU kernels
+/// (hardware fp8 conversions, v_cvt_pk_fp8/bf8_f32), compiles the kernels
+/// with the AMDGPU backend (`format`) and lowers the host code to the LLVM
+/// dialect with launches through the GPU runtime calls.
+void buildFP8ROCDLPipeline(OpPassManager &pm,
+                           const RewritePipelineOptions &options);
+
+/// Registers --fp8-cpu-pipeline and --fp8-rocdl-pipeline.
 void registerFP8Pipelines();
 
 /// Registers the fp8 dialect and every upstream dialect and interface

@@ -94,6 +94,37 @@ static Value createElementwise(
   return generic.getResult(0);
 }
 
+/// torchao's exp2(floor(log2(s))) for an f32 `s`, computed exactly from the
+/// bits: the exponent alone for normal values (and +inf), the leading
+/// mantissa bit for subnormals, 0 for 0, NaN for NaN. A float log2 can round
+/// a value just below a power of two up to it; the exact form keeps the
+/// intended round-down and is identical on every target (no libm).
+static Value roundDownToPowerOf2(OpBuilder &b, Location l, Value scale) {
+  Type i32 = b.getI32Type();
+  auto c = [&](int64_t v) {
+    return arith::ConstantOp::create(b, l, b.getI32IntegerAttr(v));
+  };
+  Value bits = arith::BitcastOp::create(b, l, i32, scale);
+  Value exponent = arith::AndIOp::create(b, l, bits, c(0x7f800000));
+  Value mantissa = arith::AndIOp::create(b, l, bits, c(0x007fffff));
+  // Subnormal: 1 << (31 - ctlz(mantissa)); ctlz(0) = 32 gives 0 below.
+  Value lead = arith::SubIOp::create(b, l, c(31),
+                                     math::CountLeadingZerosOp::create(b, l, mantissa));
+  Value isZero = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, mantissa, c(0));
+  Value safeLead = arith::SelectOp::create(b, l, isZero, c(0), lead);
+  Value subnormal = arith::SelectOp::create(
+      b, l, isZero, c(0), arith::ShLIOp::create(b, l, c(1), safeLead));
+  Value isSubnormal =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, exponent, c(0));
+  Value sign = arith::AndIOp::create(b, l, bits, c(int32_t(0x80000000u)));
+  Value rounded = arith::OrIOp::create(
+      b, l, sign, arith::SelectOp::create(b, l, isSubnormal, subnormal, exponent));
+  Value result = arith::BitcastOp::create(b, l, b.getF32Type(), rounded);
+  Value isNaN =
+      arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, scale, scale);
+  return arith::SelectOp::create(b, l, isNaN, scale, result);
+}
+
 namespace {
 //===----------------------------------------------------------------------===//
 // fp8.amax
@@ -204,10 +235,7 @@ struct AmaxToScaleLowering : public OpRewritePattern<AmaxToScaleOp> {
           scale = arith::TruncFOp::create(b, l, b.getF32Type(), scale);
           if (!pow2)
             return scale;
-          // torchao: exp2(floor(log2(scale))), in f32.
-          Value log = math::Log2Op::create(b, l, scale);
-          Value floor = math::FloorOp::create(b, l, log);
-          return math::Exp2Op::create(b, l, floor);
+          return roundDownToPowerOf2(b, l, scale);
         });
     rewriter.replaceOp(op, result);
     return success();

@@ -54,7 +54,8 @@ func.func @amax_batch(%x: tensor<4x16x32xbf16>) -> tensor<4x1x1xf32> {
 // -----
 
 // amax_to_scale: f64 division by the eps-clamped amax, rounded to f32, then
-// the power-of-2 floor.
+// the power-of-2 floor, exactly from the bits (exponent; leading mantissa bit
+// for subnormals; NaN kept).
 // CHECK-LABEL: func @amax_to_scale
 // CHECK: ^bb0(%[[A:.+]]: f32, %{{.+}}: f32):
 // CHECK:   %[[A64:.+]] = arith.extf %[[A]] : f32 to f64
@@ -63,9 +64,10 @@ func.func @amax_batch(%x: tensor<4x16x32xbf16>) -> tensor<4x1x1xf32> {
 // CHECK:   %[[MAX:.+]] = arith.constant 2.400000e+02 : f64
 // CHECK:   %[[D:.+]] = arith.divf %[[MAX]], %[[C]] : f64
 // CHECK:   %[[S:.+]] = arith.truncf %[[D]] : f64 to f32
-// CHECK:   %[[L:.+]] = math.log2 %[[S]] : f32
-// CHECK:   %[[F:.+]] = math.floor %[[L]] : f32
-// CHECK:   %[[P:.+]] = math.exp2 %[[F]] : f32
+// CHECK:   %[[BITS:.+]] = arith.bitcast %[[S]] : f32 to i32
+// CHECK:   %[[EXP:.+]] = arith.andi %[[BITS]], %{{.+}} : i32
+// CHECK:   math.ctlz
+// CHECK:   %[[P:.+]] = arith.select %{{.+}}, %[[S]], %{{.+}} : f32
 // CHECK:   linalg.yield %[[P]] : f32
 func.func @amax_to_scale(%a: tensor<16x1xf32>) -> tensor<16x1xf32> {
   %0 = fp8.amax_to_scale %a {round_to_power_of_2} : tensor<16x1xf32> for f8E4M3FNUZ
@@ -76,7 +78,7 @@ func.func @amax_to_scale(%a: tensor<16x1xf32>) -> tensor<16x1xf32> {
 
 // CHECK-LABEL: func @amax_to_scale_e5m2
 // CHECK: arith.constant 5.734400e+04 : f64
-// CHECK-NOT: math.log2
+// CHECK-NOT: math.ctlz
 func.func @amax_to_scale_e5m2(%a: tensor<f32>) -> tensor<f32> {
   %0 = fp8.amax_to_scale %a : tensor<f32> for f8E5M2
   return %0 : tensor<f32>

@@ -63,10 +63,25 @@ FailureOr<TypeConfig> fp8::getTypeConfigForChip(StringRef chip) {
   // MI300 (gfx940/941/942) only converts the fnuz types in hardware.
   if (chip == "gfx940" || chip == "gfx941" || chip == "gfx942")
     return TypeConfig::FNUZ;
-  static const llvm::Regex known("^(sm_[0-9]+[af]?|gfx[0-9]+[0-9a-f]*)$");
+  static const llvm::Regex known(
+      "^(sm_[0-9]{2,3}[af]?|gfx(9[0-9][0-9a-f]|1[0-2][0-9][0-9a-f]))$");
   if (known.match(chip))
     return TypeConfig::OCP;
   return failure();
+}
+
+bool fp8::chipSupportsFloat8Type(StringRef chip, Type type) {
+  bool fnuz = isa<Float8E4M3FNUZType, Float8E5M2FNUZType>(type);
+  bool ocp = isa<Float8E4M3FNType, Float8E5M2Type>(type);
+  if (chip == "gfx940" || chip == "gfx941" || chip == "gfx942")
+    return fnuz;
+  if (chip == "gfx950" || chip.starts_with("gfx12"))
+    return ocp;
+  unsigned smVersion;
+  if (chip.consume_front("sm_") &&
+      !chip.take_while(llvm::isDigit).getAsInteger(10, smVersion))
+    return ocp && smVersion >= 89;
+  return false;
 }
 
 FailureOr<TypeConfig> fp8::resolveTypeConfig(ModuleOp module, StringRef option,
@@ -316,6 +331,33 @@ fp8::planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
     }
   }
   plan.padK = pad && !aligned(kSize);
+
+  // The chip must convert and multiply the chosen types in hardware.
+  if (!options.chip.empty() && !plan.config.getEmulate()) {
+    for (CastConfigAttr operand : {plan.operands.lhs, plan.operands.rhs}) {
+      Type dtype = operand.getDtype().getType();
+      if (chipSupportsFloat8Type(options.chip, dtype))
+        continue;
+      std::string name;
+      llvm::raw_string_ostream os(name);
+      os << dtype;
+      FailureOr<TypeConfig> native = getTypeConfigForChip(options.chip);
+      std::string fix =
+          succeeded(native) && *native == TypeConfig::FNUZ
+              ? "MI300 converts f8E4M3FNUZ/f8E5M2FNUZ: use type-config=fnuz "
+                "(or auto)"
+              : "it converts f8E4M3FN/f8E5M2: use type-config=ocp (or auto)";
+      bool anyFp8 = chipSupportsFloat8Type(options.chip,
+                                           Float8E4M3FNType::get(op.getContext())) ||
+                    chipSupportsFloat8Type(options.chip,
+                                           Float8E4M3FNUZType::get(op.getContext()));
+      if (!anyFp8)
+        fix = "it has no float8 hardware";
+      return reject(rejection, Kind::Invalid,
+                    name + " is not converted in hardware on " + options.chip +
+                        " (" + fix + "), or set emulate = true");
+    }
+  }
   return plan;
 }
 
@@ -496,7 +538,7 @@ struct FP8RewriteMatmulPass
         resolveTypeConfig(module, typeConfig, chip);
     if (failed(types))
       return signalPassFailure();
-    RewriteMatmulOptions options{*defaultConfig, *types};
+    RewriteMatmulOptions options{*defaultConfig, *types, chip};
 
     // Diagnose every matmul once, before rewriting.
     bool hadError = false;

@@ -27,6 +27,9 @@ struct RewriteMatmulOptions {
   LinearConfigAttr defaultConfig;
   /// The float8 type pair in effect.
   TypeConfig typeConfig = TypeConfig::OCP;
+  /// The target chip, if any: fp8 types it cannot convert in hardware are
+  /// rejected unless the config emulates.
+  std::string chip;
 };
 
 /// How one matmul is rewritten; see planMatmulRewrite.
@@ -74,6 +77,11 @@ FailureOr<LinearConfigAttr> lookupLinearConfig(Operation *op,
 /// Resolves a chip name to its type configuration: gfx940/941/942 (MI300)
 /// use fnuz, gfx950/gfx12xx and sm_* use OCP. Fails for unknown names.
 FailureOr<TypeConfig> getTypeConfigForChip(StringRef chip);
+
+/// Whether `chip` converts and multiplies the 8-bit float `type` in hardware:
+/// the fnuz types on gfx940/941/942 (MI300), the OCP types on gfx950,
+/// gfx12xx and sm_89 and newer.
+bool chipSupportsFloat8Type(StringRef chip, Type type);
 
 /// Determines the type configuration of `module`: `option` (auto, ocp, fnuz)
 /// wins if not auto, then `chip`, then the module's #rocdl.target /

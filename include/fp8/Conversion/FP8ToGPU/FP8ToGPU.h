@@ -1,0 +1,31 @@
+//===- FP8ToGPU.h - fp8 ops to GPU kernels ----------------------*- C++ -*-===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_CONVERSION_FP8TOGPU_FP8TOGPU_H
+#define FP8_CONVERSION_FP8TOGPU_FP8TOGPU_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+namespace fp8 {
+
+#define GEN_PASS_DECL_FP8LOWERTOGPU
+#define GEN_PASS_DECL_FP8LOWERSUBGROUPREDUCE
+#include "fp8/Conversion/Passes.h.inc"
+
+/// Adds patterns that turn fp8.amax into a wave-level reduction kernel
+/// (gpu.subgroup_reduce + atomic max) and fp8.scaled_matmul (not emulated)
+/// into a matrix-core kernel for `chip` (gfx942/gfx950: amdgpu.mfma
+/// 32x32x16 fp8/bf8), both as gpu.launch on buffers taken from the tensor
+/// operands. Fails (returns false) for a chip without fp8 matrix cores.
+bool populateFP8ToGPUPatterns(RewritePatternSet &patterns, StringRef chip);
+
+} // namespace fp8
+} // namespace mlir
+
+#endif // FP8_CONVERSION_FP8TOGPU_FP8TOGPU_H

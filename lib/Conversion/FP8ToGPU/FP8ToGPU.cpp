@@ -1,0 +1,477 @@
+//===- FP8ToGPU.cpp - fp8 ops to GPU kernels ------------------------------===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The two fp8 ops that need more than an elementwise loop get kernels of
+// their own: amax (a reduction) and scaled_matmul (matrix cores). They are
+// emitted as gpu.launch on buffers of the tensor operands
+// (bufferization.to_buffer / to_tensor), so the rest of the pipeline stays on
+// tensors until one-shot bufferization.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
+#include "fp8/Dialect/FP8/IR/FP8Ops.h"
+
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
+#include "mlir/Dialect/AMDGPU/Utils/Chipset.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+namespace mlir {
+namespace fp8 {
+#define GEN_PASS_DEF_FP8LOWERTOGPU
+#define GEN_PASS_DEF_FP8LOWERSUBGROUPREDUCE
+#include "fp8/Conversion/Passes.h.inc"
+} // namespace fp8
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::fp8;
+
+/// Threads per workgroup of the amax kernel.
+static constexpr int64_t kAmaxBlock = 256;
+/// Reduction elements per thread before the amax grid grows a second axis.
+static constexpr int64_t kAmaxPerThread = 16;
+
+static Value cIdx(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+/// The sizes of `value` (a tensor or memref) as index values.
+static SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value value) {
+  SmallVector<Value> sizes;
+  auto type = cast<ShapedType>(value.getType());
+  for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+    if (type.isDynamicDim(dim))
+      sizes.push_back(isa<MemRefType>(type)
+                          ? memref::DimOp::create(b, loc, value, dim).getResult()
+                          : tensor::DimOp::create(b, loc, value, dim).getResult());
+    else
+      sizes.push_back(cIdx(b, loc, type.getDimSize(dim)));
+  }
+  return sizes;
+}
+
+static Value product(OpBuilder &b, Location loc, ArrayRef<Value> values) {
+  Value result = cIdx(b, loc, 1);
+  for (Value value : values)
+    result = arith::MulIOp::create(b, loc, result, value);
+  return result;
+}
+
+/// A read-only buffer view of a tensor.
+static Value toBuffer(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+  return bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
+                                           /*read_only=*/true);
+}
+
+/// A new buffer of `shape` with dynamic sizes from `sizes`.
+static Value allocBuffer(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                         ArrayRef<Value> sizes, Type elementType) {
+  SmallVector<Value> dynamic;
+  for (auto [size, value] : llvm::zip(shape, sizes))
+    if (ShapedType::isDynamic(size))
+      dynamic.push_back(value);
+  return memref::AllocOp::create(b, loc, MemRefType::get(shape, elementType),
+                                 dynamic);
+}
+
+static Value toTensor(OpBuilder &b, Location loc, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  return bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get(type.getShape(), type.getElementType()),
+      buffer, /*restrict=*/true, /*writable=*/true);
+}
+
+static Value widenToF32(OpBuilder &b, Location loc, Value value) {
+  if (value.getType().isF32())
+    return value;
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+}
+
+namespace {
+//===----------------------------------------------------------------------===//
+// fp8.amax
+//===----------------------------------------------------------------------===//
+
+struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
+  using OpRewritePattern<AmaxOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = op.getInput();
+    int64_t rank = op.getInput().getType().getRank();
+    SmallVector<int64_t> reduced = op.getReductionDims();
+    SmallVector<int64_t> kept;
+    for (int64_t dim = 0; dim < rank; ++dim)
+      if (!llvm::is_contained(reduced, dim))
+        kept.push_back(dim);
+
+    SmallVector<Value> sizes = getSizes(rewriter, loc, input);
+    SmallVector<Value> keptSizes, reducedSizes;
+    for (int64_t dim : kept)
+      keptSizes.push_back(sizes[dim]);
+    for (int64_t dim : reduced)
+      reducedSizes.push_back(sizes[dim]);
+    Value outputs = product(rewriter, loc, keptSizes);
+    Value elements = product(rewriter, loc, reducedSizes);
+    // The flat output is static when every kept dimension is.
+    int64_t staticOutputs = 1;
+    for (int64_t dim : kept) {
+      int64_t size = op.getInput().getType().getDimSize(dim);
+      staticOutputs = ShapedType::isDynamic(size) || ShapedType::isDynamic(staticOutputs)
+                          ? ShapedType::kDynamic
+                          : staticOutputs * size;
+    }
+
+    // The output holds f32 bit patterns, zero (+0.0) initialized; the kernel
+    // folds each wave's maximum in with an unsigned atomic max.
+    Value buffer = toBuffer(rewriter, loc, input);
+    Value bits = allocBuffer(rewriter, loc, {staticOutputs}, {outputs},
+                             rewriter.getI32Type());
+    Value zero = arith::ConstantIntOp::create(rewriter, loc, 0, 32);
+    linalg::FillOp::create(rewriter, loc, zero, bits);
+
+    // grid = (outputs, chunks): enough chunks that each thread reduces about
+    // kAmaxPerThread elements, at most 1024.
+    Value perBlock = cIdx(rewriter, loc, kAmaxBlock * kAmaxPerThread);
+    Value chunks = arith::CeilDivUIOp::create(rewriter, loc, elements, perBlock);
+    chunks = arith::MinUIOp::create(rewriter, loc, chunks,
+                                    cIdx(rewriter, loc, 1024));
+    chunks = arith::MaxUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 1));
+    Value one = cIdx(rewriter, loc, 1);
+    auto launch = gpu::LaunchOp::create(rewriter, loc, outputs, chunks, one,
+                                        cIdx(rewriter, loc, kAmaxBlock), one,
+                                        one);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&launch.getBody().front());
+      Value output = launch.getBlockIds().x;
+      Value chunk = launch.getBlockIds().y;
+      Value thread = launch.getThreadIds().x;
+      SmallVector<OpFoldResult> keptBasis(keptSizes.begin(), keptSizes.end());
+      SmallVector<OpFoldResult> reducedBasis(reducedSizes.begin(),
+                                             reducedSizes.end());
+      ValueRange keptIndex =
+          kept.empty() ? ValueRange()
+                       : affine::AffineDelinearizeIndexOp::create(
+                             rewriter, loc, output, keptBasis)
+                             .getResults();
+      Value start = arith::AddIOp::create(
+          rewriter, loc,
+          arith::MulIOp::create(rewriter, loc, chunk,
+                                cIdx(rewriter, loc, kAmaxBlock)),
+          thread);
+      Value step = arith::MulIOp::create(rewriter, loc, launch.getGridSizeY(),
+                                         cIdx(rewriter, loc, kAmaxBlock));
+      Value init =
+          arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
+      auto loop = scf::ForOp::create(
+          rewriter, loc, start, elements, step, ValueRange{init},
+          [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
+            ValueRange reducedIndex =
+                affine::AffineDelinearizeIndexOp::create(b, l, iv,
+                                                         reducedBasis)
+                    .getResults();
+            SmallVector<Value> index(rank);
+            for (auto [i, dim] : llvm::enumerate(kept))
+              index[dim] = keptIndex[i];
+            for (auto [i, dim] : llvm::enumerate(reduced))
+              index[dim] = reducedIndex[i];
+            Value value = memref::LoadOp::create(b, l, buffer, index);
+            Value abs = math::AbsFOp::create(b, l, widenToF32(b, l, value));
+            Value max = arith::MaximumFOp::create(b, l, iterArgs[0], abs);
+            scf::YieldOp::create(b, l, max);
+          });
+      Value wave = gpu::SubgroupReduceOp::create(
+          rewriter, loc, loop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
+          /*uniform=*/true);
+      Value lane = gpu::LaneIdOp::create(rewriter, loc, /*upperBound=*/nullptr);
+      Value first = arith::CmpIOp::create(rewriter, loc,
+                                          arith::CmpIPredicate::eq, lane,
+                                          cIdx(rewriter, loc, 0));
+      scf::IfOp::create(rewriter, loc, first, [&](OpBuilder &b, Location l) {
+        Value waveBits = arith::BitcastOp::create(b, l, b.getI32Type(), wave);
+        memref::AtomicRMWOp::create(b, l, arith::AtomicRMWKind::maxu, waveBits,
+                                    bits, ValueRange{output});
+        scf::YieldOp::create(b, l);
+      });
+      gpu::TerminatorOp::create(rewriter, loc);
+    }
+
+    // Bits back to f32, reshaped to the keep-dim result.
+    Value flatBits = toTensor(rewriter, loc, bits);
+    auto flatType = RankedTensorType::get({staticOutputs}, rewriter.getF32Type());
+    Value flatInit = tensor::EmptyOp::create(
+        rewriter, loc, flatType,
+        ShapedType::isDynamic(staticOutputs) ? ValueRange{outputs} : ValueRange{});
+    AffineMap id = rewriter.getMultiDimIdentityMap(1);
+    Value flat = linalg::GenericOp::create(
+                     rewriter, loc, flatType, flatBits, flatInit,
+                     ArrayRef<AffineMap>{id, id},
+                     ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+                     [](OpBuilder &b, Location l, ValueRange args) {
+                       linalg::YieldOp::create(
+                           b, l,
+                           arith::BitcastOp::create(b, l, b.getF32Type(),
+                                                    args[0])
+                               .getResult());
+                     })
+                     .getResult(0);
+    RankedTensorType resultType = op.getResult().getType();
+    if (resultType.getRank() == 0) {
+      auto single = RankedTensorType::get({1}, rewriter.getF32Type());
+      Value cast = tensor::CastOp::create(rewriter, loc, single, flat);
+      rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+          op, resultType, cast, ArrayRef<ReassociationIndices>{});
+      return success();
+    }
+    SmallVector<OpFoldResult> resultSizes;
+    for (int64_t dim = 0; dim < rank; ++dim)
+      resultSizes.push_back(
+          llvm::is_contained(reduced, dim) ? OpFoldResult(rewriter.getIndexAttr(1))
+          : resultType.isDynamicDim(dim)
+              ? OpFoldResult(sizes[dim])
+              : OpFoldResult(rewriter.getIndexAttr(resultType.getDimSize(dim))));
+    ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, resultType, flat, ArrayRef<ReassociationIndices>{all},
+        resultSizes);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// fp8.scaled_matmul on AMD matrix cores
+//===----------------------------------------------------------------------===//
+
+/// Loads one operand fragment of `amdgpu.mfma 32x32x16`: 8 consecutive k
+/// values of row/column `index` starting at `k`, zero outside the matrix.
+/// `rowMajorK` says whether k is the innermost dimension of `buffer`.
+static Value loadFragment(OpBuilder &b, Location loc, Value buffer,
+                          ValueRange batch, Value index, Value indexBound,
+                          Value k, Value kBound, bool kInnermost) {
+  auto elementType = cast<MemRefType>(buffer.getType()).getElementType();
+  Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(elementType, 0));
+  Value zeroIdx = cIdx(b, loc, 0);
+  Value indexOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                        index, indexBound);
+  Value safeIndex = arith::SelectOp::create(b, loc, indexOk, index, zeroIdx);
+  SmallVector<Value> elements;
+  for (int64_t i = 0; i < 8; ++i) {
+    Value kk = arith::AddIOp::create(b, loc, k, cIdx(b, loc, i));
+    Value kOk =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kk, kBound);
+    Value safeK = arith::SelectOp::create(b, loc, kOk, kk, zeroIdx);
+    SmallVector<Value> coords(batch);
+    if (kInnermost)
+      coords.append({safeIndex, safeK});
+    else
+      coords.append({safeK, safeIndex});
+    Value value = memref::LoadOp::create(b, loc, buffer, coords);
+    Value ok = arith::AndIOp::create(b, loc, indexOk, kOk);
+    elements.push_back(arith::SelectOp::create(b, loc, ok, value, zero));
+  }
+  return vector::FromElementsOp::create(
+      b, loc, VectorType::get({8}, elementType), elements);
+}
+
+/// Loads the scale for output (row, col): rank 0, or [b..., M|1, 1] for the
+/// lhs, [b..., 1, N|1] for the rhs.
+static Value loadScale(OpBuilder &b, Location loc, Value scale,
+                       ValueRange batch, Value row, Value col) {
+  auto type = cast<MemRefType>(scale.getType());
+  if (type.getRank() == 0)
+    return memref::LoadOp::create(b, loc, scale, ValueRange{});
+  int64_t rank = type.getRank();
+  SmallVector<Value> coords(batch);
+  Value zero = cIdx(b, loc, 0);
+  coords.push_back(type.getDimSize(rank - 2) == 1 ? zero : row);
+  coords.push_back(type.getDimSize(rank - 1) == 1 ? zero : col);
+  return memref::LoadOp::create(b, loc, scale, coords);
+}
+
+struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
+  using OpRewritePattern<ScaledMatmulOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ScaledMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getEmulate())
+      return rewriter.notifyMatchFailure(op, "emulated: no matrix cores");
+    Location loc = op.getLoc();
+    int64_t batchDims = op.getNumBatchDims();
+    int64_t rank = batchDims + 2;
+    RankedTensorType resultType = op.getResult().getType();
+    Type resultElement = resultType.getElementType();
+
+    Value a = toBuffer(rewriter, loc, op.getLhs());
+    Value bm = toBuffer(rewriter, loc, op.getRhs());
+    Value sa = toBuffer(rewriter, loc, op.getLhsScale());
+    Value sb = toBuffer(rewriter, loc, op.getRhsScale());
+    SmallVector<Value> aSizes = getSizes(rewriter, loc, a);
+    SmallVector<Value> bSizes = getSizes(rewriter, loc, bm);
+    Value m = aSizes[rank - 2], k = aSizes[rank - 1], n = bSizes[rank - 1];
+    SmallVector<Value> cSizes(aSizes.begin(), aSizes.begin() + batchDims);
+    cSizes.append({m, n});
+    Value c = allocBuffer(rewriter, loc, resultType.getShape(), cSizes,
+                          resultElement);
+    Value batchCount = product(
+        rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
+
+    // One wave (64 lanes) per 32x32 output tile.
+    Value c32 = cIdx(rewriter, loc, 32);
+    Value one = cIdx(rewriter, loc, 1);
+    auto launch = gpu::LaunchOp::create(
+        rewriter, loc, arith::CeilDivUIOp::create(rewriter, loc, n, c32),
+        arith::CeilDivUIOp::create(rewriter, loc, m, c32), batchCount,
+        cIdx(rewriter, loc, 64), one, one);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&launch.getBody().front());
+      Value lane = launch.getThreadIds().x;
+      Value lr = arith::RemUIOp::create(rewriter, loc, lane, c32);
+      Value lk = arith::DivUIOp::create(rewriter, loc, lane, c32);
+      Value tileRow =
+          arith::MulIOp::create(rewriter, loc, launch.getBlockIds().y, c32);
+      Value tileCol =
+          arith::MulIOp::create(rewriter, loc, launch.getBlockIds().x, c32);
+      SmallVector<Value> batch;
+      if (batchDims > 0) {
+        SmallVector<OpFoldResult> basis(aSizes.begin(),
+                                        aSizes.begin() + batchDims);
+        batch = affine::AffineDelinearizeIndexOp::create(
+                    rewriter, loc, launch.getBlockIds().z, basis)
+                    .getResults();
+      }
+      Value row = arith::AddIOp::create(rewriter, loc, tileRow, lr);
+      Value col = arith::AddIOp::create(rewriter, loc, tileCol, lr);
+      Value kLane = arith::MulIOp::create(rewriter, loc, lk,
+                                          cIdx(rewriter, loc, 8));
+      auto accType = VectorType::get({16}, rewriter.getF32Type());
+      Value zeroAcc = arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(accType, 0.0f));
+      // acc(32x32) += A(32x16) * B(16x32), k steps of 16.
+      auto loop = scf::ForOp::create(
+          rewriter, loc, cIdx(rewriter, loc, 0), k, cIdx(rewriter, loc, 16),
+          ValueRange{zeroAcc},
+          [&](OpBuilder &b, Location l, Value k0, ValueRange iterArgs) {
+            Value kk = arith::AddIOp::create(b, l, k0, kLane);
+            Value fa = loadFragment(b, l, a, batch, row, m, kk, k,
+                                    /*kInnermost=*/true);
+            Value fb = loadFragment(b, l, bm, batch, col, n, kk, k,
+                                    /*kInnermost=*/false);
+            Value acc = amdgpu::MFMAOp::create(
+                b, l, accType, /*m=*/32, /*n=*/32, /*k=*/16, /*blocks=*/1,
+                fa, fb, iterArgs[0], /*cbsz=*/0, /*abid=*/0,
+                amdgpu::MFMAPermB::none, /*reducePrecision=*/false,
+                /*negateA=*/false, /*negateB=*/false, /*negateC=*/false);
+            scf::YieldOp::create(b, l, acc);
+          });
+      Value acc = loop.getResult(0);
+      // Lane l holds column l % 32 and, for v in 0..15, row
+      // 8 * (v / 4) + 4 * (l / 32) + v % 4 of the tile.
+      Value one32 = arith::ConstantOp::create(rewriter, loc,
+                                              rewriter.getF32FloatAttr(1));
+      for (int64_t v = 0; v < 16; ++v) {
+        Value r = arith::AddIOp::create(
+            rewriter, loc, tileRow,
+            arith::AddIOp::create(
+                rewriter, loc, cIdx(rewriter, loc, 8 * (v / 4) + v % 4),
+                arith::MulIOp::create(rewriter, loc, lk,
+                                      cIdx(rewriter, loc, 4))));
+        Value inRange = arith::AndIOp::create(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, r,
+                                  m),
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                  col, n));
+        scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b,
+                                                      Location l) {
+          Value value = vector::ExtractOp::create(b, l, acc, v);
+          Value invA = arith::DivFOp::create(
+              b, l, one32, loadScale(b, l, sa, batch, r, col));
+          Value invB = arith::DivFOp::create(
+              b, l, one32, loadScale(b, l, sb, batch, r, col));
+          Value scaled = arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, value, invA), invB);
+          if (!resultElement.isF32())
+            scaled = arith::TruncFOp::create(b, l, resultElement, scaled);
+          SmallVector<Value> coords(batch);
+          coords.append({r, col});
+          memref::StoreOp::create(b, l, scaled, c, coords);
+          scf::YieldOp::create(b, l);
+        });
+      }
+      gpu::TerminatorOp::create(rewriter, loc);
+    }
+    rewriter.replaceOp(op, toTensor(rewriter, loc, c));
+    return success();
+  }
+};
+
+struct FP8LowerToGPUPass
+    : public fp8::impl::FP8LowerToGPUBase<FP8LowerToGPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    if (!populateFP8ToGPUPatterns(patterns, chip)) {
+      getOperation()->emitError()
+          << "fp8-lower-to-gpu: no fp8 matrix-core kernels for chip '" << chip
+          << "'; supported: gfx942, gfx950";
+      return signalPassFailure();
+    }
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+  }
+};
+struct FP8LowerSubgroupReducePass
+    : public fp8::impl::FP8LowerSubgroupReduceBase<FP8LowerSubgroupReducePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateGpuBreakDownSubgroupReducePatterns(patterns);
+    if (StringRef(chip).starts_with("gfx")) {
+      FailureOr<amdgpu::Chipset> chipset = amdgpu::Chipset::parse(chip);
+      if (failed(chipset)) {
+        getOperation()->emitError() << "unknown AMD chip '" << chip << "'";
+        return signalPassFailure();
+      }
+      populateGpuLowerSubgroupReduceToDPPPatterns(patterns, /*subgroupSize=*/64,
+                                                  *chipset, /*benefit=*/2);
+      populateGpuLowerSubgroupReduceToShufflePatterns(patterns, 64);
+    } else {
+      populateGpuLowerSubgroupReduceToShufflePatterns(patterns, 32);
+    }
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace
+
+bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
+                                   StringRef chip) {
+  if (chip != "gfx942" && chip != "gfx950")
+    return false;
+  patterns.add<AmaxToGPU, ScaledMatmulToMFMA>(patterns.getContext());
+  return true;
+}
