@@ -8,7 +8,7 @@
 // RUN: not fp8-opt %s --fp8-rewrite-matmul="type-config=e4m3" 2>&1 | FileCheck %s --check-prefix=TYPECONFIG
 // RUN: not fp8-opt %s --fp8-rewrite-matmul="chip=h100" 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not fp8-opt %s --fp8-rewrite-matmul="recipie=rowwise" 2>&1 | FileCheck %s --check-prefix=TYPO
-// RUN: not fp8-opt %s --fp8-rewrite-matmul="chip=gfx999" 2>&1 | FileCheck %s --check-prefix=CHIP2
+// RUN: not fp8-opt %s --fp8-rewrite-matmul="chip=gfx42" 2>&1 | FileCheck %s --check-prefix=CHIP2
 //
 // A type the chip cannot convert in hardware is an error unless emulated.
 // RUN: not fp8-opt %s --fp8-rewrite-matmul="chip=gfx942 type-config=ocp config=#fp8.linear<pad_inner_dim=true,emulate=false>" 2>&1 | FileCheck %s --check-prefix=OCP942
@@ -26,7 +26,7 @@
 // TYPECONFIG: error: unknown type-config 'e4m3'; expected 'auto', 'ocp' or 'fnuz'
 // CHIP: error: unknown chip 'h100'; expected an NVIDIA sm_XX or AMD gfxNNN name
 // TYPO: no such option recipie
-// CHIP2: error: unknown chip 'gfx999'; expected an NVIDIA sm_XX or AMD gfxNNN name
+// CHIP2: error: unknown chip 'gfx42'; expected an NVIDIA sm_XX or AMD gfxNNN name
 // OCP942: error: f8E4M3FN is not converted in hardware on gfx942 (MI300 converts f8E4M3FNUZ/f8E5M2FNUZ: use type-config=fnuz (or auto)), or set emulate = true
 // FNUZ950: error: f8E4M3FNUZ is not converted in hardware on gfx950 (it converts f8E4M3FN/f8E5M2: use type-config=ocp (or auto)), or set emulate = true
 // FNUZ90: error: f8E4M3FNUZ is not converted in hardware on sm_90a (it converts f8E4M3FN/f8E5M2: use type-config=ocp (or auto)), or set emulate = true
