@@ -287,6 +287,32 @@ fp8::planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
     return reject(rejection, Kind::HighPrecision,
                   "both operands stay in high precision");
 
+  // The chip must convert and multiply the chosen types in hardware.
+  if (!options.chip.empty() && !plan.config.getEmulate()) {
+    for (CastConfigAttr operand : {plan.operands.lhs, plan.operands.rhs}) {
+      Type dtype = operand.getDtype().getType();
+      if (chipSupportsFloat8Type(options.chip, dtype))
+        continue;
+      std::string name;
+      llvm::raw_string_ostream os(name);
+      os << dtype;
+      FailureOr<TypeConfig> native = getTypeConfigForChip(options.chip);
+      std::string fix =
+          succeeded(native) && *native == TypeConfig::FNUZ
+              ? "MI300 converts f8E4M3FNUZ/f8E5M2FNUZ: use type-config=fnuz "
+                "(or auto)"
+              : "it converts f8E4M3FN/f8E5M2: use type-config=ocp (or auto)";
+      bool anyFp8 = chipSupportsFloat8Type(options.chip,
+                                           Float8E4M3FNType::get(op.getContext())) ||
+                    chipSupportsFloat8Type(options.chip,
+                                           Float8E4M3FNUZType::get(op.getContext()));
+      if (!anyFp8)
+        fix = "it has no float8 hardware";
+      return reject(rejection, Kind::Invalid,
+                    name + " is not converted in hardware on " + options.chip +
+                        " (" + fix + "), or set emulate = true");
+    }
+  }
   // Types and layout.
   if (!op.hasPureTensorSemantics())
     return reject(rejection, Kind::Unsupported,
@@ -332,32 +358,6 @@ fp8::planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
   }
   plan.padK = pad && !aligned(kSize);
 
-  // The chip must convert and multiply the chosen types in hardware.
-  if (!options.chip.empty() && !plan.config.getEmulate()) {
-    for (CastConfigAttr operand : {plan.operands.lhs, plan.operands.rhs}) {
-      Type dtype = operand.getDtype().getType();
-      if (chipSupportsFloat8Type(options.chip, dtype))
-        continue;
-      std::string name;
-      llvm::raw_string_ostream os(name);
-      os << dtype;
-      FailureOr<TypeConfig> native = getTypeConfigForChip(options.chip);
-      std::string fix =
-          succeeded(native) && *native == TypeConfig::FNUZ
-              ? "MI300 converts f8E4M3FNUZ/f8E5M2FNUZ: use type-config=fnuz "
-                "(or auto)"
-              : "it converts f8E4M3FN/f8E5M2: use type-config=ocp (or auto)";
-      bool anyFp8 = chipSupportsFloat8Type(options.chip,
-                                           Float8E4M3FNType::get(op.getContext())) ||
-                    chipSupportsFloat8Type(options.chip,
-                                           Float8E4M3FNUZType::get(op.getContext()));
-      if (!anyFp8)
-        fix = "it has no float8 hardware";
-      return reject(rejection, Kind::Invalid,
-                    name + " is not converted in hardware on " + options.chip +
-                        " (" + fix + "), or set emulate = true");
-    }
-  }
   return plan;
 }
 
