@@ -10,6 +10,9 @@
 // RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx950" | FileCheck %s --check-prefix=ISA950
 // RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx942 recipe=rowwise" | FileCheck %s --check-prefix=ROW942
 // RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx950 recipe=rowwise" | FileCheck %s --check-prefix=ROW950
+// Code objects (hsaco) linked by ld.lld.
+// RUN: rm -rf %t && mkdir -p %t/toolkit/llvm/bin && ln -s %llvm_tools_dir/ld.lld %t/toolkit/llvm/bin/ld.lld
+// RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx942 format=bin toolkit=%t/toolkit" | FileCheck %s --check-prefix=BIN
 // A type the chip lacks compiles only emulated, in software on the device.
 // RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx942 type-config=ocp config=#fp8.linear<emulate=true>" | FileCheck %s --check-prefix=EMU
 
@@ -53,6 +56,8 @@
 // ROW950-NOT: bf8
 // ROW950: v_mfma_f32_32x32x16_fp8_fp8
 // ROW950-NOT: bf8
+
+// BIN: gpu.binary @layer_kernel [#gpu.object<#rocdl.target<chip = "gfx942">, bin = "\7FELF
 
 // EMU: amdgcn-amd-amdhsa--gfx942
 // EMU-NOT: v_mfma

@@ -41,8 +41,14 @@ struct RewritePipelineOptions
   Option<std::string> format{
       *this, "format",
       llvm::cl::desc("GPU pipelines: kernel binary format, isa (assembly "
-                     "text), bin (code object) or offload (LLVM bitcode)"),
+                     "text) or bin (code object)"),
       llvm::cl::init("isa")};
+  Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("GPU pipelines: toolkit path for the kernel binaries "
+                     "(ROCm: TOOLKIT/llvm/bin/ld.lld links code objects; "
+                     "default /opt/rocm)"),
+      llvm::cl::init("")};
 };
 
 /// Rewrites matmuls to fp8 ops, lowers them to linalg with software fp8
