@@ -35,6 +35,7 @@ config.substitutions.append(
     ("%fp8_plugin", os.path.join(config.fp8_obj_root, "lib", "FP8Plugin.so")))
 config.substitutions.append(("%fp8_obj_root", config.fp8_obj_root))
 config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%fp8_src_root", config.fp8_src_root))
 config.substitutions.append(("%host_cxx", config.host_cxx))
 config.substitutions.append(("%host_cc", config.host_cc))

@@ -72,6 +72,16 @@ func.func @int_matmul(%a: tensor<16x32xi8>, %b: tensor<32x64xi8>, %c: tensor<16x
 
 // -----
 
+// A broadcast operand (rank-1 A) is not a layout the rewrite knows.
+func.func @broadcast_maps(%a: tensor<32xf32>, %b: tensor<32x64xf32>, %c: tensor<16x64xf32>) -> tensor<16x64xf32> {
+  // expected-warning@+1 {{unsupported indexing maps (only plain and transposed operands are rewritten)}}
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : tensor<32xf32>, tensor<32x64xf32>) outs(%c : tensor<16x64xf32>) -> tensor<16x64xf32>
+  return %r : tensor<16x64xf32>
+}
+
+// -----
+
 module {
   gpu.module @amd [#rocdl.target<chip = "gfx942">] {}
   // expected-error@+1 {{conflicting GPU targets: 'gfx942' uses the fnuz float8 types but 'sm_90a' uses the ocp ones; compile them separately or set type-config explicitly}}

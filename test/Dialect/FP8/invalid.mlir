@@ -215,7 +215,7 @@ func.func @matmul_result(%a: tensor<16x32xf8E4M3FN>, %b: tensor<32x64xf8E4M3FN>,
 // -----
 
 func.func @matmul_rank(%a: tensor<16x32xf8E4M3FN>, %b: tensor<2x32x64xf8E4M3FN>, %s: tensor<f32>) {
-  // expected-error@+1 {{expects lhs, rhs and result of one rank >= 2}}
+  // expected-error@+1 {{expects lhs, rhs and result of one rank >= 2, got 'tensor<16x32xf8E4M3FN>', 'tensor<2x32x64xf8E4M3FN>' and 'tensor<16x64xbf16>'}}
   %0 = fp8.scaled_matmul %a, %b scales(%s, %s) : tensor<16x32xf8E4M3FN>, tensor<2x32x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<16x64xbf16>
   return
 }
@@ -257,5 +257,13 @@ func.func @matmul_int_result(%a: tensor<16x32xf8E4M3FN>, %b: tensor<32x64xf8E4M3
 func.func @matmul_hp_operand(%a: tensor<16x32xbf16>, %b: tensor<32x64xf8E4M3FN>, %s: tensor<f32>) {
   // expected-error@+1 {{operand #0 must be ranked tensor of 8-bit float with a mantissa values}}
   %0 = fp8.scaled_matmul %a, %b scales(%s, %s) : tensor<16x32xbf16>, tensor<32x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<16x64xbf16>
+  return
+}
+
+// -----
+
+func.func @amax_tensorwise_axis(%x: tensor<16x32xbf16>) {
+  // expected-error@+1 {{tensorwise amax takes no axis}}
+  %0 = "fp8.amax"(%x) <{granularity = #fp8.granularity<tensorwise>, axis = 1 : i64, batch_dims = 0 : i64}> : (tensor<16x32xbf16>) -> tensor<f32>
   return
 }
