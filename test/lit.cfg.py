@@ -50,6 +50,11 @@ tool_dirs = [config.fp8_tools_dir, config.llvm_tools_dir]
 tools = ["fp8-opt", "mlir-runner", "mlir-opt", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+# An ASan+UBSan build: its plugin cannot load into the uninstrumented
+# stock mlir-opt.
+if config.fp8_sanitizers:
+    config.available_features.add("asan")
+
 # GPU tests need an NVIDIA driver; everything else runs anywhere.
 if os.path.exists("/dev/nvidiactl") or shutil.which("nvidia-smi"):
     config.available_features.add("cuda-gpu")

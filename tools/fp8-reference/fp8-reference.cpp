@@ -56,6 +56,22 @@ static cl::opt<std::string> dataOpt(
     "data", cl::init("normal"),
     cl::desc("normal|zero-row|overflow|nan|outliers"));
 static cl::opt<unsigned> seedOpt("seed", cl::init(1));
+static cl::opt<std::string> configOpt(
+    "config", cl::init(""),
+    cl::desc("#fp8.linear text for the matmul (default: from --recipe)"));
+static cl::opt<std::string> lhsOpt(
+    "lhs", cl::init(""),
+    cl::desc("operand A cast config as short_str (dyn_axs_e4m3, dis_ten_e4m3, "
+             "...) instead of the recipe's"));
+static cl::opt<std::string> rhsOpt("rhs", cl::init(""),
+                                   cl::desc("operand B cast config, likewise"));
+static cl::opt<bool> pow2Opt("pow2", cl::desc("power-of-2 scales (with --lhs)"));
+static cl::opt<bool> dynamicOpt("dynamic",
+                                cl::desc("give the matmul dynamic shapes"));
+static cl::opt<std::string> funcOpt("func", cl::init("main"),
+                                    cl::desc("name of the emitted function"));
+static cl::opt<bool> noDeclsOpt("no-decls",
+                                cl::desc("omit the printMemref declarations"));
 static cl::opt<std::string> emitOpt("emit", cl::init("mlir"),
                                     cl::desc("mlir|expected"));
 
@@ -137,7 +153,15 @@ struct Gemm {
   bool pow2;
 };
 
+/// "dyn_axs_e4m3" -> Cast.
+Cast parseCast(const std::string &text) {
+  return {text.rfind("dyn", 0) == 0, text.find("_axs_") != std::string::npos,
+          text.find("e5m2") != std::string::npos};
+}
+
 Gemm gemmFor(const std::string &recipe, const std::string &role) {
+  if (!lhsOpt.empty())
+    return {parseCast(lhsOpt), parseCast(rhsOpt), pow2Opt};
   if (recipe == "rowwise")
     return {{true, true, false}, {true, true, false}, true};
   if (recipe == "rowwise_with_gw_hp") {
@@ -333,6 +357,17 @@ void emitCastCheck(llvm::raw_ostream &os, const std::string &name,
   os << "  call @printMemrefI32(" << p << "_cu) : (tensor<*xi32>) -> ()\n";
 }
 
+/// The "exact:" lines of one operand: scale bits, then fp8 codes.
+void printQuantized(const Quantized &q) {
+  llvm::outs() << "exact:";
+  for (float scale : q.scales)
+    llvm::outs() << " " << bitsOf(scale);
+  llvm::outs() << "\nexact:";
+  for (uint8_t code : q.codes)
+    llvm::outs() << " " << unsigned(code);
+  llvm::outs() << "\n";
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -358,15 +393,19 @@ int main(int argc, char **argv) {
 
   if (emitOpt == "mlir") {
     llvm::raw_ostream &os = llvm::outs();
-    std::string config = "#fp8.linear<recipe = " + recipeOpt;
-    if (padOpt)
-      config += ", pad_inner_dim = true";
-    if (emulateOpt)
-      config += ", emulate = true";
-    config += ">";
-    os << "func.func private @printMemrefF32(tensor<*xf32>)\n"
-          "func.func private @printMemrefI32(tensor<*xi32>)\n"
-          "func.func @main() {\n";
+    std::string config = configOpt;
+    if (config.empty()) {
+      config = "#fp8.linear<recipe = " + recipeOpt;
+      if (padOpt)
+        config += ", pad_inner_dim = true";
+      if (emulateOpt)
+        config += ", emulate = true";
+      config += ">";
+    }
+    if (!noDeclsOpt)
+      os << "func.func private @printMemrefF32(tensor<*xf32>)\n"
+            "func.func private @printMemrefI32(tensor<*xi32>)\n";
+    os << "func.func @" << funcOpt << "() {\n";
     os << "  %a = arith.constant ";
     printDense(os, a);
     os << " : " << tensorType(m, k, hp.mlirName) << "\n  %b = arith.constant ";
@@ -383,15 +422,31 @@ int main(int argc, char **argv) {
          << "  %init = linalg.fill ins(%zero : " << hp.mlirName
          << ") outs(%empty : " << cType << ") -> " << cType << "\n";
     }
-    os << "  %r = linalg.matmul";
+    std::string aType = tensorType(m, k, hp.mlirName);
+    std::string bType = tensorType(bStored.rows, bStored.cols, hp.mlirName);
+    std::string matmulC = cType;
+    if (dynamicOpt) {
+      // Unknown shapes: the rewrite cannot prove alignment.
+      std::string dyn = "tensor<?x?x" + hp.mlirName + ">";
+      os << "  %ad = tensor.cast %a : " << aType << " to " << dyn << "\n"
+         << "  %bd = tensor.cast %b : " << bType << " to " << dyn << "\n"
+         << "  %cd = tensor.cast %init : " << cType << " to " << dyn << "\n";
+      aType = bType = matmulC = dyn;
+    }
+    os << "  %r0 = linalg.matmul";
     if (transposeBOpt)
       os << " indexing_maps = [affine_map<(m, n, k) -> (m, k)>, "
             "affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]";
     os << " {fp8.role = \"" << roleOpt << "\", fp8.config = " << config
        << "}";
-    os << " ins(%a, %b : " << tensorType(m, k, hp.mlirName) << ", "
-       << tensorType(bStored.rows, bStored.cols, hp.mlirName) << ") outs(%init : "
-       << cType << ") -> " << cType << "\n";
+    if (dynamicOpt)
+      os << " ins(%ad, %bd : " << aType << ", " << bType << ") outs(%cd : "
+         << matmulC << ") -> " << matmulC << "\n"
+         << "  %r = tensor.cast %r0 : " << matmulC << " to " << cType << "\n";
+    else
+      os << " ins(%a, %b : " << aType << ", " << bType << ") outs(%init : "
+         << cType << ") -> " << cType << "\n  %r = tensor.cast %r0 : " << cType
+         << " to " << cType << "\n";
     std::string cF32 = tensorType(m, n, "f32");
     os << "  %re = tensor.empty() : " << cF32 << "\n"
        << "  %rf = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, "
@@ -417,7 +472,13 @@ int main(int argc, char **argv) {
 
   // Expected results.
   std::vector<float> out(size_t(m) * n);
-  if (!gemm.lhs.scaled) {
+  // The rewrite converts a scaled gemm unless the hardware alignment rule
+  // (K, N known multiples of 16; K may be padded) fails without emulate.
+  bool kAligned = !dynamicOpt && k % 16 == 0;
+  bool nAligned = !dynamicOpt && n % 16 == 0;
+  bool converted = gemm.lhs.scaled &&
+                   (emulateOpt || ((kAligned || padOpt) && nAligned));
+  if (!converted) {
     // Both operands stay in high precision: the original matmul, f32 acc
     // for f32 inputs, and for bf16/f16 the result type's own arithmetic is
     // what linalg.matmul computes (accumulate in the result type).
@@ -428,6 +489,17 @@ int main(int argc, char **argv) {
           acc = roundTo(*hp.sem, acc + roundTo(*hp.sem, a.at(i, l) * bKN.at(l, j)));
         out[size_t(i) * n + j] = acc;
       }
+    llvm::outs() << "approx:";
+    for (float v : out)
+      llvm::outs() << " " << llvm::format("%.9g", v);
+    llvm::outs() << "\n";
+    if (gemm.lhs.scaled) {
+      Quantized qa = quantize(a, gemm.lhs, 1, gemm.pow2, *lhsType.sem);
+      Quantized qb = quantize(bStored, gemm.rhs, bK, gemm.pow2, *rhsType.sem);
+      printQuantized(qa);
+      printQuantized(qb);
+    }
+    return 0;
   } else {
     Quantized qa = quantize(a, gemm.lhs, 1, gemm.pow2, *lhsType.sem);
     Quantized qb = quantize(bStored, gemm.rhs, bK, gemm.pow2, *rhsType.sem);
@@ -462,20 +534,8 @@ int main(int argc, char **argv) {
     for (float v : out)
       llvm::outs() << " " << llvm::format("%.9g", v);
     llvm::outs() << "\n";
-    for (const Quantized *q : {&qa, &qb}) {
-      llvm::outs() << "exact:";
-      for (float s : q->scales)
-        llvm::outs() << " " << bitsOf(s);
-      llvm::outs() << "\nexact:";
-      for (uint8_t c : q->codes)
-        llvm::outs() << " " << unsigned(c);
-      llvm::outs() << "\n";
-    }
+    printQuantized(qa);
+    printQuantized(qb);
     return 0;
   }
-  llvm::outs() << "approx:";
-  for (float v : out)
-    llvm::outs() << " " << llvm::format("%.9g", v);
-  llvm::outs() << "\n";
-  return 0;
 }

@@ -63,6 +63,14 @@ def main():
     if len(actual) != len(expected):
         sys.exit(f"FAIL: {len(actual)} memrefs printed, {len(expected)} expected")
 
+    exact, approx, worst = compare(expected, actual, opts.rtol)
+    print(f"OK: {exact} bit-exact values, {approx} gemm values within rtol "
+          f"{opts.rtol:g} (max rel err {worst:.1e})")
+
+
+def compare(expected, actual, rtol):
+    """Compares parsed memrefs with "exact"/"approx" expectations; exits with
+    a message on the first mismatch. Returns (exact, approx, worst)."""
     exact = approx = 0
     worst = 0.0
     for index, ((kind, values), got) in enumerate(zip(expected, actual)):
@@ -81,12 +89,11 @@ def main():
                     sys.exit(f"FAIL: memref {index} value {position}: got {g}, expected {w}")
             else:
                 error = abs(gf - wf) / max(abs(wf), 1e-30)
-                if abs(gf - wf) > opts.rtol * abs(wf) + 1e-30:
-                    sys.exit(f"FAIL: memref {index} value {position}: got {g}, expected {w} (rtol {opts.rtol})")
+                if abs(gf - wf) > rtol * abs(wf) + 1e-30:
+                    sys.exit(f"FAIL: memref {index} value {position}: got {g}, expected {w} (rtol {rtol})")
                 worst = max(worst, error)
             approx += 1
-    print(f"OK: {exact} bit-exact values, {approx} gemm values within rtol "
-          f"{opts.rtol:g} (max rel err {worst:.1e})")
+    return exact, approx, worst
 
 
 if __name__ == "__main__":

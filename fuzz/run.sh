@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the fuzzers (ASan + UBSan + libFuzzer) in build-fuzz/ and runs one
+# for a given time with a seed corpus made from every .mlir test. Crashing
+# inputs are copied to fuzz/crashers/, which the test suite replays.
+#   fuzz/run.sh attr|module SECONDS [JOBS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which=${1:?attr or module}
+seconds=${2:-60}
+jobs=${3:-1}
+FP8_BUILD_DIR=build-fuzz FP8_NINJA_TARGETS="fp8-$which-fuzzer" \
+  FP8_CMAKE_ARGS="-DFP8_ENABLE_SANITIZERS=ON -DFP8_ENABLE_FUZZERS=ON" \
+  bash scripts/setup.sh >/dev/null
+corpus=build-fuzz/corpus-$which
+seeds=build-fuzz/seeds-$which
+mkdir -p "$corpus" "$seeds" fuzz/crashers
+python3 - "$which" "$seeds" <<'PY'
+import pathlib, re, sys
+which, out = sys.argv[1], pathlib.Path(sys.argv[2])
+n = 0
+for path in pathlib.Path("test").rglob("*.mlir"):
+    text = path.read_text()
+    if which == "attr":
+        pieces = set(re.findall(r"#fp8\.[a-z_]+<[^\n]*?>(?=[,}\s)]|$)", text))
+    else:
+        pieces = text.split("// -----")
+    for piece in pieces:
+        if len(piece) < 8192:
+            (out / f"seed{n}").write_text(piece)
+            n += 1
+print(f"{n} seeds")
+PY
+status=0
+"build-fuzz/bin/fp8-$which-fuzzer" "$corpus" "$seeds" \
+  -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
+  -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
+  -artifact_prefix=build-fuzz/ 2>&1 | tee "build-fuzz/fuzz-$which.log" | tail -20 || status=$?
+for crash in build-fuzz/crash-* build-fuzz/timeout-* build-fuzz/leak-*; do
+  [ -e "$crash" ] || continue
+  cp "$crash" "fuzz/crashers/$which-$(basename "$crash")"
+  echo "kept $crash as fuzz/crashers/$which-$(basename "$crash")"
+done
+exit $status
