@@ -50,55 +50,38 @@
 using namespace mlir;
 using namespace mlir::fp8;
 
-/// Adds --fp8-rewrite-matmul with the pipeline's rewrite options.
+/// Adds --fp8-rewrite-matmul with the pipeline's rewrite options. A `chip`
+/// picks the type configuration; only a hardware pipeline (`forHardware`)
+/// also rejects the fp8 types the chip cannot convert.
 static void addRewritePass(OpPassManager &pm,
-                           const RewritePipelineOptions &options) {
+                           const RewritePipelineOptions &options,
+                           StringRef chip, bool forHardware) {
   FP8RewriteMatmulOptions rewrite;
   rewrite.recipe = options.recipe;
   rewrite.config = options.config;
   rewrite.typeConfig = options.typeConfig;
-  rewrite.chip = options.chip;
+  rewrite.chip = chip.str();
   rewrite.strict = options.strict;
+  FailureOr<TypeConfig> chipTypes = getTypeConfigForChip(chip);
+  if (!forHardware && rewrite.typeConfig == "auto" && succeeded(chipTypes)) {
+    rewrite.typeConfig = stringifyTypeConfig(*chipTypes).str();
+    rewrite.chip.clear();
+  }
   pm.addPass(createFP8RewriteMatmul(rewrite));
 }
 
-void fp8::buildFP8CPUPipeline(OpPassManager &pm,
-                              const RewritePipelineOptions &options) {
-  // fp8 ops on tensors, then their reference lowering.
-  addRewritePass(pm, options);
-  pm.addPass(createFP8LowerToLinalg());
-  pm.addPass(createFP8SoftConversions());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-
-  // Tensors to buffers, across function boundaries so that tensors passed
-  // to printMemrefF32 and friends become plain memrefs.
+/// Tensors to buffers, across function boundaries so that tensors passed to
+/// printMemrefF32 and friends become plain memrefs.
+static void addBufferization(OpPassManager &pm) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::buildBufferDeallocationPipeline(pm);
-
-  // Loops, then the LLVM dialect.
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createFP8SoftConversions());
-  pm.addPass(createConvertBufferizationToMemRefPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertFuncToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createCanonicalizerPass());
 }
 
-/// The host half of a pipeline: everything outside the kernels to the LLVM
-/// dialect.
+/// Everything outside GPU kernels (loops, memrefs, arith, math, calls) to
+/// the LLVM dialect, with software fp8 conversions.
 static void addHostToLLVM(OpPassManager &pm) {
   pm.addPass(createFP8SoftConversions());
   pm.addPass(createConvertBufferizationToMemRefPass());
@@ -113,13 +96,27 @@ static void addHostToLLVM(OpPassManager &pm) {
   pm.addPass(createConvertFuncToLLVMPass());
 }
 
+void fp8::buildFP8CPUPipeline(OpPassManager &pm,
+                              const RewritePipelineOptions &options) {
+  // fp8 ops on tensors, then their reference lowering.
+  addRewritePass(pm, options, options.chip, /*forHardware=*/false);
+  pm.addPass(createFP8LowerToLinalg());
+  pm.addPass(createFP8SoftConversions());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  addBufferization(pm);
+  bufferization::buildBufferDeallocationPipeline(pm);
+  // Loops, then the LLVM dialect.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  addHostToLLVM(pm);
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
 void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
                                 const RewritePipelineOptions &options) {
   std::string chip = options.chip.empty() ? "gfx942" : options.chip.getValue();
-  RewritePipelineOptions rewrite;
-  rewrite.copyOptionValuesFrom(options);
-  rewrite.chip = chip;
-  addRewritePass(pm, rewrite);
+  addRewritePass(pm, options, chip, /*forHardware=*/true);
 
   // Kernels: amax and scaled_matmul by hand, the rest through linalg.
   FP8LowerToGPUOptions kernels;
@@ -128,11 +125,7 @@ void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
   pm.addPass(createFP8LowerToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  addBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());

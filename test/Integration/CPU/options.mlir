@@ -10,6 +10,8 @@
 // MI300 fnuz types (max 240 for e4m3fnuz, e5m2fnuz grad_output).
 // RUN: %check_case --pipeline-options="type-config=fnuz" -- --type-config=fnuz --recipe=tensorwise --role=grad_input | FileCheck %s --check-prefix=TEN
 // RUN: %check_case --pipeline-options="chip=gfx942" -- --type-config=fnuz --recipe=rowwise | FileCheck %s --check-prefix=ROW
+// On the CPU a chip only picks the type config; any type runs (in software).
+// RUN: %check_case --pipeline-options="chip=gfx942 type-config=ocp" -- --recipe=tensorwise | FileCheck %s --check-prefix=TEN
 //
 // The weight stored N x K, as nn.Linear keeps it.
 // RUN: %check_case -- --recipe=rowwise --transpose-b | FileCheck %s --check-prefix=ROW
