@@ -63,8 +63,9 @@ static void addRewritePass(OpPassManager &pm,
   rewrite.chip = chip.str();
   rewrite.strict = options.strict;
   FailureOr<TypeConfig> chipTypes = getTypeConfigForChip(chip);
-  if (!forHardware && rewrite.typeConfig == "auto" && succeeded(chipTypes)) {
-    rewrite.typeConfig = stringifyTypeConfig(*chipTypes).str();
+  if (!forHardware && succeeded(chipTypes)) {
+    if (rewrite.typeConfig == "auto")
+      rewrite.typeConfig = stringifyTypeConfig(*chipTypes).str();
     rewrite.chip.clear();
   }
   pm.addPass(createFP8RewriteMatmul(rewrite));
