@@ -55,6 +55,10 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 if config.fp8_sanitizers:
     config.available_features.add("asan")
 
+# ptxas (CUDA toolkit) turns PTX into cubins.
+if os.path.exists("/usr/local/cuda/bin/ptxas"):
+    config.available_features.add("ptxas")
+
 # GPU tests need an NVIDIA driver; everything else runs anywhere.
 if os.path.exists("/dev/nvidiactl") or shutil.which("nvidia-smi"):
     config.available_features.add("cuda-gpu")

@@ -114,14 +114,15 @@ void fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
-void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
-                                const RewritePipelineOptions &options) {
-  std::string chip = options.chip.empty() ? "gfx942" : options.chip.getValue();
+/// The target-independent front of the GPU pipelines: the rewrite for
+/// `chip`, the amax and matrix-core kernels, the reference lowering of the
+/// rest, bufferization, elementwise loops mapped to GPU kernels, outlining.
+static void addGPUKernels(OpPassManager &pm,
+                          const RewritePipelineOptions &options,
+                          StringRef chip) {
   addRewritePass(pm, options, chip, /*forHardware=*/true);
-
-  // Kernels: amax and scaled_matmul by hand, the rest through linalg.
   FP8LowerToGPUOptions kernels;
-  kernels.chip = chip;
+  kernels.chip = chip.str();
   pm.addPass(createFP8LowerToGPU(kernels));
   pm.addPass(createFP8LowerToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -132,13 +133,33 @@ void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createGpuKernelOutliningPass());
+}
+
+/// The host half of the GPU pipelines and the kernel binaries.
+static void addGPUHostAndBinaries(OpPassManager &pm,
+                                  const RewritePipelineOptions &options,
+                                  StringRef defaultToolkit) {
+  addHostToLLVM(pm);
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  binary.toolkitPath =
+      options.toolkit.empty() ? defaultToolkit.str() : options.toolkit.getValue();
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
+                                const RewritePipelineOptions &options) {
+  std::string chip = options.chip.empty() ? "gfx942" : options.chip.getValue();
+  addGPUKernels(pm, options, chip);
   GpuROCDLAttachTargetOptions target;
   target.chip = chip;
   pm.addPass(createGpuROCDLAttachTarget(target));
 
   // Device code: hardware fp8 conversions (saturating, as the casts clamp
-  // anyway), wave reductions, software conversions only for types the chip
-  // lacks (emulate), then ROCDL.
+  // anyway), wave reductions on DPP, software conversions only for types the
+  // chip lacks (emulate), then ROCDL.
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
   ArithToAMDGPUConversionPassOptions arithToAMDGPU;
   arithToAMDGPU.chipset = chip;
@@ -154,13 +175,32 @@ void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
   rocdl.chipset = chip;
   device.addPass(createConvertGpuOpsToROCDLOps(rocdl));
 
-  addHostToLLVM(pm);
-  pm.addPass(createGpuToLLVMConversionPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
-  GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = options.format;
-  binary.toolkitPath = options.toolkit;
-  pm.addPass(createGpuModuleToBinaryPass(binary));
+  addGPUHostAndBinaries(pm, options, /*defaultToolkit=*/"");
+}
+
+void fp8::buildFP8NVVMPipeline(OpPassManager &pm,
+                               const RewritePipelineOptions &options) {
+  std::string chip = options.chip.empty() ? "sm_90a" : options.chip.getValue();
+  addGPUKernels(pm, options, chip);
+  GpuNVVMAttachTargetOptions target;
+  target.chip = chip;
+  // mma.sync with e4m3/e5m2 operands needs PTX ISA 8.4.
+  target.features = "+ptx84";
+  pm.addPass(createGpuNVVMAttachTarget(target));
+
+  // Device code: saturating cvt.rn.satfinite conversions, warp reductions
+  // on shuffles, software conversions for the rest, then NVVM.
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(createFP8TruncFToNVVM());
+  FP8LowerSubgroupReduceOptions reduce;
+  reduce.chip = chip;
+  device.addPass(createFP8LowerSubgroupReduce(reduce));
+  device.addPass(createFP8SoftConversions());
+  device.addPass(createLowerAffinePass());
+  device.addPass(createSCFToControlFlowPass());
+  device.addPass(createConvertGpuOpsToNVVMOps());
+
+  addGPUHostAndBinaries(pm, options, /*defaultToolkit=*/"/usr/local/cuda");
 }
 
 void fp8::registerFP8Pipelines() {
@@ -174,6 +214,11 @@ void fp8::registerFP8Pipelines() {
       "Rewrite matmuls to float8 for an AMD GPU (chip=gfx942|gfx950) and "
       "compile: MFMA and wave-reduction kernels, hardware fp8 conversions",
       buildFP8ROCDLPipeline);
+  PassPipelineRegistration<RewritePipelineOptions>(
+      "fp8-nvvm-pipeline",
+      "Rewrite matmuls to float8 for an NVIDIA GPU (chip=sm_89|sm_90a) and "
+      "compile: mma.sync and warp-reduction kernels, cvt.rn.satfinite casts",
+      buildFP8NVVMPipeline);
 }
 
 void fp8::registerFP8PipelineDialects(DialectRegistry &registry) {

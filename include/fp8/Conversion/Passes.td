@@ -64,6 +64,7 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
     "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
@@ -89,6 +90,21 @@ def FP8LowerSubgroupReduce : Pass<"fp8-lower-subgroup-reduce"> {
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::vector::VectorDialect"
+  ];
+}
+
+def FP8TruncFToNVVM : Pass<"fp8-truncf-to-nvvm"> {
+  let summary = "Lower f32 -> e4m3/e5m2 truncations to NVVM hardware casts";
+  let description = [{
+    `arith.truncf` from f32 to f8E4M3FN or f8E5M2 becomes
+    `nvvm.convert.f32x2.to.f8x2` with round-to-nearest and `satfinite`
+    (`cvt.rn.satfinite.e4m3x2.f32` on sm_89+). Upstream MLIR has no lowering
+    of fp8 truncations for NVVM. The fp8 casts clamp before converting, so
+    saturation changes nothing there.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::NVVM::NVVMDialect"
   ];
 }
 

@@ -67,7 +67,14 @@ void buildFP8CPUPipeline(OpPassManager &pm,
 void buildFP8ROCDLPipeline(OpPassManager &pm,
                            const RewritePipelineOptions &options);
 
-/// Registers --fp8-cpu-pipeline and --fp8-rocdl-pipeline.
+/// The same for an NVIDIA GPU (`chip`, default sm_90a; sm_89 and newer):
+/// warp-reduction amax and mma.sync.m16n8k32 e4m3/e5m2 kernels, saturating
+/// cvt.rn.satfinite conversions; PTX (`format=isa`) or cubin (`format=bin`,
+/// ptxas from `toolkit`, default /usr/local/cuda).
+void buildFP8NVVMPipeline(OpPassManager &pm,
+                          const RewritePipelineOptions &options);
+
+/// Registers --fp8-cpu-pipeline, --fp8-rocdl-pipeline, --fp8-nvvm-pipeline.
 void registerFP8Pipelines();
 
 /// Registers the fp8 dialect and every upstream dialect and interface

@@ -24,6 +24,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -37,6 +39,7 @@ namespace mlir {
 namespace fp8 {
 #define GEN_PASS_DEF_FP8LOWERTOGPU
 #define GEN_PASS_DEF_FP8LOWERSUBGROUPREDUCE
+#define GEN_PASS_DEF_FP8TRUNCFTONVVM
 #include "fp8/Conversion/Passes.h.inc"
 } // namespace fp8
 } // namespace mlir
@@ -428,6 +431,232 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// fp8.scaled_matmul on NVIDIA tensor cores (sm_89+)
+//===----------------------------------------------------------------------===//
+
+/// The PTX name of an 8-bit float type in mma.sync.
+static StringRef getPtxName(Type type) {
+  return isa<Float8E5M2Type>(type) ? "e5m2" : "e4m3";
+}
+
+/// Packs 4 consecutive-in-k fp8 values into an i32 (element j in byte j),
+/// zero outside the matrix. `kInnermost`: k is the last dim of `buffer`.
+static Value loadPacked4(OpBuilder &b, Location loc, Value buffer,
+                         ValueRange batch, Value index, Value indexBound,
+                         Value k, Value kBound, bool kInnermost) {
+  Value zeroIdx = cIdx(b, loc, 0);
+  Value indexOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                        index, indexBound);
+  Value safeIndex = arith::SelectOp::create(b, loc, indexOk, index, zeroIdx);
+  Value packed = arith::ConstantIntOp::create(b, loc, 0, 32);
+  for (int64_t j = 0; j < 4; ++j) {
+    Value kk = arith::AddIOp::create(b, loc, k, cIdx(b, loc, j));
+    Value kOk =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kk, kBound);
+    Value safeK = arith::SelectOp::create(b, loc, kOk, kk, zeroIdx);
+    SmallVector<Value> coords(batch);
+    if (kInnermost)
+      coords.append({safeIndex, safeK});
+    else
+      coords.append({safeK, safeIndex});
+    Value value = memref::LoadOp::create(b, loc, buffer, coords);
+    Value byte = arith::ExtUIOp::create(
+        b, loc, b.getI32Type(),
+        arith::BitcastOp::create(b, loc, b.getI8Type(), value));
+    Value ok = arith::AndIOp::create(b, loc, indexOk, kOk);
+    byte = arith::SelectOp::create(b, loc, ok, byte,
+                                   arith::ConstantIntOp::create(b, loc, 0, 32));
+    byte = arith::ShLIOp::create(b, loc, byte,
+                                 arith::ConstantIntOp::create(b, loc, 8 * j, 32));
+    packed = arith::OrIOp::create(b, loc, packed, byte);
+  }
+  return packed;
+}
+
+struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
+  using OpRewritePattern<ScaledMatmulOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ScaledMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getEmulate())
+      return rewriter.notifyMatchFailure(op, "emulated: no tensor cores");
+    Location loc = op.getLoc();
+    int64_t batchDims = op.getNumBatchDims();
+    int64_t rank = batchDims + 2;
+    RankedTensorType resultType = op.getResult().getType();
+    Type resultElement = resultType.getElementType();
+    Type f32 = rewriter.getF32Type();
+
+    Value a = toBuffer(rewriter, loc, op.getLhs());
+    Value bm = toBuffer(rewriter, loc, op.getRhs());
+    Value sa = toBuffer(rewriter, loc, op.getLhsScale());
+    Value sb = toBuffer(rewriter, loc, op.getRhsScale());
+    SmallVector<Value> aSizes = getSizes(rewriter, loc, a);
+    SmallVector<Value> bSizes = getSizes(rewriter, loc, bm);
+    Value m = aSizes[rank - 2], k = aSizes[rank - 1], n = bSizes[rank - 1];
+    SmallVector<Value> cSizes(aSizes.begin(), aSizes.begin() + batchDims);
+    cSizes.append({m, n});
+    Value c = allocBuffer(rewriter, loc, resultType.getShape(), cSizes,
+                          resultElement);
+    Value batchCount = product(
+        rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
+
+    // One warp per 16x8 output tile: mma.sync.m16n8k32 with f32 accumulators.
+    std::string ptx =
+        ("mma.sync.aligned.m16n8k32.row.col.f32." +
+         getPtxName(op.getLhs().getType().getElementType()) + "." +
+         getPtxName(op.getRhs().getType().getElementType()) +
+         ".f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};")
+            .str();
+    Value one = cIdx(rewriter, loc, 1);
+    auto launch = gpu::LaunchOp::create(
+        rewriter, loc,
+        arith::CeilDivUIOp::create(rewriter, loc, n, cIdx(rewriter, loc, 8)),
+        arith::CeilDivUIOp::create(rewriter, loc, m, cIdx(rewriter, loc, 16)),
+        batchCount, cIdx(rewriter, loc, 32), one, one);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&launch.getBody().front());
+      Value lane = launch.getThreadIds().x;
+      Value group = arith::DivUIOp::create(rewriter, loc, lane,
+                                           cIdx(rewriter, loc, 4));
+      Value inGroup = arith::RemUIOp::create(rewriter, loc, lane,
+                                             cIdx(rewriter, loc, 4));
+      Value tileRow = arith::MulIOp::create(rewriter, loc,
+                                            launch.getBlockIds().y,
+                                            cIdx(rewriter, loc, 16));
+      Value tileCol = arith::MulIOp::create(rewriter, loc,
+                                            launch.getBlockIds().x,
+                                            cIdx(rewriter, loc, 8));
+      SmallVector<Value> batch;
+      if (batchDims > 0) {
+        SmallVector<OpFoldResult> basis(aSizes.begin(),
+                                        aSizes.begin() + batchDims);
+        batch = affine::AffineDelinearizeIndexOp::create(
+                    rewriter, loc, launch.getBlockIds().z, basis)
+                    .getResults();
+      }
+      Value row0 = arith::AddIOp::create(rewriter, loc, tileRow, group);
+      Value row8 = arith::AddIOp::create(rewriter, loc, row0,
+                                         cIdx(rewriter, loc, 8));
+      Value col = arith::AddIOp::create(rewriter, loc, tileCol, group);
+      Value k4 = arith::MulIOp::create(rewriter, loc, inGroup,
+                                       cIdx(rewriter, loc, 4));
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getF32FloatAttr(0));
+      bool fastAccum = op.useFastAccum();
+      auto resultStruct = LLVM::LLVMStructType::getLiteral(
+          rewriter.getContext(), SmallVector<Type>(4, f32));
+      auto loop = scf::ForOp::create(
+          rewriter, loc, cIdx(rewriter, loc, 0), k, cIdx(rewriter, loc, 32),
+          ValueRange{zero, zero, zero, zero},
+          [&](OpBuilder &b, Location l, Value k0, ValueRange acc) {
+            // A: register r holds row g + 8 (r % 2), k = 16 (r / 2) + 4 t + j.
+            SmallVector<Value> operands;
+            for (int64_t r = 0; r < 4; ++r) {
+              Value kk = arith::AddIOp::create(
+                  b, l, arith::AddIOp::create(b, l, k0, k4),
+                  cIdx(b, l, 16 * (r / 2)));
+              operands.push_back(loadPacked4(b, l, a, batch,
+                                             r % 2 ? row8 : row0, m, kk, k,
+                                             /*kInnermost=*/true));
+            }
+            // B: register r holds column g, k = 16 r + 4 t + j.
+            for (int64_t r = 0; r < 2; ++r) {
+              Value kk = arith::AddIOp::create(
+                  b, l, arith::AddIOp::create(b, l, k0, k4),
+                  cIdx(b, l, 16 * r));
+              operands.push_back(loadPacked4(b, l, bm, batch, col, n, kk, k,
+                                             /*kInnermost=*/false));
+            }
+            // With fast accumulation the tensor core accumulates across k
+            // steps; otherwise each step starts from zero and is promoted
+            // into the f32 accumulators here.
+            for (int64_t i = 0; i < 4; ++i)
+              operands.push_back(fastAccum ? acc[i] : zero);
+            auto mma = LLVM::InlineAsmOp::create(
+                b, l, resultStruct, operands, ptx,
+                "=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f", /*has_side_effects=*/false,
+                /*is_align_stack=*/false, LLVM::TailCallKind::None,
+                /*asm_dialect=*/nullptr, /*operand_attrs=*/nullptr);
+            SmallVector<Value> next;
+            for (int64_t i = 0; i < 4; ++i) {
+              Value d = LLVM::ExtractValueOp::create(b, l, mma.getResult(0), i);
+              next.push_back(fastAccum ? d : arith::AddFOp::create(b, l, acc[i], d).getResult());
+            }
+            scf::YieldOp::create(b, l, next);
+          });
+      // Accumulator i: row g + 8 (i / 2), column 2 t + i % 2.
+      Value one32 = arith::ConstantOp::create(rewriter, loc,
+                                              rewriter.getF32FloatAttr(1));
+      for (int64_t i = 0; i < 4; ++i) {
+        Value r = i / 2 ? row8 : row0;
+        Value cc = arith::AddIOp::create(
+            rewriter, loc, tileCol,
+            arith::AddIOp::create(
+                rewriter, loc,
+                arith::MulIOp::create(rewriter, loc, inGroup,
+                                      cIdx(rewriter, loc, 2)),
+                cIdx(rewriter, loc, i % 2)));
+        Value inRange = arith::AndIOp::create(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, r,
+                                  m),
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, cc,
+                                  n));
+        Value value = loop.getResult(i);
+        scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b,
+                                                      Location l) {
+          Value invA = arith::DivFOp::create(b, l, one32,
+                                             loadScale(b, l, sa, batch, r, cc));
+          Value invB = arith::DivFOp::create(b, l, one32,
+                                             loadScale(b, l, sb, batch, r, cc));
+          Value scaled = arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, value, invA), invB);
+          if (!resultElement.isF32())
+            scaled = arith::TruncFOp::create(b, l, resultElement, scaled);
+          SmallVector<Value> coords(batch);
+          coords.append({r, cc});
+          memref::StoreOp::create(b, l, scaled, c, coords);
+          scf::YieldOp::create(b, l);
+        });
+      }
+      gpu::TerminatorOp::create(rewriter, loc);
+    }
+    rewriter.replaceOp(op, toTensor(rewriter, loc, c));
+    return success();
+  }
+};
+
+/// arith.truncf f32 -> f8E4M3FN/f8E5M2 as cvt.rn.satfinite.{e4m3,e5m2}x2.f32
+/// (the value in the low byte, 0 in the high one).
+struct TruncFToNVVM : public OpRewritePattern<arith::TruncFOp> {
+  using OpRewritePattern<arith::TruncFOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(arith::TruncFOp op,
+                                PatternRewriter &rewriter) const override {
+    Type target = op.getType();
+    if (!isa<Float8E4M3FNType, Float8E5M2Type>(target) ||
+        !op.getIn().getType().isF32())
+      return rewriter.notifyMatchFailure(op, "not a scalar f32 -> OCP fp8");
+    Location loc = op.getLoc();
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
+    Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
+        rewriter, loc, rewriter.getI16Type(), zero, op.getIn(),
+        NVVM::FPRoundingModeAttr::get(rewriter.getContext(),
+                                      NVVM::FPRoundingMode::RN),
+        NVVM::SaturationModeAttr::get(rewriter.getContext(),
+                                      NVVM::SaturationMode::SATFINITE),
+        rewriter.getBoolAttr(false), TypeAttr::get(target));
+    Value low = arith::TruncIOp::create(rewriter, loc, rewriter.getI8Type(),
+                                        pair);
+    rewriter.replaceOpWithNewOp<arith::BitcastOp>(op, target, low);
+    return success();
+  }
+};
+
 struct FP8LowerToGPUPass
     : public fp8::impl::FP8LowerToGPUBase<FP8LowerToGPUPass> {
   using Base::Base;
@@ -437,7 +666,7 @@ struct FP8LowerToGPUPass
     if (!populateFP8ToGPUPatterns(patterns, chip)) {
       getOperation()->emitError()
           << "fp8-lower-to-gpu: no fp8 matrix-core kernels for chip '" << chip
-          << "'; supported: gfx942, gfx950";
+          << "'; supported: gfx942, gfx950, sm_89 and newer";
       return signalPassFailure();
     }
     walkAndApplyPatterns(getOperation(), std::move(patterns));
@@ -466,12 +695,39 @@ struct FP8LowerSubgroupReducePass
       return signalPassFailure();
   }
 };
+struct FP8TruncFToNVVMPass
+    : public fp8::impl::FP8TruncFToNVVMBase<FP8TruncFToNVVMPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFP8TruncFToNVVMPatterns(patterns);
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+  }
+};
 } // namespace
+
+/// The SM version of an `sm_NN[a]` chip name, or 0.
+static unsigned getSmVersion(StringRef chip) {
+  unsigned version = 0;
+  if (chip.consume_front("sm_"))
+    (void)chip.take_while(llvm::isDigit).getAsInteger(10, version);
+  return version;
+}
 
 bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
                                    StringRef chip) {
-  if (chip != "gfx942" && chip != "gfx950")
-    return false;
-  patterns.add<AmaxToGPU, ScaledMatmulToMFMA>(patterns.getContext());
-  return true;
+  if (chip == "gfx942" || chip == "gfx950") {
+    patterns.add<AmaxToGPU, ScaledMatmulToMFMA>(patterns.getContext());
+    return true;
+  }
+  if (getSmVersion(chip) >= 89) {
+    patterns.add<AmaxToGPU, ScaledMatmulToMMASync>(patterns.getContext());
+    return true;
+  }
+  return false;
+}
+
+void fp8::populateFP8TruncFToNVVMPatterns(RewritePatternSet &patterns) {
+  patterns.add<TruncFToNVVM>(patterns.getContext());
 }

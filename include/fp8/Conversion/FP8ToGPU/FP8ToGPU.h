@@ -16,14 +16,20 @@ namespace fp8 {
 
 #define GEN_PASS_DECL_FP8LOWERTOGPU
 #define GEN_PASS_DECL_FP8LOWERSUBGROUPREDUCE
+#define GEN_PASS_DECL_FP8TRUNCFTONVVM
 #include "fp8/Conversion/Passes.h.inc"
 
 /// Adds patterns that turn fp8.amax into a wave-level reduction kernel
 /// (gpu.subgroup_reduce + atomic max) and fp8.scaled_matmul (not emulated)
 /// into a matrix-core kernel for `chip` (gfx942/gfx950: amdgpu.mfma
-/// 32x32x16 fp8/bf8), both as gpu.launch on buffers taken from the tensor
-/// operands. Fails (returns false) for a chip without fp8 matrix cores.
+/// 32x32x16 fp8/bf8; sm_89 and newer: mma.sync.m16n8k32 e4m3/e5m2), both as
+/// gpu.launch on buffers taken from the tensor operands. Fails (returns
+/// false) for a chip without fp8 matrix cores.
 bool populateFP8ToGPUPatterns(RewritePatternSet &patterns, StringRef chip);
+
+/// Adds a pattern lowering scalar arith.truncf f32 -> f8E4M3FN/f8E5M2 to the
+/// saturating hardware conversion (cvt.rn.satfinite.{e4m3,e5m2}x2.f32).
+void populateFP8TruncFToNVVMPatterns(RewritePatternSet &patterns);
 
 } // namespace fp8
 } // namespace mlir

@@ -1,0 +1,36 @@
+// The linear layer of rocdl.mlir for NVIDIA GPUs: PTX from
+// --fp8-nvvm-pipeline for sm_89 (Ada) and sm_90a (Hopper).
+// RUN: fp8-opt %S/rocdl.mlir --fp8-nvvm-pipeline="chip=sm_90a" | FileCheck %s --check-prefix=PTX
+// RUN: fp8-opt %S/rocdl.mlir --fp8-nvvm-pipeline="chip=sm_89" | FileCheck %s --check-prefix=PTX
+// RUN: fp8-opt %S/rocdl.mlir --fp8-nvvm-pipeline="chip=sm_90a recipe=rowwise" | FileCheck %s --check-prefix=ROW
+//
+// The kernels use mma.sync through inline PTX; with fast_accum = false (the
+// grad_input gemm) each k step starts from zero and is added to the f32
+// accumulators in software, with fast_accum (output) the tensor core
+// accumulates.
+// RUN: fp8-opt %S/rocdl.mlir --fp8-rewrite-matmul="chip=sm_90a" --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=IR
+//
+// The PTX has warp-shuffle amax, unsigned atomic max, saturating conversions, fp8
+// mma.sync with f32 accumulation.
+// PTX: .target sm_
+// PTX-DAG: shfl.sync.bfly.b32
+// PTX-DAG: atom.global.max.u32
+// PTX-DAG: cvt.rn.satfinite.e4m3x2.f32
+// PTX-DAG: cvt.rn.satfinite.e5m2x2.f32
+// PTX-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// PTX-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e4m3.f32
+
+// ROW-NOT: e5m2
+// ROW: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// ROW-NOT: e5m2
+
+// IR-LABEL: func.func @layer
+// IR: gpu.launch blocks({{.+}}) threads({{.+}}) in (%{{.+}} = %c32
+// IR: scf.for {{.+}} step %{{.+}} iter_args(%[[A0:.+]] = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (f32, f32, f32, f32)
+// IR: llvm.inline_asm "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32 {{.+}}, %[[A0]], %{{.+}}, %{{.+}}, %{{.+}} : (i32, i32, i32, i32, i32, i32, f32, f32, f32, f32)
+// IR-NOT: arith.addf %[[A0]]
+// IR: gpu.launch blocks({{.+}}) threads({{.+}}) in (%{{.+}} = %c32
+// IR: scf.for {{.+}} step %{{.+}} iter_args(%[[B0:.+]] = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (f32, f32, f32, f32)
+// IR: %[[MMA:.+]] = llvm.inline_asm "mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e4m3.f32
+// IR: %[[D0:.+]] = llvm.extractvalue %[[MMA]][0]
+// IR: arith.addf %[[B0]], %[[D0]] : f32
