@@ -23,12 +23,20 @@
 
 using namespace mlir;
 
+/// A context for the next input. Attributes and types stay uniqued in a
+/// context for its lifetime, so it is replaced every 20000 inputs to keep the
+/// memory of a long run bounded.
 static MLIRContext &getContext() {
-  static MLIRContext *ctx = [] {
-    auto *context = new MLIRContext(MLIRContext::Threading::DISABLED);
-    context->loadDialect<fp8::FP8Dialect>();
-    return context;
-  }();
+  static MLIRContext *ctx = nullptr;
+  static unsigned uses = 0;
+  if (ctx && ++uses % 20000 == 0) {
+    delete ctx;
+    ctx = nullptr;
+  }
+  if (!ctx) {
+    ctx = new MLIRContext(MLIRContext::Threading::DISABLED);
+    ctx->loadDialect<fp8::FP8Dialect>();
+  }
   return *ctx;
 }
 

@@ -26,15 +26,22 @@
 
 using namespace mlir;
 
+/// A context for the next input. Attributes and types stay uniqued in a
+/// context for its lifetime, so it is replaced every 500 inputs to keep the
+/// memory of a long run bounded.
 static MLIRContext &getContext() {
-  static MLIRContext *ctx = [] {
+  static MLIRContext *ctx = nullptr;
+  static unsigned uses = 0;
+  if (ctx && ++uses % 500 == 0) {
+    delete ctx;
+    ctx = nullptr;
+  }
+  if (!ctx) {
     DialectRegistry registry;
     fp8::registerFP8PipelineDialects(registry);
-    auto *context =
-        new MLIRContext(registry, MLIRContext::Threading::DISABLED);
-    context->loadAllAvailableDialects();
-    return context;
-  }();
+    ctx = new MLIRContext(registry, MLIRContext::Threading::DISABLED);
+    ctx->loadAllAvailableDialects();
+  }
   return *ctx;
 }
 

@@ -35,7 +35,7 @@ status=0
   -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
   -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
   -artifact_prefix=build-fuzz/ 2>&1 | tee "build-fuzz/fuzz-$which.log" | tail -20 || status=$?
-for crash in build-fuzz/crash-* build-fuzz/timeout-* build-fuzz/leak-*; do
+for crash in build-fuzz/crash-* build-fuzz/timeout-* build-fuzz/leak-* build-fuzz/oom-*; do
   [ -e "$crash" ] || continue
   cp "$crash" "fuzz/crashers/$which-$(basename "$crash")"
   echo "kept $crash as fuzz/crashers/$which-$(basename "$crash")"
