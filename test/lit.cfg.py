@@ -54,6 +54,11 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # stock mlir-opt.
 if config.fp8_sanitizers:
     config.available_features.add("asan")
+    # libMLIR.so is not instrumented: the LLVM allocators inlined into our
+    # code poison memory that libMLIR's own copies then use. Manual poisoning
+    # off; everything else (overflows, use-after-free, UB) stays on.
+    config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 
 # ptxas (CUDA toolkit) turns PTX into cubins.
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
