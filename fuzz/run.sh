@@ -37,7 +37,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0}
 status=0
 "build-fuzz/bin/fp8-$which-fuzzer" "$corpus" "$seeds" \
   -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
-  -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
+  $( [ "$jobs" -gt 1 ] && echo "-jobs=$jobs -workers=$jobs" ) -print_final_stats=1 \
   -artifact_prefix=build-fuzz/ 2>&1 | tee "build-fuzz/fuzz-$which.log" | tail -20 || status=$?
 for crash in build-fuzz/crash-* build-fuzz/timeout-* build-fuzz/leak-* build-fuzz/oom-*; do
   [ -e "$crash" ] || continue
