@@ -10,6 +10,9 @@
 // RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx950" | FileCheck %s --check-prefix=ISA950
 // RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx942 recipe=rowwise" | FileCheck %s --check-prefix=ROW942
 // RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx950 recipe=rowwise" | FileCheck %s --check-prefix=ROW950
+// e5m2 on both operands: bf8 x bf8.
+// RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx942 config=#fp8.linear<input=#fp8.cast<dtype=e5m2>,weight=#fp8.cast<dtype=e5m2>>" | FileCheck %s --check-prefix=BF8
+// RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx950 config=#fp8.linear<input=#fp8.cast<dtype=e5m2>,weight=#fp8.cast<dtype=e5m2>>" | FileCheck %s --check-prefix=BF8
 // Code objects (hsaco) linked by ld.lld.
 // RUN: rm -rf %t && mkdir -p %t/toolkit/llvm/bin && ln -s %llvm_tools_dir/ld.lld %t/toolkit/llvm/bin/ld.lld
 // RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx942 format=bin toolkit=%t/toolkit" | FileCheck %s --check-prefix=BIN
@@ -58,6 +61,9 @@
 // ROW950-NOT: bf8
 
 // BIN: gpu.binary @layer_kernel [#gpu.object<#rocdl.target<chip = "gfx942">, bin = "\7FELF
+
+// BF8-DAG: v_cvt_pk_bf8_f32
+// BF8-DAG: v_mfma_f32_32x32x16_bf8_bf8
 
 // EMU: amdgcn-amd-amdhsa--gfx942
 // EMU-NOT: v_mfma
