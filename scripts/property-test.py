@@ -191,9 +191,15 @@ def main():
                   "func.func private @printMemrefI32(tensor<*xi32>)"]
         expected = []
         for args in cases:
-            module.append(run([reference, *args, "--emit=mlir"], None).stdout)
-            expected += [line.split(":", 1) for line in
-                         run([reference, *args, "--emit=expected"], None).stdout.splitlines()]
+            outputs = []
+            for emit in ["mlir", "expected"]:
+                result = run([reference, *args, f"--emit={emit}"], None)
+                if result.returncode != 0:
+                    sys.exit(f"FAIL: fp8-reference exited {result.returncode} on {args}: "
+                             f"{result.stderr[-2000:]}")
+                outputs.append(result.stdout)
+            module.append(outputs[0])
+            expected += [line.split(":", 1) for line in outputs[1].splitlines()]
         module.append("func.func @main() {")
         module += [f"  call @case{i}() : () -> ()" for i in range(count)]
         module.append("  return\n}")

@@ -200,7 +200,7 @@ Matrix makeMatrix(int rows, int cols, std::mt19937 &rng, bool isA) {
   if (isA && dataOpt == "outliers")
     m.at(rows / 2, cols / 2) = roundTo(sem, 3000.0f);
   if (isA && dataOpt == "nan")
-    m.at(rows - 1, 1) = std::numeric_limits<float>::quiet_NaN();
+    m.at(rows - 1, 1 % cols) = std::numeric_limits<float>::quiet_NaN();
   if (isA && dataOpt == "overflow") {
     // Large values: f32(x) * scale exceeds max(T) for rows whose amax is
     // another element only if not clamped; make every row contain a huge
