@@ -313,6 +313,26 @@ static Value loadScale(OpBuilder &b, Location loc, Value scale,
   return memref::LoadOp::create(b, loc, scale, coords);
 }
 
+/// The epilogue of both matrix-core kernels: C[batch, row, col] =
+/// T(acc * (1/sa) * (1/sb)).
+static void storeScaled(OpBuilder &b, Location l, Value acc, Value sa,
+                        Value sb, Value c, ValueRange batch, Value row,
+                        Value col) {
+  Type resultElement = cast<MemRefType>(c.getType()).getElementType();
+  Value one = arith::ConstantOp::create(b, l, b.getF32FloatAttr(1));
+  Value invA =
+      arith::DivFOp::create(b, l, one, loadScale(b, l, sa, batch, row, col));
+  Value invB =
+      arith::DivFOp::create(b, l, one, loadScale(b, l, sb, batch, row, col));
+  Value scaled = arith::MulFOp::create(
+      b, l, arith::MulFOp::create(b, l, acc, invA), invB);
+  if (!resultElement.isF32())
+    scaled = arith::TruncFOp::create(b, l, resultElement, scaled);
+  SmallVector<Value> coords(batch);
+  coords.append({row, col});
+  memref::StoreOp::create(b, l, scaled, c, coords);
+}
+
 struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
   using OpRewritePattern<ScaledMatmulOp>::OpRewritePattern;
 
@@ -392,8 +412,6 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
       Value acc = loop.getResult(0);
       // Lane l holds column l % 32 and, for v in 0..15, row
       // 8 * (v / 4) + 4 * (l / 32) + v % 4 of the tile.
-      Value one32 = arith::ConstantOp::create(rewriter, loc,
-                                              rewriter.getF32FloatAttr(1));
       for (int64_t v = 0; v < 16; ++v) {
         Value r = arith::AddIOp::create(
             rewriter, loc, tileRow,
@@ -409,18 +427,8 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
                                   col, n));
         scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b,
                                                       Location l) {
-          Value value = vector::ExtractOp::create(b, l, acc, v);
-          Value invA = arith::DivFOp::create(
-              b, l, one32, loadScale(b, l, sa, batch, r, col));
-          Value invB = arith::DivFOp::create(
-              b, l, one32, loadScale(b, l, sb, batch, r, col));
-          Value scaled = arith::MulFOp::create(
-              b, l, arith::MulFOp::create(b, l, value, invA), invB);
-          if (!resultElement.isF32())
-            scaled = arith::TruncFOp::create(b, l, resultElement, scaled);
-          SmallVector<Value> coords(batch);
-          coords.append({r, col});
-          memref::StoreOp::create(b, l, scaled, c, coords);
+          storeScaled(b, l, vector::ExtractOp::create(b, l, acc, v), sa, sb,
+                      c, batch, r, col);
           scf::YieldOp::create(b, l);
         });
       }
@@ -588,8 +596,6 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
             scf::YieldOp::create(b, l, next);
           });
       // Accumulator i: row g + 8 (i / 2), column 2 t + i % 2.
-      Value one32 = arith::ConstantOp::create(rewriter, loc,
-                                              rewriter.getF32FloatAttr(1));
       for (int64_t i = 0; i < 4; ++i) {
         Value r = i / 2 ? row8 : row0;
         Value cc = arith::AddIOp::create(
@@ -608,17 +614,7 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
         Value value = loop.getResult(i);
         scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b,
                                                       Location l) {
-          Value invA = arith::DivFOp::create(b, l, one32,
-                                             loadScale(b, l, sa, batch, r, cc));
-          Value invB = arith::DivFOp::create(b, l, one32,
-                                             loadScale(b, l, sb, batch, r, cc));
-          Value scaled = arith::MulFOp::create(
-              b, l, arith::MulFOp::create(b, l, value, invA), invB);
-          if (!resultElement.isF32())
-            scaled = arith::TruncFOp::create(b, l, resultElement, scaled);
-          SmallVector<Value> coords(batch);
-          coords.append({r, cc});
-          memref::StoreOp::create(b, l, scaled, c, coords);
+          storeScaled(b, l, value, sa, sb, c, batch, r, cc);
           scf::YieldOp::create(b, l);
         });
       }
