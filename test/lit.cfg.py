@@ -64,6 +64,12 @@ if config.fp8_sanitizers:
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
 
+# fp8's CUDA runtime (built where cuda.h is) and fp8-cuda-compile.
+runtime = os.path.join(config.fp8_obj_root, "lib", "libfp8_cuda_runtime.a")
+if os.path.exists(runtime):
+    config.available_features.add("cuda-runtime")
+config.substitutions.append(("%fp8_cuda_runtime", runtime))
+
 # GPU tests need an NVIDIA driver; everything else runs anywhere.
 if os.path.exists("/dev/nvidiactl") or shutil.which("nvidia-smi"):
     config.available_features.add("cuda-gpu")

@@ -38,6 +38,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -82,15 +83,19 @@ static void addBufferization(OpPassManager &pm) {
 }
 
 /// Everything outside GPU kernels (loops, memrefs, arith, math, calls) to
-/// the LLVM dialect, with software fp8 conversions.
-static void addHostToLLVM(OpPassManager &pm) {
+/// the LLVM dialect, with software fp8 conversions. `runtimeAllocs`: memref
+/// buffers come from the runtime's _mlir_memref_to_llvm_alloc (the GPU
+/// runtimes allocate managed memory there) instead of malloc.
+static void addHostToLLVM(OpPassManager &pm, bool runtimeAllocs = false) {
   pm.addPass(createFP8SoftConversions());
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = runtimeAllocs;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -128,7 +133,12 @@ static void addGPUKernels(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   addBufferization(pm);
+  pm.addPass(createFP8StageGlobalsForGPU());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  // Elementwise loops become 256-thread workgroups along the innermost of
+  // (up to) two dimensions; bounds checks inside keep static launch sizes.
+  pm.addNestedPass<func::FuncOp>(
+      createParallelLoopTilingPass({1, 256}, /*noMinMaxBounds=*/true));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createLowerAffinePass());
@@ -139,7 +149,7 @@ static void addGPUKernels(OpPassManager &pm,
 static void addGPUHostAndBinaries(OpPassManager &pm,
                                   const RewritePipelineOptions &options,
                                   StringRef defaultToolkit) {
-  addHostToLLVM(pm);
+  addHostToLLVM(pm, /*runtimeAllocs=*/true);
   pm.addPass(createGpuToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions binary;

@@ -15,8 +15,11 @@
 // PTX: .target sm_
 // PTX-DAG: shfl.sync.bfly.b32
 // PTX-DAG: atom.global.max.u32
-// PTX-DAG: cvt.rn.satfinite.e4m3x2.f32
-// PTX-DAG: cvt.rn.satfinite.e5m2x2.f32
+// Casts convert two values per instruction (two registers, no constant) and
+// store the pair with one 16-bit store.
+// PTX-DAG: cvt.rn.satfinite.e4m3x2.f32 {{.+}}%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
+// PTX-DAG: cvt.rn.satfinite.e5m2x2.f32 {{.+}}%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
+// PTX-DAG: st.global.b16
 // PTX-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
 // PTX-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e4m3.f32
 

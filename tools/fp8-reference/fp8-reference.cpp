@@ -54,7 +54,9 @@ static cl::opt<bool> transposeBOpt("transpose-b",
 static cl::opt<bool> initOpt("init", cl::desc("accumulate into a non-zero init"));
 static cl::opt<std::string> dataOpt(
     "data", cl::init("normal"),
-    cl::desc("normal|zero-row|overflow|nan|outliers"));
+    cl::desc("normal|zero-row|overflow|nan|outliers|hash (hash: computed "
+             "in the program from the indices, for shapes too large for "
+             "constants)"));
 static cl::opt<unsigned> seedOpt("seed", cl::init(1));
 static cl::opt<std::string> configOpt(
     "config", cl::init(""),
@@ -72,8 +74,12 @@ static cl::opt<std::string> funcOpt("func", cl::init("main"),
                                     cl::desc("name of the emitted function"));
 static cl::opt<bool> noDeclsOpt("no-decls",
                                 cl::desc("omit the printMemref declarations"));
-static cl::opt<std::string> emitOpt("emit", cl::init("mlir"),
-                                    cl::desc("mlir|expected"));
+static cl::opt<std::string> emitOpt(
+    "emit", cl::init("mlir"),
+    cl::desc("mlir|expected|meta (meta: the case as JSON, for checkers that "
+             "recompute it, e.g. with torch)"));
+static cl::opt<bool> printInputsOpt(
+    "print-inputs", cl::desc("also print A and B (as stored, in f32) last"));
 
 namespace {
 
@@ -188,8 +194,37 @@ struct Matrix {
   float at(int r, int c) const { return v[size_t(r) * cols + c]; }
 };
 
+/// --data=hash: element (r, c) of a rows x cols operand, exactly as the
+/// generator emitHashGenerator writes computes it in the program: a 32-bit
+/// integer hash of the linear index, its top 24 bits as a uniform value in
+/// [-1, 1), times a power of two that varies by row (A) or column (B), and
+/// one element in 1024 an outlier 37 times larger; then rounded to the
+/// input type.
+float hashValue(int r, int c, int cols, bool isA) {
+  uint32_t h = uint32_t(r) * uint32_t(cols) + uint32_t(c) +
+               (isA ? 0x9E3779B9u : 0x7F4A7C15u) * uint32_t(seedOpt);
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
+  float u = float(h >> 8) * 0x1p-24f;   // [0, 1), exact
+  float v = (u - 0.5f) * 2.0f;          // [-1, 1), exact
+  int group = isA ? r : c;
+  v = v * std::ldexp(1.0f, group % 5 - 2);
+  if ((h & 1023u) == 1023u)
+    v = v * 37.0f;
+  return v;
+}
+
 Matrix makeMatrix(int rows, int cols, std::mt19937 &rng, bool isA) {
   Matrix m{rows, cols, std::vector<float>(size_t(rows) * cols)};
+  if (dataOpt == "hash") {
+    const llvm::fltSemantics &sem = *hpType().sem;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c)
+        m.at(r, c) = roundTo(sem, hashValue(r, c, cols, isA));
+    return m;
+  }
   std::normal_distribution<float> normal(0.0f, 1.0f);
   const llvm::fltSemantics &sem = *hpType().sem;
   for (float &x : m.v)
@@ -298,6 +333,95 @@ std::string tensorType(int rows, int cols, const std::string &element) {
          element + ">";
 }
 
+/// Defines `%name` (rows x cols of the input type) with a linalg.generic
+/// that computes hashValue for every element.
+void emitHashGenerator(llvm::raw_ostream &os, const std::string &name,
+                       int rows, int cols, bool isA) {
+  std::string hp = hpType().mlirName;
+  std::string type = tensorType(rows, cols, hp);
+  uint32_t salt = (isA ? 0x9E3779B9u : 0x7F4A7C15u) * uint32_t(seedOpt);
+  std::string p = "%" + name;
+  os << "  " << p << "_e = tensor.empty() : " << type << "\n"
+     << "  " << p << " = linalg.generic {indexing_maps = [affine_map<(i, j) "
+        "-> (i, j)>], iterator_types = [\"parallel\", \"parallel\"]} outs("
+     << p << "_e : " << type << ") {\n"
+     << "  ^bb0(%out: " << hp << "):\n"
+     << "    %i = linalg.index 0 : index\n"
+     << "    %j = linalg.index 1 : index\n"
+     << "    %i32 = arith.index_cast %i : index to i32\n"
+     << "    %j32 = arith.index_cast %j : index to i32\n"
+     << "    %cols = arith.constant " << cols << " : i32\n"
+     << "    %row = arith.muli %i32, %cols : i32\n"
+     << "    %lin = arith.addi %row, %j32 : i32\n"
+     << "    %salt = arith.constant " << int32_t(salt) << " : i32\n"
+     << "    %h0 = arith.addi %lin, %salt : i32\n"
+     << "    %m1 = arith.constant " << int32_t(0x85EBCA6Bu) << " : i32\n"
+     << "    %h1 = arith.muli %h0, %m1 : i32\n"
+     << "    %c13 = arith.constant 13 : i32\n"
+     << "    %s1 = arith.shrui %h1, %c13 : i32\n"
+     << "    %h2 = arith.xori %h1, %s1 : i32\n"
+     << "    %m2 = arith.constant " << int32_t(0xC2B2AE35u) << " : i32\n"
+     << "    %h3 = arith.muli %h2, %m2 : i32\n"
+     << "    %c16 = arith.constant 16 : i32\n"
+     << "    %s3 = arith.shrui %h3, %c16 : i32\n"
+     << "    %h = arith.xori %h3, %s3 : i32\n"
+     << "    %c8 = arith.constant 8 : i32\n"
+     << "    %top = arith.shrui %h, %c8 : i32\n"
+     << "    %uf = arith.uitofp %top : i32 to f32\n"
+     << "    %ulp = arith.constant 5.96046448e-08 : f32\n"
+     << "    %u = arith.mulf %uf, %ulp : f32\n"
+     << "    %half = arith.constant 0.5 : f32\n"
+     << "    %two = arith.constant 2.0 : f32\n"
+     << "    %d = arith.subf %u, %half : f32\n"
+     << "    %v0 = arith.mulf %d, %two : f32\n"
+     << "    %g = arith.index_cast " << (isA ? "%i" : "%j")
+     << " : index to i32\n"
+     << "    %c5 = arith.constant 5 : i32\n"
+     << "    %gm = arith.remui %g, %c5 : i32\n"
+     << "    %bias = arith.constant 125 : i32\n"
+     << "    %e = arith.addi %gm, %bias : i32\n"
+     << "    %c23 = arith.constant 23 : i32\n"
+     << "    %eb = arith.shli %e, %c23 : i32\n"
+     << "    %pow = arith.bitcast %eb : i32 to f32\n"
+     << "    %v1 = arith.mulf %v0, %pow : f32\n"
+     << "    %mask = arith.constant 1023 : i32\n"
+     << "    %low = arith.andi %h, %mask : i32\n"
+     << "    %isout = arith.cmpi eq, %low, %mask : i32\n"
+     << "    %c37 = arith.constant 37.0 : f32\n"
+     << "    %big = arith.mulf %v1, %c37 : f32\n"
+     << "    %v = arith.select %isout, %big, %v1 : f32\n";
+  if (hp == "f32")
+    os << "    linalg.yield %v : f32\n";
+  else
+    os << "    %t = arith.truncf %v : f32 to " << hp << "\n"
+       << "    linalg.yield %t : " << hp << "\n";
+  os << "  } -> " << type << "\n";
+}
+
+/// Prints `%name` (rows x cols of the input type) as f32.
+void emitPrintF32(llvm::raw_ostream &os, const std::string &name, int rows,
+                  int cols) {
+  std::string hp = hpType().mlirName;
+  std::string type = tensorType(rows, cols, hp);
+  std::string f32 = tensorType(rows, cols, "f32");
+  std::string p = "%" + name;
+  os << "  " << p << "_pe = tensor.empty() : " << f32 << "\n"
+     << "  " << p << "_pf = linalg.generic {indexing_maps = [affine_map<(i, j) "
+        "-> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = "
+        "[\"parallel\", \"parallel\"]} ins(" << p << " : " << type
+     << ") outs(" << p << "_pe : " << f32 << ") {\n"
+     << "  ^bb0(%in: " << hp << ", %out: f32):\n";
+  if (hp == "f32")
+    os << "    linalg.yield %in : f32\n";
+  else
+    os << "    %w = arith.extf %in : " << hp << " to f32\n"
+       << "    linalg.yield %w : f32\n";
+  os << "  } -> " << f32 << "\n"
+     << "  " << p << "_pu = tensor.cast " << p << "_pf : " << f32
+     << " to tensor<*xf32>\n"
+     << "  call @printMemrefF32(" << p << "_pu) : (tensor<*xf32>) -> ()\n";
+}
+
 /// Emits the standalone amax/scale/cast of `name` and prints scale bits and
 /// fp8 codes.
 void emitCastCheck(llvm::raw_ostream &os, const std::string &name,
@@ -368,6 +492,18 @@ void printQuantized(const Quantized &q) {
   llvm::outs() << "\n";
 }
 
+/// With --print-inputs, the "approx:" lines of A and B as stored.
+void printInputs(const Matrix &a, const Matrix &b) {
+  if (!printInputsOpt)
+    return;
+  for (const Matrix *x : {&a, &b}) {
+    llvm::outs() << "approx:";
+    for (float v : x->v)
+      llvm::outs() << " " << llvm::format("%.9g", v);
+    llvm::outs() << "\n";
+  }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -406,11 +542,17 @@ int main(int argc, char **argv) {
       os << "func.func private @printMemrefF32(tensor<*xf32>)\n"
             "func.func private @printMemrefI32(tensor<*xi32>)\n";
     os << "func.func @" << funcOpt << "() {\n";
-    os << "  %a = arith.constant ";
-    printDense(os, a);
-    os << " : " << tensorType(m, k, hp.mlirName) << "\n  %b = arith.constant ";
-    printDense(os, bStored);
-    os << " : " << tensorType(bStored.rows, bStored.cols, hp.mlirName) << "\n";
+    if (dataOpt == "hash") {
+      emitHashGenerator(os, "a", m, k, /*isA=*/true);
+      emitHashGenerator(os, "b", bStored.rows, bStored.cols, /*isA=*/false);
+    } else {
+      os << "  %a = arith.constant ";
+      printDense(os, a);
+      os << " : " << tensorType(m, k, hp.mlirName) << "\n  %b = arith.constant ";
+      printDense(os, bStored);
+      os << " : " << tensorType(bStored.rows, bStored.cols, hp.mlirName)
+         << "\n";
+    }
     std::string cType = tensorType(m, n, hp.mlirName);
     if (initOpt) {
       os << "  %init = arith.constant ";
@@ -466,7 +608,38 @@ int main(int argc, char **argv) {
       emitCastCheck(os, "a", a, gemm.lhs, 1, gemm.pow2, lhsType);
       emitCastCheck(os, "b", bStored, gemm.rhs, bK, gemm.pow2, rhsType);
     }
+    if (printInputsOpt) {
+      emitPrintF32(os, "a", m, k);
+      emitPrintF32(os, "b", bStored.rows, bStored.cols);
+    }
     os << "  return\n}\n";
+    return 0;
+  }
+
+  bool kAligned = !dynamicOpt && k % 16 == 0;
+  bool nAligned = !dynamicOpt && n % 16 == 0;
+  bool converted = gemm.lhs.scaled &&
+                   (emulateOpt || ((kAligned || padOpt) && nAligned));
+  if (emitOpt == "meta") {
+    auto castJson = [](Cast c, const FloatType &t) {
+      return std::string("{\"scaled\": ") + (c.scaled ? "true" : "false") +
+             ", \"axiswise\": " + (c.axiswise ? "true" : "false") +
+             ", \"dtype\": \"" + t.mlirName + "\"}";
+    };
+    llvm::outs() << "{\"m\": " << m << ", \"k\": " << k << ", \"n\": " << n
+                 << ", \"dtype\": \"" << hp.mlirName << "\", \"role\": \""
+                 << roleOpt << "\", \"recipe\": \"" << recipeOpt
+                 << "\", \"lhs\": " << castJson(gemm.lhs, lhsType)
+                 << ", \"rhs\": " << castJson(gemm.rhs, rhsType)
+                 << ", \"pow2\": " << (gemm.pow2 ? "true" : "false")
+                 << ", \"fast_accum\": "
+                 << (roleOpt == "output" ? "true" : "false")
+                 << ", \"transpose_b\": " << (transposeBOpt ? "true" : "false")
+                 << ", \"emulate\": " << (emulateOpt ? "true" : "false")
+                 << ", \"pad\": " << (padOpt ? "true" : "false")
+                 << ", \"converted\": " << (converted ? "true" : "false")
+                 << ", \"print_inputs\": "
+                 << (printInputsOpt ? "true" : "false") << "}\n";
     return 0;
   }
 
@@ -474,10 +647,6 @@ int main(int argc, char **argv) {
   std::vector<float> out(size_t(m) * n);
   // The rewrite converts a scaled gemm unless the hardware alignment rule
   // (K, N known multiples of 16; K may be padded) fails without emulate.
-  bool kAligned = !dynamicOpt && k % 16 == 0;
-  bool nAligned = !dynamicOpt && n % 16 == 0;
-  bool converted = gemm.lhs.scaled &&
-                   (emulateOpt || ((kAligned || padOpt) && nAligned));
   if (!converted) {
     // Both operands stay in high precision: the original matmul, f32 acc
     // for f32 inputs, and for bf16/f16 the result type's own arithmetic is
@@ -499,6 +668,7 @@ int main(int argc, char **argv) {
       printQuantized(qa);
       printQuantized(qb);
     }
+    printInputs(a, bStored);
     return 0;
   } else {
     Quantized qa = quantize(a, gemm.lhs, 1, gemm.pow2, *lhsType.sem);
@@ -536,6 +706,7 @@ int main(int argc, char **argv) {
     llvm::outs() << "\n";
     printQuantized(qa);
     printQuantized(qb);
+    printInputs(a, bStored);
     return 0;
   }
 }

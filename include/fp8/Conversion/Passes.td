@@ -39,7 +39,8 @@ def FP8LowerToLinalg : Pass<"fp8-lower-to-linalg"> {
 //===----------------------------------------------------------------------===//
 
 def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
-  let summary = "Lower fp8.amax and fp8.scaled_matmul to GPU kernels";
+  let summary = "Lower fp8.amax, fp8.cast and fp8.scaled_matmul to GPU "
+                "kernels";
   let description = [{
     `fp8.amax` becomes a kernel with one workgroup per output element (and
     more along the reduction when it is long): each thread reduces a strided
@@ -51,17 +52,26 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
     `fp8.scaled_matmul` (unless `emulate`) becomes a matrix-core kernel: on
     AMD (`chip=gfx942|gfx950`) one wave per 32x32 output tile issuing
     `amdgpu.mfma 32x32x16` on fp8/bf8 operands with f32 accumulation, the
-    reciprocal scales and the conversion to the result type in the epilogue.
+    reciprocal scales and the conversion to the result type in the epilogue;
+    on NVIDIA (`chip=sm_89` and newer) one warp per 16x8 tile issuing
+    `mma.sync.m16n8k32` on e4m3/e5m2 operands, with the partial sums of each
+    k step added in f32 registers when `fast_accum` is false.
+
+    On NVIDIA, `fp8.cast` to f8E4M3FN/f8E5M2 becomes a kernel that converts
+    two neighbouring elements per thread with one
+    `cvt.rn.satfinite.{e4m3,e5m2}x2.f32` (vector loads and stores when the
+    innermost size is static and even).
     Kernels are `gpu.launch` ops on buffers of the tensor operands; the
     remaining fp8 ops are left for `--fp8-lower-to-linalg`.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"gfx942\"",
-           "target chip (gfx942, gfx950)">
+           "target chip (gfx942, gfx950, sm_89, sm_90a, ...)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::amdgpu::AMDGPUDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::LLVM::LLVMDialect",
@@ -106,6 +116,21 @@ def FP8TruncFToNVVM : Pass<"fp8-truncf-to-nvvm"> {
     "::mlir::arith::ArithDialect",
     "::mlir::NVVM::NVVMDialect"
   ];
+}
+
+def FP8StageGlobalsForGPU : Pass<"fp8-stage-globals-for-gpu", "ModuleOp"> {
+  let summary = "Copy constant globals into allocated buffers GPU kernels "
+                "can read";
+  let description = [{
+    Bufferization turns constant tensors into `memref.global` constants,
+    which live in the host executable's read-only data where no GPU can read
+    them. In host functions (outside `gpu.module`) every `memref.get_global`
+    of a statically shaped, identity-layout global is replaced by a
+    `memref.alloc` that the global is copied into once; with a runtime that
+    allocates memrefs as managed memory (fp8's CUDA runtime), kernels and
+    host code then share every buffer.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 //===----------------------------------------------------------------------===//

@@ -40,6 +40,7 @@ namespace fp8 {
 #define GEN_PASS_DEF_FP8LOWERTOGPU
 #define GEN_PASS_DEF_FP8LOWERSUBGROUPREDUCE
 #define GEN_PASS_DEF_FP8TRUNCFTONVVM
+#define GEN_PASS_DEF_FP8STAGEGLOBALSFORGPU
 #include "fp8/Conversion/Passes.h.inc"
 } // namespace fp8
 } // namespace mlir
@@ -259,6 +260,171 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
         op, resultType, flat, ArrayRef<ReassociationIndices>{all},
         resultSizes);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// fp8.cast on NVIDIA GPUs
+//===----------------------------------------------------------------------===//
+
+/// Threads per workgroup of the cast kernel.
+static constexpr int64_t kCastBlock = 256;
+
+/// fp8.cast to f8E4M3FN/f8E5M2 as a kernel in which each thread converts
+/// two neighbours of the innermost dimension with one
+/// cvt.rn.satfinite.{e4m3,e5m2}x2.f32: q = RNE(clamp(f32(x) * scale)).
+/// Where the innermost size is static and even, the pair is loaded and
+/// stored as one vector (aligned); otherwise element by element, with the
+/// odd last column converted alone.
+struct CastToNVVMPairs : public OpRewritePattern<CastOp> {
+  using OpRewritePattern<CastOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(CastOp op,
+                                PatternRewriter &rewriter) const override {
+    Type target = op.getResult().getType().getElementType();
+    if (!isa<Float8E4M3FNType, Float8E5M2Type>(target))
+      return rewriter.notifyMatchFailure(op, "no NVIDIA conversion for type");
+    RankedTensorType inputType = op.getInput().getType();
+    int64_t rank = inputType.getRank();
+    if (rank == 0)
+      return rewriter.notifyMatchFailure(op, "rank-0 input");
+    Location loc = op.getLoc();
+    Value input = op.getInput();
+    Value scale = op.getScale();
+    auto scaleType = cast<RankedTensorType>(scale.getType());
+
+    SmallVector<Value> sizes = getSizes(rewriter, loc, input);
+    Value inner = sizes.back();
+    Value rows = product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
+    Value two = cIdx(rewriter, loc, 2);
+    Value pairsPerRow = arith::CeilDivUIOp::create(rewriter, loc, inner, two);
+    Value pairs = arith::MulIOp::create(rewriter, loc, rows, pairsPerRow);
+    int64_t staticInner = inputType.getShape().back();
+    bool vectorized = !ShapedType::isDynamic(staticInner) && staticInner % 2 == 0;
+
+    Value inBuffer = toBuffer(rewriter, loc, input);
+    Value scaleBuffer = toBuffer(rewriter, loc, scale);
+    Value outBuffer =
+        allocBuffer(rewriter, loc, inputType.getShape(), sizes, target);
+
+    Value blocks = arith::CeilDivUIOp::create(rewriter, loc, pairs,
+                                              cIdx(rewriter, loc, kCastBlock));
+    blocks = arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
+    Value one = cIdx(rewriter, loc, 1);
+    auto launch = gpu::LaunchOp::create(rewriter, loc, blocks, one, one,
+                                        cIdx(rewriter, loc, kCastBlock), one,
+                                        one);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&launch.getBody().front());
+      Value pair = arith::AddIOp::create(
+          rewriter, loc,
+          arith::MulIOp::create(rewriter, loc, launch.getBlockIds().x,
+                                cIdx(rewriter, loc, kCastBlock)),
+          launch.getThreadIds().x);
+      Value inRange = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::ult, pair, pairs);
+      scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b, Location l) {
+        // (leading indices..., column of the first element).
+        Value row = arith::DivUIOp::create(b, l, pair, pairsPerRow);
+        Value col = arith::MulIOp::create(
+            b, l, arith::RemUIOp::create(b, l, pair, pairsPerRow), two);
+        SmallVector<Value> index;
+        if (rank > 1) {
+          SmallVector<OpFoldResult> basis(sizes.begin(), sizes.end() - 1);
+          llvm::append_range(
+              index, affine::AffineDelinearizeIndexOp::create(b, l, row, basis)
+                         .getResults());
+        }
+        index.push_back(col);
+        Value colNext = arith::AddIOp::create(b, l, col, cIdx(b, l, 1));
+        Value hasNext = arith::CmpIOp::create(
+            b, l, arith::CmpIPredicate::ult, colNext, inner);
+
+        auto scaleAt = [&](Value column) -> Value {
+          if (scaleType.getRank() == 0)
+            return memref::LoadOp::create(b, l, scaleBuffer, ValueRange{});
+          SmallVector<Value> scaleIndex;
+          for (int64_t dim = 0; dim < rank; ++dim) {
+            Value i = dim + 1 == rank ? column : index[dim];
+            scaleIndex.push_back(scaleType.getDimSize(dim) == 1 ? cIdx(b, l, 0)
+                                                                : i);
+          }
+          return memref::LoadOp::create(b, l, scaleBuffer, scaleIndex);
+        };
+        double max = APFloat::getLargest(
+                         cast<FloatType>(target).getFloatSemantics())
+                         .convertToDouble();
+        Value hi = arith::ConstantOp::create(b, l, b.getF32FloatAttr(max));
+        Value lo = arith::ConstantOp::create(b, l, b.getF32FloatAttr(-max));
+        auto scaled = [&](Value x, Value column) -> Value {
+          Value product =
+              arith::MulFOp::create(b, l, widenToF32(b, l, x), scaleAt(column));
+          return arith::MinimumFOp::create(
+              b, l, arith::MaximumFOp::create(b, l, product, lo), hi);
+        };
+
+        Type elementType = inputType.getElementType();
+        Value first, second;
+        if (vectorized) {
+          Value both = vector::LoadOp::create(
+              b, l, VectorType::get({2}, elementType), inBuffer, index);
+          first = vector::ExtractOp::create(b, l, both, ArrayRef<int64_t>{0});
+          second = vector::ExtractOp::create(b, l, both, ArrayRef<int64_t>{1});
+          second = scaled(second, colNext);
+        } else {
+          first = memref::LoadOp::create(b, l, inBuffer, index);
+          SmallVector<Value> nextIndex(index);
+          nextIndex.back() = colNext;
+          // The odd last column pairs with 0.
+          second = scf::IfOp::create(
+                       b, l, hasNext,
+                       [&](OpBuilder &tb, Location tl) {
+                         Value x = memref::LoadOp::create(tb, tl, inBuffer,
+                                                          nextIndex);
+                         scf::YieldOp::create(tb, tl, scaled(x, colNext));
+                       },
+                       [&](OpBuilder &eb, Location el) {
+                         scf::YieldOp::create(
+                             eb, el,
+                             arith::ConstantOp::create(eb, el,
+                                                       eb.getF32FloatAttr(0))
+                                 .getResult());
+                       })
+                       .getResult(0);
+        }
+        first = scaled(first, col);
+        // cvt packs its first operand into the high byte: the second element.
+        auto bytesType = VectorType::get({2}, b.getI8Type());
+        Value packed = NVVM::ConvertF32x2ToF8x2Op::create(
+            b, l, bytesType, second, first,
+            NVVM::FPRoundingModeAttr::get(b.getContext(),
+                                          NVVM::FPRoundingMode::RN),
+            NVVM::SaturationModeAttr::get(b.getContext(),
+                                          NVVM::SaturationMode::SATFINITE),
+            b.getBoolAttr(false), TypeAttr::get(target));
+        Value codes = arith::BitcastOp::create(
+            b, l, VectorType::get({2}, target), packed);
+        if (vectorized) {
+          vector::StoreOp::create(b, l, codes, outBuffer, index);
+        } else {
+          Value q0 = vector::ExtractOp::create(b, l, codes, ArrayRef<int64_t>{0});
+          memref::StoreOp::create(b, l, q0, outBuffer, index);
+          SmallVector<Value> nextIndex(index);
+          nextIndex.back() = colNext;
+          scf::IfOp::create(b, l, hasNext, [&](OpBuilder &tb, Location tl) {
+            Value q1 = vector::ExtractOp::create(tb, tl, codes,
+                                                 ArrayRef<int64_t>{1});
+            memref::StoreOp::create(tb, tl, q1, outBuffer, nextIndex);
+            scf::YieldOp::create(tb, tl);
+          });
+        }
+        scf::YieldOp::create(b, l);
+      });
+      gpu::TerminatorOp::create(rewriter, loc);
+    }
+    rewriter.replaceOp(op, toTensor(rewriter, loc, outBuffer));
     return success();
   }
 };
@@ -653,6 +819,46 @@ struct TruncFToNVVM : public OpRewritePattern<arith::TruncFOp> {
   }
 };
 
+/// memref.get_global -> memref.alloc + memref.copy in host code. The copy
+/// reads the global through a get_global marked `fp8.staged`, which the
+/// pattern then leaves alone.
+struct StageGlobalForGPU : public OpRewritePattern<memref::GetGlobalOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(memref::GetGlobalOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op->hasAttr("fp8.staged"))
+      return rewriter.notifyMatchFailure(op, "already staged");
+    if (op->getParentOfType<gpu::GPUModuleOp>())
+      return rewriter.notifyMatchFailure(op, "device code");
+    MemRefType type = op.getType();
+    if (!type.hasStaticShape() || !type.getLayout().isIdentity())
+      return rewriter.notifyMatchFailure(op, "not a static identity memref");
+    Location loc = op.getLoc();
+    auto source = memref::GetGlobalOp::create(rewriter, loc, type, op.getName());
+    source->setAttr("fp8.staged", rewriter.getUnitAttr());
+    Value copy = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get(type.getShape(), type.getElementType()));
+    memref::CopyOp::create(rewriter, loc, source, copy);
+    rewriter.replaceOp(op, copy);
+    return success();
+  }
+};
+
+struct FP8StageGlobalsForGPUPass
+    : public fp8::impl::FP8StageGlobalsForGPUBase<FP8StageGlobalsForGPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFP8StageGlobalsForGPUPatterns(patterns);
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+    // The marker has done its job.
+    getOperation()->walk(
+        [](memref::GetGlobalOp op) { op->removeAttr("fp8.staged"); });
+  }
+};
+
 struct FP8LowerToGPUPass
     : public fp8::impl::FP8LowerToGPUBase<FP8LowerToGPUPass> {
   using Base::Base;
@@ -718,7 +924,8 @@ bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
     return true;
   }
   if (getSmVersion(chip) >= 89) {
-    patterns.add<AmaxToGPU, ScaledMatmulToMMASync>(patterns.getContext());
+    patterns.add<AmaxToGPU, CastToNVVMPairs, ScaledMatmulToMMASync>(
+        patterns.getContext());
     return true;
   }
   return false;
@@ -726,4 +933,8 @@ bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
 
 void fp8::populateFP8TruncFToNVVMPatterns(RewritePatternSet &patterns) {
   patterns.add<TruncFToNVVM>(patterns.getContext());
+}
+
+void fp8::populateFP8StageGlobalsForGPUPatterns(RewritePatternSet &patterns) {
+  patterns.add<StageGlobalForGPU>(patterns.getContext());
 }

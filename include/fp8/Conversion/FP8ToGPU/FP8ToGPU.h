@@ -17,6 +17,7 @@ namespace fp8 {
 #define GEN_PASS_DECL_FP8LOWERTOGPU
 #define GEN_PASS_DECL_FP8LOWERSUBGROUPREDUCE
 #define GEN_PASS_DECL_FP8TRUNCFTONVVM
+#define GEN_PASS_DECL_FP8STAGEGLOBALSFORGPU
 #include "fp8/Conversion/Passes.h.inc"
 
 /// Adds patterns that turn fp8.amax into a wave-level reduction kernel
@@ -30,6 +31,11 @@ bool populateFP8ToGPUPatterns(RewritePatternSet &patterns, StringRef chip);
 /// Adds a pattern lowering scalar arith.truncf f32 -> f8E4M3FN/f8E5M2 to the
 /// saturating hardware conversion (cvt.rn.satfinite.{e4m3,e5m2}x2.f32).
 void populateFP8TruncFToNVVMPatterns(RewritePatternSet &patterns);
+
+/// Adds a pattern that replaces, in host code (outside gpu.module), each
+/// memref.get_global of a static identity-layout global with a
+/// memref.alloc'ed copy, so that GPU kernels never see host-only constants.
+void populateFP8StageGlobalsForGPUPatterns(RewritePatternSet &patterns);
 
 } // namespace fp8
 } // namespace mlir

@@ -1,0 +1,63 @@
+// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s
+
+// fp8.cast for NVIDIA GPUs: one thread per pair of neighbours in the
+// innermost dimension, both scaled and clamped in f32 and converted by one
+// saturating cvt (the first element in the low byte). An even static
+// innermost size loads and stores the pair as one aligned vector.
+// CHECK-LABEL: func @rows
+// CHECK: %[[IN:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<16x64xbf16> to memref<16x64xbf16>
+// CHECK: %[[SCALE:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<16x1xf32> to memref<16x1xf32>
+// CHECK: %[[OUT:.+]] = memref.alloc() : memref<16x64xf8E4M3FN>
+// CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %{{.+}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) threads({{.+}}) in (%{{.+}} = %c256
+// CHECK:   scf.if
+// CHECK:     %[[COL:.+]] = arith.muli %{{.+}}, %c2 : index
+// CHECK:     %[[ROW:.+]] = affine.delinearize_index %{{.+}} into (%c16) : index
+// CHECK-DAG: arith.constant 4.480000e+02 : f32
+// CHECK-DAG: arith.constant -4.480000e+02 : f32
+// CHECK:     %[[PAIR:.+]] = vector.load %[[IN]][%[[ROW]], %[[COL]]] : memref<16x64xbf16>, vector<2xbf16>
+// CHECK:     %[[X1:.+]] = vector.extract %[[PAIR]][1]
+// CHECK:     memref.load %[[SCALE]][%[[ROW]], %c0{{.*}}] : memref<16x1xf32>
+// CHECK:     %[[HI:.+]] = arith.minimumf
+// CHECK:     %[[LO:.+]] = arith.minimumf
+// CHECK:     %[[BYTES:.+]] = nvvm.convert.f32x2.to.f8x2 %[[HI]], %[[LO]] {rnd = #nvvm.fp_rnd_mode<rn>, sat = #nvvm.sat_mode<satfinite>} : vector<2xi8>(f8E4M3FN)
+// CHECK:     %[[CODES:.+]] = arith.bitcast %[[BYTES]] : vector<2xi8> to vector<2xf8E4M3FN>
+// CHECK:     vector.store %[[CODES]], %[[OUT]][%[[ROW]], %[[COL]]] : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
+// CHECK: bufferization.to_tensor %[[OUT]]
+func.func @rows(%x: tensor<16x64xbf16>, %s: tensor<16x1xf32>) -> tensor<16x64xf8E4M3FN> {
+  %q = fp8.cast %x, %s : tensor<16x64xbf16>, tensor<16x1xf32> -> tensor<16x64xf8E4M3FN>
+  return %q : tensor<16x64xf8E4M3FN>
+}
+
+// -----
+
+// An odd innermost size: element loads and stores, the last column
+// converted with 0 as its pair and stored alone; per-column scales.
+// CHECK-LABEL: func @odd_columns
+// CHECK: gpu.launch
+// CHECK:   %[[COL:.+]] = arith.muli %{{.+}}, %c2 : index
+// CHECK:   %[[NEXT:.+]] = arith.addi %[[COL]], %c1{{.*}} : index
+// CHECK:   %[[HAS:.+]] = arith.cmpi ult, %[[NEXT]], %c7
+// CHECK:   memref.load %{{.+}}[%{{.+}}, %[[COL]]] : memref<5x7xbf16>
+// CHECK:   scf.if %[[HAS]] -> (f32)
+// CHECK:     memref.load %{{.+}}[%c0{{.*}}, %[[NEXT]]] : memref<1x7xf32>
+// CHECK:   } else {
+// CHECK:     arith.constant 0.000000e+00 : f32
+// CHECK:   nvvm.convert.f32x2.to.f8x2 {{.+}} : vector<2xi8>(f8E5M2)
+// CHECK:   memref.store %{{.+}}, %{{.+}}[%{{.+}}, %[[COL]]] : memref<5x7xf8E5M2>
+// CHECK:   scf.if %[[HAS]] {
+// CHECK:     memref.store %{{.+}}, %{{.+}}[%{{.+}}, %[[NEXT]]] : memref<5x7xf8E5M2>
+func.func @odd_columns(%x: tensor<5x7xbf16>, %s: tensor<1x7xf32>) -> tensor<5x7xf8E5M2> {
+  %q = fp8.cast %x, %s : tensor<5x7xbf16>, tensor<1x7xf32> -> tensor<5x7xf8E5M2>
+  return %q : tensor<5x7xf8E5M2>
+}
+
+// -----
+
+// Types without an NVIDIA conversion stay for the reference lowering.
+// CHECK-LABEL: func @fnuz
+// CHECK-NOT: gpu.launch
+// CHECK: fp8.cast
+func.func @fnuz(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tensor<4x8xf8E4M3FNUZ> {
+  %q = fp8.cast %x, %s : tensor<4x8xf32>, tensor<f32> -> tensor<4x8xf8E4M3FNUZ>
+  return %q : tensor<4x8xf8E4M3FNUZ>
+}
