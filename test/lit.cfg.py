@@ -70,6 +70,28 @@ if os.path.exists(runtime):
     config.available_features.add("cuda-runtime")
 config.substitutions.append(("%fp8_cuda_runtime", runtime))
 
+# Sharded programs run under MPICH's launcher (MLIR 22 lowers MPI calls
+# for MPICH; see --fp8-prepare-shard-for-mpi). The feature needs a launcher
+# that actually starts a process, not just the binary.
+import subprocess
+mpirun = shutil.which("mpirun.mpich") or shutil.which("mpiexec.hydra")
+mpi_lib = "/usr/lib/x86_64-linux-gnu/libmpich.so"
+if mpirun and os.path.exists(mpi_lib):
+    try:
+        started = subprocess.run([mpirun, "-n", "1", "true"], timeout=60,
+                                 capture_output=True).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        started = False
+    if started:
+        config.available_features.add("mpi")
+    else:
+        lit_config.note("MPI tests skipped: %s -n 1 true does not start" % mpirun)
+else:
+    lit_config.note("MPI tests skipped: no MPICH (mpirun.mpich, libmpich.so); "
+                    "scripts/setup.sh installs it")
+config.substitutions.append(("%mpirun", str(mpirun)))
+config.substitutions.append(("%mpi_lib", mpi_lib))
+
 # GPU tests need an NVIDIA driver; everything else runs anywhere.
 if os.path.exists("/dev/nvidiactl") or shutil.which("nvidia-smi"):
     config.available_features.add("cuda-gpu")

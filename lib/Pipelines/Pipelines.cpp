@@ -35,6 +35,11 @@
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MPI/IR/MPI.h"
+#include "mlir/Dialect/Shard/IR/ShardDialect.h"
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
+#include "mlir/Dialect/DLTI/DLTI.h"
+#include "mlir/Conversion/MPIToLLVM/MPIToLLVM.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
@@ -92,6 +97,9 @@ static void addHostToLLVM(OpPassManager &pm, bool runtimeAllocs = false) {
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  // Dynamic offsets of views (e.g. a shard placed at its rank's offset)
+  // leave affine.apply behind.
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToLLVMPass());
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useGenericFunctions = runtimeAllocs;
@@ -102,19 +110,54 @@ static void addHostToLLVM(OpPassManager &pm, bool runtimeAllocs = false) {
   pm.addPass(createConvertFuncToLLVMPass());
 }
 
+namespace {
+/// Drops what only the MPI lowering needed once it is done: the module's
+/// "MPI:Implementation" entry and the shard.grid declarations. Tools that
+/// load neither DLTI nor shard (mlir-runner) could not parse them.
+struct DropShardMetadataPass
+    : public PassWrapper<DropShardMetadataPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DropShardMetadataPass)
+  StringRef getArgument() const final { return "fp8-drop-shard-metadata"; }
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    module->removeAttr("dlti.map");
+    for (auto grid : llvm::make_early_inc_range(
+             getOperation().getOps<shard::GridOp>()))
+      grid.erase();
+  }
+};
+} // namespace
+
 void fp8::buildFP8CPUPipeline(OpPassManager &pm,
                               const RewritePipelineOptions &options) {
   // fp8 ops on tensors, then their reference lowering.
   addRewritePass(pm, options, options.chip, /*forHardware=*/false);
   pm.addPass(createFP8LowerToLinalg());
   pm.addPass(createFP8SoftConversions());
+  bool sharded = !options.mpi.empty();
+  if (sharded) {
+    // Collectives: all-gathers as exact all-reduces, then MPI (upstream).
+    FP8PrepareShardForMPIOptions mpi;
+    mpi.mpi = options.mpi;
+    pm.addPass(createFP8PrepareShardForMPI(mpi));
+    pm.addPass(createConvertShardToMPIPass());
+  }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   addBufferization(pm);
-  bufferization::buildBufferDeallocationPipeline(pm);
+  // The ownership-based deallocation cannot see through the mpi ops (they
+  // declare no memory effects): sharded programs keep their buffers until
+  // they exit.
+  if (!sharded)
+    bufferization::buildBufferDeallocationPipeline(pm);
   // Loops, then the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   addHostToLLVM(pm);
+  // The mpi dialect (MPI_* calls in the chosen implementation's ABI).
+  if (sharded) {
+    pm.addPass(createConvertToLLVMPass());
+    pm.addPass(std::make_unique<DropShardMetadataPass>());
+  }
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -236,9 +279,9 @@ void fp8::registerFP8PipelineDialects(DialectRegistry &registry) {
                   arith::ArithDialect, bufferization::BufferizationDialect,
                   cf::ControlFlowDialect, func::FuncDialect, gpu::GPUDialect,
                   LLVM::LLVMDialect, linalg::LinalgDialect, math::MathDialect,
-                  memref::MemRefDialect, NVVM::NVVMDialect, ROCDL::ROCDLDialect,
-                  scf::SCFDialect, tensor::TensorDialect,
-                  vector::VectorDialect>();
+                  memref::MemRefDialect, mpi::MPIDialect, NVVM::NVVMDialect,
+                  ROCDL::ROCDLDialect, scf::SCFDialect, shard::ShardDialect,
+                  tensor::TensorDialect, vector::VectorDialect, DLTIDialect>();
   // Bufferization models of the ops the CPU pipeline bufferizes, and the
   // LLVM-lowering interfaces (convert-to-llvm, translation).
   arith::registerBufferizableOpInterfaceExternalModels(registry);
@@ -248,6 +291,7 @@ void fp8::registerFP8PipelineDialects(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   registerAllExtensions(registry);
+  mpi::registerConvertMPIToLLVMInterface(registry);
   // Kernel serialization (gpu-module-to-binary) and LLVM IR translation.
   ROCDL::registerROCDLTargetInterfaceExternalModels(registry);
   NVVM::registerNVVMTargetInterfaceExternalModels(registry);

@@ -10,6 +10,7 @@
 
 #include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
 #include "fp8/Conversion/FP8ToLinalg/FP8ToLinalg.h"
+#include "fp8/Conversion/ShardToMPI/ShardToMPI.h"
 #include "fp8/Conversion/SoftFP8/SoftFP8.h"
 
 namespace mlir {

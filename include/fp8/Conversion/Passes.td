@@ -134,6 +134,47 @@ def FP8StageGlobalsForGPU : Pass<"fp8-stage-globals-for-gpu", "ModuleOp"> {
 }
 
 //===----------------------------------------------------------------------===//
+// ShardToMPI
+//===----------------------------------------------------------------------===//
+
+def FP8PrepareShardForMPI : Pass<"fp8-prepare-shard-for-mpi", "ModuleOp"> {
+  let summary = "Make sharded fp8 programs executable by upstream "
+                "convert-shard-to-mpi and the MPI lowering";
+  let description = [{
+    MLIR 22 lowers `shard.all_reduce` to MPI but has no MPI all-gather. This
+    pass rewrites each `shard.all_gather` (tensors, static shapes) into an
+    exact equivalent: every process writes its shard, bitcast to integers of
+    the element's width, at its offset (`shard.process_multi_index`) in a
+    zero-filled result, and a `shard.all_reduce` with `sum` adds the results
+    (x + 0 = x for every bit pattern, so fp8 codes and bf16 bits arrive
+    unchanged). It also records the MPI implementation whose ABI the LLVM
+    lowering must use (module attribute `dlti.map` with
+    `"MPI:Implementation"`: `mpi=mpich`; `mpi=openmpi` is refused because
+    MLIR 22's lowering passes OpenMPI 4 wrong handles) and, when the
+    module has collectives and a `func.func @main`, brackets `@main` with
+    `mpi.init` and `mpi.finalize`.
+
+    Traffic: an all-reduce moves about twice the bytes of an all-gather, for
+    fp8 and high-precision gathers alike, so the 2x (bf16) and 4x (f32)
+    savings of the float8 all-gather are preserved; an MPI all-gather (or
+    NCCL's) halves both.
+  }];
+  let options = [
+    Option<"mpi", "mpi", "std::string", /*default=*/"\"mpich\"",
+           "MPI implementation whose ABI to call: mpich">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::affine::AffineDialect",
+    "::mlir::DLTIDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::mpi::MPIDialect",
+    "::mlir::shard::ShardDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+//===----------------------------------------------------------------------===//
 // SoftFP8
 //===----------------------------------------------------------------------===//
 

@@ -49,6 +49,13 @@ struct RewritePipelineOptions
                      "(ROCm: TOOLKIT/llvm/bin/ld.lld links code objects; "
                      "default /opt/rocm)"),
       llvm::cl::init("")};
+  Option<std::string> mpi{
+      *this, "mpi",
+      llvm::cl::desc("CPU pipeline: sharded programs (shard dialect) run "
+                     "their collectives through MPI with this "
+                     "implementation's ABI: mpich (default: none, "
+                     "no shard collectives allowed)"),
+      llvm::cl::init("")};
 };
 
 /// Rewrites matmuls to fp8 ops, lowers them to linalg with software fp8

@@ -271,160 +271,206 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
 /// Threads per workgroup of the cast kernel.
 static constexpr int64_t kCastBlock = 256;
 
-/// fp8.cast to f8E4M3FN/f8E5M2 as a kernel in which each thread converts
-/// two neighbours of the innermost dimension with one
-/// cvt.rn.satfinite.{e4m3,e5m2}x2.f32: q = RNE(clamp(f32(x) * scale)).
-/// Where the innermost size is static and even, the pair is loaded and
-/// stored as one vector (aligned); otherwise element by element, with the
-/// odd last column converted alone.
+/// Whether `op` converts to a type NVIDIA GPUs convert in hardware.
+static bool hasNVVMConversion(CastOp op) {
+  return isa<Float8E4M3FNType, Float8E5M2Type>(
+      op.getResult().getType().getElementType());
+}
+
+/// Whether `op` is the rhs (K x N) of exactly one unbatched, not emulated
+/// fp8.scaled_matmul: the matmul kernel then asks for it transposed (N x K,
+/// K-major, what the tensor cores read) and emits the cast itself.
+static bool isTransposableGemmRhs(CastOp op) {
+  if (!hasNVVMConversion(op) || op.getInput().getType().getRank() != 2 ||
+      !op.getResult().hasOneUse())
+    return false;
+  OpOperand &use = *op.getResult().getUses().begin();
+  auto matmul = dyn_cast<ScaledMatmulOp>(use.getOwner());
+  return matmul && use.get() == matmul.getRhs() &&
+         use.getOperandNumber() == 1 && matmul.getNumBatchDims() == 0 &&
+         !matmul.getEmulate();
+}
+
+/// Emits the kernel of an fp8.cast to f8E4M3FN/f8E5M2 and returns its output
+/// buffer: each thread converts two neighbours with one
+/// cvt.rn.satfinite.{e4m3,e5m2}x2.f32, q = RNE(clamp(f32(x) * scale)).
+/// Neighbours along the innermost dimension, or with `transposed` (rank 2,
+/// K x N input) along K, written to an N x K buffer so that every pair is
+/// one 16-bit store. Pairs load and store as one vector where the sizes
+/// keep them aligned (innermost, resp. K, static and even); otherwise
+/// element by element, an odd last element converted alone.
+static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
+                          bool transposed) {
+  Type target = op.getResult().getType().getElementType();
+  RankedTensorType inputType = op.getInput().getType();
+  int64_t rank = inputType.getRank();
+  Location loc = op.getLoc();
+  Value input = op.getInput();
+  Value scale = op.getScale();
+  auto scaleType = cast<RankedTensorType>(scale.getType());
+
+  SmallVector<Value> sizes = getSizes(rewriter, loc, input);
+  int64_t pairDim = transposed ? 0 : rank - 1;
+  Value pairLength = sizes[pairDim];
+  Value two = cIdx(rewriter, loc, 2);
+  Value pairsAlong = arith::CeilDivUIOp::create(rewriter, loc, pairLength, two);
+  // The other elements: N when transposed, else all leading dimensions.
+  Value others = transposed
+                     ? sizes[1]
+                     : product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
+  Value pairs = arith::MulIOp::create(rewriter, loc, others, pairsAlong);
+  int64_t staticPairLength = inputType.getShape()[pairDim];
+  bool aligned =
+      !ShapedType::isDynamic(staticPairLength) && staticPairLength % 2 == 0;
+  bool vectorLoads = aligned && !transposed;
+
+  Value inBuffer = toBuffer(rewriter, loc, input);
+  Value scaleBuffer = toBuffer(rewriter, loc, scale);
+  SmallVector<int64_t> outShape(inputType.getShape());
+  SmallVector<Value> outSizes(sizes);
+  if (transposed) {
+    std::swap(outShape[0], outShape[1]);
+    std::swap(outSizes[0], outSizes[1]);
+  }
+  Value outBuffer = allocBuffer(rewriter, loc, outShape, outSizes, target);
+
+  Value blocks = arith::CeilDivUIOp::create(rewriter, loc, pairs,
+                                            cIdx(rewriter, loc, kCastBlock));
+  blocks = arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
+  Value one = cIdx(rewriter, loc, 1);
+  auto launch = gpu::LaunchOp::create(rewriter, loc, blocks, one, one,
+                                      cIdx(rewriter, loc, kCastBlock), one, one);
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(&launch.getBody().front());
+  Value pair = arith::AddIOp::create(
+      rewriter, loc,
+      arith::MulIOp::create(rewriter, loc, launch.getBlockIds().x,
+                            cIdx(rewriter, loc, kCastBlock)),
+      launch.getThreadIds().x);
+  Value inRange = arith::CmpIOp::create(rewriter, loc,
+                                        arith::CmpIPredicate::ult, pair, pairs);
+  scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b, Location l) {
+    // Transposed: consecutive threads take consecutive columns n, so that
+    // the loads of a warp are contiguous.
+    Value other =
+        transposed
+            ? arith::RemUIOp::create(b, l, pair, others).getResult()
+            : arith::DivUIOp::create(b, l, pair, pairsAlong).getResult();
+    Value pairIndex =
+        transposed
+            ? arith::DivUIOp::create(b, l, pair, others).getResult()
+            : arith::RemUIOp::create(b, l, pair, pairsAlong).getResult();
+    Value first = arith::MulIOp::create(b, l, pairIndex, two);
+    Value next = arith::AddIOp::create(b, l, first, cIdx(b, l, 1));
+    Value hasNext =
+        arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, next, pairLength);
+    // Input coordinates of the pair's elements.
+    SmallVector<Value> index0, index1;
+    if (transposed) {
+      index0 = {first, other};
+      index1 = {next, other};
+    } else {
+      if (rank > 1) {
+        SmallVector<OpFoldResult> basis(sizes.begin(), sizes.end() - 1);
+        llvm::append_range(
+            index0, affine::AffineDelinearizeIndexOp::create(b, l, other, basis)
+                        .getResults());
+      }
+      index1 = index0;
+      index0.push_back(first);
+      index1.push_back(next);
+    }
+    auto outIndex = [&](ArrayRef<Value> index) {
+      SmallVector<Value> result(index);
+      if (transposed)
+        std::swap(result[0], result[1]);
+      return result;
+    };
+
+    double max = APFloat::getLargest(cast<FloatType>(target).getFloatSemantics())
+                     .convertToDouble();
+    Value hi = arith::ConstantOp::create(b, l, b.getF32FloatAttr(max));
+    Value lo = arith::ConstantOp::create(b, l, b.getF32FloatAttr(-max));
+    auto scaled = [&](Value x, ArrayRef<Value> index) -> Value {
+      SmallVector<Value> scaleIndex;
+      for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
+        scaleIndex.push_back(scaleType.getDimSize(dim) == 1 ? cIdx(b, l, 0)
+                                                            : index[dim]);
+      Value s = memref::LoadOp::create(b, l, scaleBuffer, scaleIndex);
+      Value product = arith::MulFOp::create(b, l, widenToF32(b, l, x), s);
+      return arith::MinimumFOp::create(
+          b, l, arith::MaximumFOp::create(b, l, product, lo), hi);
+    };
+
+    Type elementType = inputType.getElementType();
+    Value x0, x1;
+    if (vectorLoads) {
+      Value both = vector::LoadOp::create(
+          b, l, VectorType::get({2}, elementType), inBuffer, index0);
+      x0 = scaled(vector::ExtractOp::create(b, l, both, ArrayRef<int64_t>{0}),
+                  index0);
+      x1 = scaled(vector::ExtractOp::create(b, l, both, ArrayRef<int64_t>{1}),
+                  index1);
+    } else {
+      x0 = scaled(memref::LoadOp::create(b, l, inBuffer, index0), index0);
+      // An odd last element pairs with 0.
+      x1 = scf::IfOp::create(
+               b, l, hasNext,
+               [&](OpBuilder &tb, Location tl) {
+                 Value x = memref::LoadOp::create(tb, tl, inBuffer, index1);
+                 scf::YieldOp::create(tb, tl, scaled(x, index1));
+               },
+               [&](OpBuilder &eb, Location el) {
+                 scf::YieldOp::create(
+                     eb, el,
+                     arith::ConstantOp::create(eb, el, eb.getF32FloatAttr(0))
+                         .getResult());
+               })
+               .getResult(0);
+    }
+    // cvt packs its first operand into the high byte: the second element.
+    Value packed = NVVM::ConvertF32x2ToF8x2Op::create(
+        b, l, VectorType::get({2}, b.getI8Type()), x1, x0,
+        NVVM::FPRoundingModeAttr::get(b.getContext(), NVVM::FPRoundingMode::RN),
+        NVVM::SaturationModeAttr::get(b.getContext(),
+                                      NVVM::SaturationMode::SATFINITE),
+        b.getBoolAttr(false), TypeAttr::get(target));
+    Value codes =
+        arith::BitcastOp::create(b, l, VectorType::get({2}, target), packed);
+    if (aligned) {
+      vector::StoreOp::create(b, l, codes, outBuffer, outIndex(index0));
+    } else {
+      Value q0 = vector::ExtractOp::create(b, l, codes, ArrayRef<int64_t>{0});
+      memref::StoreOp::create(b, l, q0, outBuffer, outIndex(index0));
+      scf::IfOp::create(b, l, hasNext, [&](OpBuilder &tb, Location tl) {
+        Value q1 =
+            vector::ExtractOp::create(tb, tl, codes, ArrayRef<int64_t>{1});
+        memref::StoreOp::create(tb, tl, q1, outBuffer, outIndex(index1));
+        scf::YieldOp::create(tb, tl);
+      });
+    }
+    scf::YieldOp::create(b, l);
+  });
+  gpu::TerminatorOp::create(rewriter, loc);
+  return outBuffer;
+}
+
+/// fp8.cast to f8E4M3FN/f8E5M2 as the pair-wise kernel of emitPairCast. The
+/// rhs of a scaled matmul is left to the matmul kernel, which casts it
+/// transposed.
 struct CastToNVVMPairs : public OpRewritePattern<CastOp> {
   using OpRewritePattern<CastOp>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(CastOp op,
                                 PatternRewriter &rewriter) const override {
-    Type target = op.getResult().getType().getElementType();
-    if (!isa<Float8E4M3FNType, Float8E5M2Type>(target))
+    if (!hasNVVMConversion(op))
       return rewriter.notifyMatchFailure(op, "no NVIDIA conversion for type");
-    RankedTensorType inputType = op.getInput().getType();
-    int64_t rank = inputType.getRank();
-    if (rank == 0)
+    if (op.getInput().getType().getRank() == 0)
       return rewriter.notifyMatchFailure(op, "rank-0 input");
-    Location loc = op.getLoc();
-    Value input = op.getInput();
-    Value scale = op.getScale();
-    auto scaleType = cast<RankedTensorType>(scale.getType());
-
-    SmallVector<Value> sizes = getSizes(rewriter, loc, input);
-    Value inner = sizes.back();
-    Value rows = product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
-    Value two = cIdx(rewriter, loc, 2);
-    Value pairsPerRow = arith::CeilDivUIOp::create(rewriter, loc, inner, two);
-    Value pairs = arith::MulIOp::create(rewriter, loc, rows, pairsPerRow);
-    int64_t staticInner = inputType.getShape().back();
-    bool vectorized = !ShapedType::isDynamic(staticInner) && staticInner % 2 == 0;
-
-    Value inBuffer = toBuffer(rewriter, loc, input);
-    Value scaleBuffer = toBuffer(rewriter, loc, scale);
-    Value outBuffer =
-        allocBuffer(rewriter, loc, inputType.getShape(), sizes, target);
-
-    Value blocks = arith::CeilDivUIOp::create(rewriter, loc, pairs,
-                                              cIdx(rewriter, loc, kCastBlock));
-    blocks = arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
-    Value one = cIdx(rewriter, loc, 1);
-    auto launch = gpu::LaunchOp::create(rewriter, loc, blocks, one, one,
-                                        cIdx(rewriter, loc, kCastBlock), one,
-                                        one);
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(&launch.getBody().front());
-      Value pair = arith::AddIOp::create(
-          rewriter, loc,
-          arith::MulIOp::create(rewriter, loc, launch.getBlockIds().x,
-                                cIdx(rewriter, loc, kCastBlock)),
-          launch.getThreadIds().x);
-      Value inRange = arith::CmpIOp::create(
-          rewriter, loc, arith::CmpIPredicate::ult, pair, pairs);
-      scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b, Location l) {
-        // (leading indices..., column of the first element).
-        Value row = arith::DivUIOp::create(b, l, pair, pairsPerRow);
-        Value col = arith::MulIOp::create(
-            b, l, arith::RemUIOp::create(b, l, pair, pairsPerRow), two);
-        SmallVector<Value> index;
-        if (rank > 1) {
-          SmallVector<OpFoldResult> basis(sizes.begin(), sizes.end() - 1);
-          llvm::append_range(
-              index, affine::AffineDelinearizeIndexOp::create(b, l, row, basis)
-                         .getResults());
-        }
-        index.push_back(col);
-        Value colNext = arith::AddIOp::create(b, l, col, cIdx(b, l, 1));
-        Value hasNext = arith::CmpIOp::create(
-            b, l, arith::CmpIPredicate::ult, colNext, inner);
-
-        auto scaleAt = [&](Value column) -> Value {
-          if (scaleType.getRank() == 0)
-            return memref::LoadOp::create(b, l, scaleBuffer, ValueRange{});
-          SmallVector<Value> scaleIndex;
-          for (int64_t dim = 0; dim < rank; ++dim) {
-            Value i = dim + 1 == rank ? column : index[dim];
-            scaleIndex.push_back(scaleType.getDimSize(dim) == 1 ? cIdx(b, l, 0)
-                                                                : i);
-          }
-          return memref::LoadOp::create(b, l, scaleBuffer, scaleIndex);
-        };
-        double max = APFloat::getLargest(
-                         cast<FloatType>(target).getFloatSemantics())
-                         .convertToDouble();
-        Value hi = arith::ConstantOp::create(b, l, b.getF32FloatAttr(max));
-        Value lo = arith::ConstantOp::create(b, l, b.getF32FloatAttr(-max));
-        auto scaled = [&](Value x, Value column) -> Value {
-          Value product =
-              arith::MulFOp::create(b, l, widenToF32(b, l, x), scaleAt(column));
-          return arith::MinimumFOp::create(
-              b, l, arith::MaximumFOp::create(b, l, product, lo), hi);
-        };
-
-        Type elementType = inputType.getElementType();
-        Value first, second;
-        if (vectorized) {
-          Value both = vector::LoadOp::create(
-              b, l, VectorType::get({2}, elementType), inBuffer, index);
-          first = vector::ExtractOp::create(b, l, both, ArrayRef<int64_t>{0});
-          second = vector::ExtractOp::create(b, l, both, ArrayRef<int64_t>{1});
-          second = scaled(second, colNext);
-        } else {
-          first = memref::LoadOp::create(b, l, inBuffer, index);
-          SmallVector<Value> nextIndex(index);
-          nextIndex.back() = colNext;
-          // The odd last column pairs with 0.
-          second = scf::IfOp::create(
-                       b, l, hasNext,
-                       [&](OpBuilder &tb, Location tl) {
-                         Value x = memref::LoadOp::create(tb, tl, inBuffer,
-                                                          nextIndex);
-                         scf::YieldOp::create(tb, tl, scaled(x, colNext));
-                       },
-                       [&](OpBuilder &eb, Location el) {
-                         scf::YieldOp::create(
-                             eb, el,
-                             arith::ConstantOp::create(eb, el,
-                                                       eb.getF32FloatAttr(0))
-                                 .getResult());
-                       })
-                       .getResult(0);
-        }
-        first = scaled(first, col);
-        // cvt packs its first operand into the high byte: the second element.
-        auto bytesType = VectorType::get({2}, b.getI8Type());
-        Value packed = NVVM::ConvertF32x2ToF8x2Op::create(
-            b, l, bytesType, second, first,
-            NVVM::FPRoundingModeAttr::get(b.getContext(),
-                                          NVVM::FPRoundingMode::RN),
-            NVVM::SaturationModeAttr::get(b.getContext(),
-                                          NVVM::SaturationMode::SATFINITE),
-            b.getBoolAttr(false), TypeAttr::get(target));
-        Value codes = arith::BitcastOp::create(
-            b, l, VectorType::get({2}, target), packed);
-        if (vectorized) {
-          vector::StoreOp::create(b, l, codes, outBuffer, index);
-        } else {
-          Value q0 = vector::ExtractOp::create(b, l, codes, ArrayRef<int64_t>{0});
-          memref::StoreOp::create(b, l, q0, outBuffer, index);
-          SmallVector<Value> nextIndex(index);
-          nextIndex.back() = colNext;
-          scf::IfOp::create(b, l, hasNext, [&](OpBuilder &tb, Location tl) {
-            Value q1 = vector::ExtractOp::create(tb, tl, codes,
-                                                 ArrayRef<int64_t>{1});
-            memref::StoreOp::create(tb, tl, q1, outBuffer, nextIndex);
-            scf::YieldOp::create(tb, tl);
-          });
-        }
-        scf::YieldOp::create(b, l);
-      });
-      gpu::TerminatorOp::create(rewriter, loc);
-    }
-    rewriter.replaceOp(op, toTensor(rewriter, loc, outBuffer));
+    if (isTransposableGemmRhs(op))
+      return rewriter.notifyMatchFailure(op, "cast by the matmul kernel");
+    Value buffer = emitPairCast(rewriter, op, /*transposed=*/false);
+    rewriter.replaceOp(op, toTensor(rewriter, op.getLoc(), buffer));
     return success();
   }
 };
@@ -663,12 +709,19 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     Type f32 = rewriter.getF32Type();
 
     Value a = toBuffer(rewriter, loc, op.getLhs());
-    Value bm = toBuffer(rewriter, loc, op.getRhs());
+    // B from an fp8.cast is cast straight into N x K (K-major) layout, so
+    // that each lane's 4 k values are contiguous bytes; otherwise B is read
+    // as stored, K x N.
+    auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
+    bool bKInnermost = rhsCast && isTransposableGemmRhs(rhsCast);
+    Value bm = bKInnermost ? emitPairCast(rewriter, rhsCast, /*transposed=*/true)
+                           : toBuffer(rewriter, loc, op.getRhs());
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
     SmallVector<Value> aSizes = getSizes(rewriter, loc, a);
     SmallVector<Value> bSizes = getSizes(rewriter, loc, bm);
-    Value m = aSizes[rank - 2], k = aSizes[rank - 1], n = bSizes[rank - 1];
+    Value m = aSizes[rank - 2], k = aSizes[rank - 1];
+    Value n = bKInnermost ? bSizes[0] : bSizes[rank - 1];
     SmallVector<Value> cSizes(aSizes.begin(), aSizes.begin() + batchDims);
     cSizes.append({m, n});
     Value c = allocBuffer(rewriter, loc, resultType.getShape(), cSizes,
@@ -742,7 +795,7 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
                   b, l, arith::AddIOp::create(b, l, k0, k4),
                   cIdx(b, l, 16 * r));
               operands.push_back(loadPacked4(b, l, bm, batch, col, n, kk, k,
-                                             /*kInnermost=*/false));
+                                             bKInnermost));
             }
             // With fast accumulation the tensor core accumulates across k
             // steps; otherwise each step starts from zero and is promoted
@@ -787,6 +840,8 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
       gpu::TerminatorOp::create(rewriter, loc);
     }
     rewriter.replaceOp(op, toTensor(rewriter, loc, c));
+    if (bKInnermost)
+      rewriter.eraseOp(rhsCast);
     return success();
   }
 };

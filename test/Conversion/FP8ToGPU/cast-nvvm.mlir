@@ -15,10 +15,11 @@
 // CHECK-DAG: arith.constant 4.480000e+02 : f32
 // CHECK-DAG: arith.constant -4.480000e+02 : f32
 // CHECK:     %[[PAIR:.+]] = vector.load %[[IN]][%[[ROW]], %[[COL]]] : memref<16x64xbf16>, vector<2xbf16>
-// CHECK:     %[[X1:.+]] = vector.extract %[[PAIR]][1]
+// CHECK:     vector.extract %[[PAIR]][0]
 // CHECK:     memref.load %[[SCALE]][%[[ROW]], %c0{{.*}}] : memref<16x1xf32>
-// CHECK:     %[[HI:.+]] = arith.minimumf
 // CHECK:     %[[LO:.+]] = arith.minimumf
+// CHECK:     vector.extract %[[PAIR]][1]
+// CHECK:     %[[HI:.+]] = arith.minimumf
 // CHECK:     %[[BYTES:.+]] = nvvm.convert.f32x2.to.f8x2 %[[HI]], %[[LO]] {rnd = #nvvm.fp_rnd_mode<rn>, sat = #nvvm.sat_mode<satfinite>} : vector<2xi8>(f8E4M3FN)
 // CHECK:     %[[CODES:.+]] = arith.bitcast %[[BYTES]] : vector<2xi8> to vector<2xf8E4M3FN>
 // CHECK:     vector.store %[[CODES]], %[[OUT]][%[[ROW]], %[[COL]]] : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
@@ -60,4 +61,25 @@ func.func @odd_columns(%x: tensor<5x7xbf16>, %s: tensor<1x7xf32>) -> tensor<5x7x
 func.func @fnuz(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tensor<4x8xf8E4M3FNUZ> {
   %q = fp8.cast %x, %s : tensor<4x8xf32>, tensor<f32> -> tensor<4x8xf8E4M3FNUZ>
   return %q : tensor<4x8xf8E4M3FNUZ>
+}
+
+// -----
+
+// The rhs of a scaled matmul is cast by the matmul kernel, transposed: the
+// pairs run along K (rows of B) and land in an N x K buffer with one 16-bit
+// store, which the mma.sync kernel reads K-major.
+// CHECK-LABEL: func @gemm_rhs
+// CHECK: %[[BT:.+]] = memref.alloc() : memref<16x64xf8E4M3FN>
+// CHECK: gpu.launch
+// CHECK:   memref.load %{{.+}}[%[[K0:.+]], %[[N:.+]]] : memref<64x16xbf16>
+// CHECK:   memref.load %{{.+}}[%[[K1:.+]], %[[N]]] : memref<64x16xbf16>
+// CHECK:   nvvm.convert.f32x2.to.f8x2
+// CHECK:   vector.store %{{.+}}, %[[BT]][%[[N]], %[[K0]]] : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
+// CHECK: gpu.launch
+// CHECK:   llvm.inline_asm "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// CHECK-NOT: fp8.cast
+func.func @gemm_rhs(%a: tensor<32x64xf8E4M3FN>, %b: tensor<64x16xbf16>, %sa: tensor<f32>, %sb: tensor<1x16xf32>) -> tensor<32x16xbf16> {
+  %q = fp8.cast %b, %sb : tensor<64x16xbf16>, tensor<1x16xf32> -> tensor<64x16xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %q scales(%sa, %sb) {gemm = #fp8.gemm<fast_accum = true>} : tensor<32x64xf8E4M3FN>, tensor<64x16xf8E4M3FN>, tensor<f32>, tensor<1x16xf32> -> tensor<32x16xbf16>
+  return %c : tensor<32x16xbf16>
 }

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/AsmParser/AsmParser.h"
@@ -282,6 +283,13 @@ fp8::planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
                     "\"grad_weight\"");
     plan.role = *role;
   }
+  if (Attribute gridAttr = op->getAttr("fp8.amax_grid")) {
+    auto gridRef = dyn_cast<FlatSymbolRefAttr>(gridAttr);
+    if (!gridRef ||
+        !SymbolTable::lookupNearestSymbolFrom<shard::GridOp>(op, gridRef))
+      return reject(rejection, Kind::Invalid,
+                    "'fp8.amax_grid' must name a shard.grid (e.g. @grid)");
+  }
   plan.operands = plan.config.getGemmConfigs(plan.role, options.typeConfig);
   if (plan.operands.lhs.isDisabled() && plan.operands.rhs.isDisabled())
     return reject(rejection, Kind::HighPrecision,
@@ -418,12 +426,39 @@ struct ScaledOperand {
 };
 } // namespace
 
+/// A device grid over which tensorwise amaxes are all-reduced (max), so
+/// that every process scales with the global amax (torchao's reduce_amax).
+struct AmaxGrid {
+  FlatSymbolRefAttr grid;
+  SmallVector<shard::GridAxis> axes;
+};
+
+/// The tensorwise amax of `value`, all-reduced over `amaxGrid` if given.
+static Value tensorwiseAmax(RewriterBase &rewriter, Location loc, Value value,
+                            const AmaxGrid *amaxGrid) {
+  MLIRContext *ctx = rewriter.getContext();
+  auto type = cast<RankedTensorType>(value.getType());
+  RankedTensorType amaxType = AmaxOp::inferResultType(
+      type, ScalingGranularity::Tensorwise, std::nullopt, /*batchDims=*/0);
+  Value amax = AmaxOp::create(
+      rewriter, loc, amaxType, value,
+      ScalingGranularityAttr::get(ctx, ScalingGranularity::Tensorwise),
+      IntegerAttr(), rewriter.getI64IntegerAttr(0));
+  if (amaxGrid)
+    amax = shard::AllReduceOp::create(rewriter, loc, amax,
+                                      amaxGrid->grid.getValue(),
+                                      amaxGrid->axes, shard::ReductionKind::Max);
+  return amax;
+}
+
 /// amax -> amax_to_scale -> cast for one operand whose contraction dimension
 /// is `kDim`; the result is transposed to canonical layout when `transposed`.
+/// Unbatched tensorwise amaxes are all-reduced over `amaxGrid` if given.
 static ScaledOperand castOperand(RewriterBase &rewriter, Location loc,
                                  Value value, CastConfigAttr castConfig,
                                  int64_t kDim, bool transposed,
-                                 int64_t batchDims, bool pow2) {
+                                 int64_t batchDims, bool pow2,
+                                 const AmaxGrid *amaxGrid) {
   MLIRContext *ctx = rewriter.getContext();
   auto type = cast<RankedTensorType>(value.getType());
   auto dtype = cast<FloatType>(castConfig.getDtype().getType());
@@ -433,11 +468,15 @@ static ScaledOperand castOperand(RewriterBase &rewriter, Location loc,
     axis = kDim;
   RankedTensorType amaxType =
       AmaxOp::inferResultType(type, granularity, axis, batchDims);
-  Value amax = AmaxOp::create(
-      rewriter, loc, amaxType, value,
-      ScalingGranularityAttr::get(ctx, granularity),
-      axis ? rewriter.getI64IntegerAttr(*axis) : IntegerAttr(),
-      rewriter.getI64IntegerAttr(batchDims));
+  Value amax;
+  if (granularity == ScalingGranularity::Tensorwise && batchDims == 0)
+    amax = tensorwiseAmax(rewriter, loc, value, amaxGrid);
+  else
+    amax = AmaxOp::create(
+        rewriter, loc, amaxType, value,
+        ScalingGranularityAttr::get(ctx, granularity),
+        axis ? rewriter.getI64IntegerAttr(*axis) : IntegerAttr(),
+        rewriter.getI64IntegerAttr(batchDims));
   Value scale = AmaxToScaleOp::create(rewriter, loc, amaxType, amax,
                                       TypeAttr::get(dtype),
                                       pow2 ? rewriter.getUnitAttr() : nullptr);
@@ -450,6 +489,51 @@ static ScaledOperand castOperand(RewriterBase &rewriter, Location loc,
       scale = transposeLastTwo(rewriter, loc, scale);
   }
   return {data, scale};
+}
+
+/// torchao's float8 all-gather (fsdp_float8_all_gather): an operand that a
+/// shard.all_gather assembles from shards is cast before the gather, on the
+/// local shard, with the scale of the global amax (the local amaxes
+/// all-reduced with max over the gather's grid axes), and the fp8 shards are
+/// gathered: one byte per element crosses the network instead of two (bf16)
+/// or four (f32). The values are those of casting the gathered tensor.
+static ScaledOperand castBeforeGather(RewriterBase &rewriter, Location loc,
+                                      shard::AllGatherOp gather,
+                                      CastConfigAttr castConfig,
+                                      bool transposed, bool pow2) {
+  auto dtype = cast<FloatType>(castConfig.getDtype().getType());
+  Value shardValue = gather.getInput();
+  AmaxGrid group{gather.getGridAttr(),
+                 llvm::to_vector(gather.getGridAxes())};
+  Value amax = tensorwiseAmax(rewriter, loc, shardValue, &group);
+  Value scale = AmaxToScaleOp::create(rewriter, loc, amax.getType(), amax,
+                                      TypeAttr::get(dtype),
+                                      pow2 ? rewriter.getUnitAttr() : nullptr);
+  auto shardType = cast<RankedTensorType>(shardValue.getType());
+  Value local = CastOp::create(
+      rewriter, loc, RankedTensorType::get(shardType.getShape(), dtype),
+      shardValue, scale);
+  auto gatheredType = RankedTensorType::get(
+      gather.getResult().getType().getShape(), dtype);
+  Value data = shard::AllGatherOp::create(
+      rewriter, loc, gatheredType, gather.getGridAttr(),
+      gather.getGridAxesAttr(), local, gather.getGatherAxisAttr());
+  if (transposed)
+    data = transposeLastTwo(rewriter, loc, data);
+  return {data, scale};
+}
+
+/// The all-gather that produces `operand` when the config casts it before
+/// the gather: fsdp_float8_all_gather, dynamic tensorwise scaling,
+/// unbatched.
+static shard::AllGatherOp getFloat8AllGather(Value operand,
+                                             const MatmulRewritePlan &plan,
+                                             CastConfigAttr castConfig) {
+  if (!plan.config.getFsdpFloat8AllGather() || plan.batchDims != 0 ||
+      castConfig.getScaling() != ScalingType::Dynamic ||
+      castConfig.getGranularity() != ScalingGranularity::Tensorwise)
+    return nullptr;
+  return operand.getDefiningOp<shard::AllGatherOp>();
 }
 
 /// Whether `init` is known to be all zeros (or undefined), so that the
@@ -485,14 +569,31 @@ struct RewriteMatmulPattern
     bool pow2 = plan->config.getRoundScalesToPowerOf_2();
     // The contraction dimension as stored: A is [b,] m x k or k x m, B is
     // [b,] k x n or n x k.
-    ScaledOperand a = castOperand(
-        rewriter, loc, lhs, plan->operands.lhs,
-        plan->lhsTransposed ? rank - 2 : rank - 1, plan->lhsTransposed,
-        plan->batchDims, pow2);
-    ScaledOperand b = castOperand(
-        rewriter, loc, rhs, plan->operands.rhs,
-        plan->rhsTransposed ? rank - 1 : rank - 2, plan->rhsTransposed,
-        plan->batchDims, pow2);
+    // fp8.amax_grid = @grid: tensorwise amaxes are global over the grid.
+    std::optional<AmaxGrid> amaxGrid;
+    if (auto gridRef = op->getAttrOfType<FlatSymbolRefAttr>("fp8.amax_grid")) {
+      auto gridOp = SymbolTable::lookupNearestSymbolFrom<shard::GridOp>(
+          op, gridRef);
+      amaxGrid = AmaxGrid{gridRef, {}};
+      for (int64_t axis = 0; axis < gridOp.getRank(); ++axis)
+        amaxGrid->axes.push_back(axis);
+    }
+    const AmaxGrid *grid = amaxGrid ? &*amaxGrid : nullptr;
+    auto operand = [&](Value value, CastConfigAttr castConfig, int64_t kDim,
+                       bool transposed) {
+      if (shard::AllGatherOp gather =
+              getFloat8AllGather(value, *plan, castConfig))
+        return castBeforeGather(rewriter, loc, gather, castConfig, transposed,
+                                pow2);
+      return castOperand(rewriter, loc, value, castConfig, kDim, transposed,
+                         plan->batchDims, pow2, grid);
+    };
+    ScaledOperand a =
+        operand(lhs, plan->operands.lhs,
+                plan->lhsTransposed ? rank - 2 : rank - 1, plan->lhsTransposed);
+    ScaledOperand b =
+        operand(rhs, plan->operands.rhs,
+                plan->rhsTransposed ? rank - 1 : rank - 2, plan->rhsTransposed);
     if (plan->padK) {
       a.data = padToAlignment(rewriter, loc, a.data, rank - 1);
       b.data = padToAlignment(rewriter, loc, b.data, rank - 2);
@@ -507,6 +608,14 @@ struct RewriteMatmulPattern
                                      ValueRange{init})
                    ->getResult(0);
     rewriter.replaceOp(op, result);
+    // A high-precision all-gather replaced by the float8 one must not run.
+    SmallVector<Value, 2> operands = {lhs};
+    if (rhs != lhs)
+      operands.push_back(rhs);
+    for (Value operand : operands)
+      if (auto gather = operand.getDefiningOp<shard::AllGatherOp>())
+        if (gather->use_empty())
+          rewriter.eraseOp(gather);
     return success();
   }
 

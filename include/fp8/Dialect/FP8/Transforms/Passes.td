@@ -33,6 +33,16 @@ def FP8RewriteMatmul : Pass<"fp8-rewrite-matmul", "ModuleOp"> {
     that an error. The fp8 types come from `type-config`: `auto` reads the
     `chip` option, else the GPU targets of the module (gfx940/941/942 select
     the fnuz types, everything else OCP).
+
+    Sharded programs (the `shard` dialect, after partitioning): with
+    `fsdp_float8_all_gather = true`, an operand produced by `shard.all_gather`
+    whose cast is dynamic tensorwise is cast before the gather -- local amax,
+    `shard.all_reduce` max over the gather's grid axes, cast of the local
+    shard, `shard.all_gather` of the fp8 shards -- so the gather moves one
+    byte per element; the values equal those of casting after the gather.
+    `fp8.amax_grid = @grid` on a matmul all-reduces (max) its operands'
+    tensorwise amaxes over every axis of that grid, so that sharded
+    activations and gradients get global scales (torchao's `reduce_amax`).
   }];
   let options = [
     Option<"recipe", "recipe", "std::string", /*default=*/"\"\"",
@@ -50,6 +60,7 @@ def FP8RewriteMatmul : Pass<"fp8-rewrite-matmul", "ModuleOp"> {
     "::mlir::fp8::FP8Dialect",
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::shard::ShardDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }
