@@ -533,6 +533,10 @@ static shard::AllGatherOp getFloat8AllGather(Value operand,
       castConfig.getScaling() != ScalingType::Dynamic ||
       castConfig.getGranularity() != ScalingGranularity::Tensorwise)
     return nullptr;
+  // shard-partition leaves an identity tensor.cast after the gather.
+  if (auto cast = operand.getDefiningOp<tensor::CastOp>())
+    if (cast.getSource().getType() == cast.getType())
+      operand = cast.getSource();
   return operand.getDefiningOp<shard::AllGatherOp>();
 }
 
@@ -612,10 +616,18 @@ struct RewriteMatmulPattern
     SmallVector<Value, 2> operands = {lhs};
     if (rhs != lhs)
       operands.push_back(rhs);
-    for (Value operand : operands)
+    for (Value operand : operands) {
+      if (auto cast = operand.getDefiningOp<tensor::CastOp>()) {
+        if (!cast->use_empty() ||
+            !cast.getSource().getDefiningOp<shard::AllGatherOp>())
+          continue;
+        operand = cast.getSource();
+        rewriter.eraseOp(cast);
+      }
       if (auto gather = operand.getDefiningOp<shard::AllGatherOp>())
         if (gather->use_empty())
           rewriter.eraseOp(gather);
+    }
     return success();
   }
 
