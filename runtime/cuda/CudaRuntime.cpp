@@ -1,4 +1,5 @@
-//===- CudaRuntime.cpp - fp8's host runtime on the CUDA driver API ---------===//
+//===- CudaRuntime.cpp - fp8's host runtime on the CUDA driver API
+//---------===//
 //
 // Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
@@ -105,7 +106,8 @@ const Driver &driver() {
     if (!handle)
       fatal("no NVIDIA driver: cannot load %s (%s)", library, dlerror());
 #define FP8_LOAD(name)                                                         \
-  d.name = reinterpret_cast<decltype(d.name)>(dlsym(handle, FP8_SYMBOL(name))); \
+  d.name =                                                                     \
+      reinterpret_cast<decltype(d.name)>(dlsym(handle, FP8_SYMBOL(name)));     \
   if (!d.name)                                                                 \
     fatal("%s has no %s", library, FP8_SYMBOL(name));
     FP8_CUDA_FUNCTIONS(FP8_LOAD)
@@ -277,8 +279,8 @@ void printMemref(int64_t rank, void *ptr, Element e) {
     for (int64_t i = 0; i < rank; ++i)
       std::printf(i ? ", %" PRId64 : "%" PRId64, values[i]);
   };
-  std::printf("Unranked Memref base@ = %p rank = %" PRId64
-              " offset = %" PRId64 " sizes = [",
+  std::printf("Unranked Memref base@ = %p rank = %" PRId64 " offset = %" PRId64
+              " sizes = [",
               static_cast<void *>(d->aligned), rank, d->offset);
   list(sizes);
   std::printf("] strides = [");

@@ -1,4 +1,5 @@
-//===- Main.cpp - entry point of fp8-cuda-compile executables --------------===//
+//===- Main.cpp - entry point of fp8-cuda-compile executables
+//--------------===//
 //
 // Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception

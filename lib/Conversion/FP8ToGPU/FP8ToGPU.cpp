@@ -18,12 +18,11 @@
 
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/AMDGPU/Utils/Chipset.h"
-#include "mlir/Dialect/GPU/Transforms/Passes.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -33,6 +32,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir {
@@ -63,9 +63,10 @@ static SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value value) {
   auto type = cast<ShapedType>(value.getType());
   for (int64_t dim = 0; dim < type.getRank(); ++dim) {
     if (type.isDynamicDim(dim))
-      sizes.push_back(isa<MemRefType>(type)
-                          ? memref::DimOp::create(b, loc, value, dim).getResult()
-                          : tensor::DimOp::create(b, loc, value, dim).getResult());
+      sizes.push_back(
+          isa<MemRefType>(type)
+              ? memref::DimOp::create(b, loc, value, dim).getResult()
+              : tensor::DimOp::create(b, loc, value, dim).getResult());
     else
       sizes.push_back(cIdx(b, loc, type.getDimSize(dim)));
   }
@@ -142,9 +143,10 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
     int64_t staticOutputs = 1;
     for (int64_t dim : kept) {
       int64_t size = op.getInput().getType().getDimSize(dim);
-      staticOutputs = ShapedType::isDynamic(size) || ShapedType::isDynamic(staticOutputs)
-                          ? ShapedType::kDynamic
-                          : staticOutputs * size;
+      staticOutputs =
+          ShapedType::isDynamic(size) || ShapedType::isDynamic(staticOutputs)
+              ? ShapedType::kDynamic
+              : staticOutputs * size;
     }
 
     // The output holds f32 bit patterns, zero (+0.0) initialized; the kernel
@@ -158,14 +160,16 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
     // grid = (outputs, chunks): enough chunks that each thread reduces about
     // kAmaxPerThread elements, at most 1024.
     Value perBlock = cIdx(rewriter, loc, kAmaxBlock * kAmaxPerThread);
-    Value chunks = arith::CeilDivUIOp::create(rewriter, loc, elements, perBlock);
+    Value chunks =
+        arith::CeilDivUIOp::create(rewriter, loc, elements, perBlock);
     chunks = arith::MinUIOp::create(rewriter, loc, chunks,
                                     cIdx(rewriter, loc, 1024));
-    chunks = arith::MaxUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 1));
+    chunks =
+        arith::MaxUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 1));
     Value one = cIdx(rewriter, loc, 1);
-    auto launch = gpu::LaunchOp::create(rewriter, loc, outputs, chunks, one,
-                                        cIdx(rewriter, loc, kAmaxBlock), one,
-                                        one);
+    auto launch =
+        gpu::LaunchOp::create(rewriter, loc, outputs, chunks, one,
+                              cIdx(rewriter, loc, kAmaxBlock), one, one);
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
@@ -175,11 +179,11 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
       SmallVector<OpFoldResult> keptBasis(keptSizes.begin(), keptSizes.end());
       SmallVector<OpFoldResult> reducedBasis(reducedSizes.begin(),
                                              reducedSizes.end());
-      ValueRange keptIndex =
-          kept.empty() ? ValueRange()
-                       : affine::AffineDelinearizeIndexOp::create(
-                             rewriter, loc, output, keptBasis)
-                             .getResults();
+      ValueRange keptIndex = kept.empty()
+                                 ? ValueRange()
+                                 : affine::AffineDelinearizeIndexOp::create(
+                                       rewriter, loc, output, keptBasis)
+                                       .getResults();
       Value start = arith::AddIOp::create(
           rewriter, loc,
           arith::MulIOp::create(rewriter, loc, chunk,
@@ -193,8 +197,7 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
           rewriter, loc, start, elements, step, ValueRange{init},
           [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
             ValueRange reducedIndex =
-                affine::AffineDelinearizeIndexOp::create(b, l, iv,
-                                                         reducedBasis)
+                affine::AffineDelinearizeIndexOp::create(b, l, iv, reducedBasis)
                     .getResults();
             SmallVector<Value> index(rank);
             for (auto [i, dim] : llvm::enumerate(kept))
@@ -210,9 +213,9 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
           rewriter, loc, loop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
           /*uniform=*/true);
       Value lane = gpu::LaneIdOp::create(rewriter, loc, /*upperBound=*/nullptr);
-      Value first = arith::CmpIOp::create(rewriter, loc,
-                                          arith::CmpIPredicate::eq, lane,
-                                          cIdx(rewriter, loc, 0));
+      Value first =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, lane,
+                                cIdx(rewriter, loc, 0));
       scf::IfOp::create(rewriter, loc, first, [&](OpBuilder &b, Location l) {
         Value waveBits = arith::BitcastOp::create(b, l, b.getI32Type(), wave);
         memref::AtomicRMWOp::create(b, l, arith::AtomicRMWKind::maxu, waveBits,
@@ -224,23 +227,25 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
 
     // Bits back to f32, reshaped to the keep-dim result.
     Value flatBits = toTensor(rewriter, loc, bits);
-    auto flatType = RankedTensorType::get({staticOutputs}, rewriter.getF32Type());
+    auto flatType =
+        RankedTensorType::get({staticOutputs}, rewriter.getF32Type());
     Value flatInit = tensor::EmptyOp::create(
         rewriter, loc, flatType,
-        ShapedType::isDynamic(staticOutputs) ? ValueRange{outputs} : ValueRange{});
+        ShapedType::isDynamic(staticOutputs) ? ValueRange{outputs}
+                                             : ValueRange{});
     AffineMap id = rewriter.getMultiDimIdentityMap(1);
-    Value flat = linalg::GenericOp::create(
-                     rewriter, loc, flatType, flatBits, flatInit,
-                     ArrayRef<AffineMap>{id, id},
-                     ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
-                     [](OpBuilder &b, Location l, ValueRange args) {
-                       linalg::YieldOp::create(
-                           b, l,
-                           arith::BitcastOp::create(b, l, b.getF32Type(),
-                                                    args[0])
-                               .getResult());
-                     })
-                     .getResult(0);
+    Value flat =
+        linalg::GenericOp::create(
+            rewriter, loc, flatType, flatBits, flatInit,
+            ArrayRef<AffineMap>{id, id},
+            ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(
+                  b, l,
+                  arith::BitcastOp::create(b, l, b.getF32Type(), args[0])
+                      .getResult());
+            })
+            .getResult(0);
     RankedTensorType resultType = op.getResult().getType();
     if (resultType.getRank() == 0) {
       auto single = RankedTensorType::get({1}, rewriter.getF32Type());
@@ -251,15 +256,15 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
     }
     SmallVector<OpFoldResult> resultSizes;
     for (int64_t dim = 0; dim < rank; ++dim)
-      resultSizes.push_back(
-          llvm::is_contained(reduced, dim) ? OpFoldResult(rewriter.getIndexAttr(1))
-          : resultType.isDynamicDim(dim)
-              ? OpFoldResult(sizes[dim])
-              : OpFoldResult(rewriter.getIndexAttr(resultType.getDimSize(dim))));
+      resultSizes.push_back(llvm::is_contained(reduced, dim)
+                                ? OpFoldResult(rewriter.getIndexAttr(1))
+                            : resultType.isDynamicDim(dim)
+                                ? OpFoldResult(sizes[dim])
+                                : OpFoldResult(rewriter.getIndexAttr(
+                                      resultType.getDimSize(dim))));
     ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, rank));
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        op, resultType, flat, ArrayRef<ReassociationIndices>{all},
-        resultSizes);
+        op, resultType, flat, ArrayRef<ReassociationIndices>{all}, resultSizes);
     return success();
   }
 };
@@ -315,9 +320,9 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
   Value two = cIdx(rewriter, loc, 2);
   Value pairsAlong = arith::CeilDivUIOp::create(rewriter, loc, pairLength, two);
   // The other elements: N when transposed, else all leading dimensions.
-  Value others = transposed
-                     ? sizes[1]
-                     : product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
+  Value others =
+      transposed ? sizes[1]
+                 : product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
   Value pairs = arith::MulIOp::create(rewriter, loc, others, pairsAlong);
   int64_t staticPairLength = inputType.getShape()[pairDim];
   bool aligned =
@@ -336,10 +341,12 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
 
   Value blocks = arith::CeilDivUIOp::create(rewriter, loc, pairs,
                                             cIdx(rewriter, loc, kCastBlock));
-  blocks = arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
+  blocks =
+      arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
   Value one = cIdx(rewriter, loc, 1);
-  auto launch = gpu::LaunchOp::create(rewriter, loc, blocks, one, one,
-                                      cIdx(rewriter, loc, kCastBlock), one, one);
+  auto launch =
+      gpu::LaunchOp::create(rewriter, loc, blocks, one, one,
+                            cIdx(rewriter, loc, kCastBlock), one, one);
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToStart(&launch.getBody().front());
   Value pair = arith::AddIOp::create(
@@ -353,17 +360,15 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
     // Transposed: consecutive threads take consecutive columns n, so that
     // the loads of a warp are contiguous.
     Value other =
-        transposed
-            ? arith::RemUIOp::create(b, l, pair, others).getResult()
-            : arith::DivUIOp::create(b, l, pair, pairsAlong).getResult();
+        transposed ? arith::RemUIOp::create(b, l, pair, others).getResult()
+                   : arith::DivUIOp::create(b, l, pair, pairsAlong).getResult();
     Value pairIndex =
-        transposed
-            ? arith::DivUIOp::create(b, l, pair, others).getResult()
-            : arith::RemUIOp::create(b, l, pair, pairsAlong).getResult();
+        transposed ? arith::DivUIOp::create(b, l, pair, others).getResult()
+                   : arith::RemUIOp::create(b, l, pair, pairsAlong).getResult();
     Value first = arith::MulIOp::create(b, l, pairIndex, two);
     Value next = arith::AddIOp::create(b, l, first, cIdx(b, l, 1));
-    Value hasNext =
-        arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, next, pairLength);
+    Value hasNext = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, next,
+                                          pairLength);
     // Input coordinates of the pair's elements.
     SmallVector<Value> index0, index1;
     if (transposed) {
@@ -387,8 +392,9 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
       return result;
     };
 
-    double max = APFloat::getLargest(cast<FloatType>(target).getFloatSemantics())
-                     .convertToDouble();
+    double max =
+        APFloat::getLargest(cast<FloatType>(target).getFloatSemantics())
+            .convertToDouble();
     Value hi = arith::ConstantOp::create(b, l, b.getF32FloatAttr(max));
     Value lo = arith::ConstantOp::create(b, l, b.getF32FloatAttr(-max));
     auto scaled = [&](Value x, ArrayRef<Value> index) -> Value {
@@ -486,7 +492,8 @@ static Value loadFragment(OpBuilder &b, Location loc, Value buffer,
                           ValueRange batch, Value index, Value indexBound,
                           Value k, Value kBound, bool kInnermost) {
   auto elementType = cast<MemRefType>(buffer.getType()).getElementType();
-  Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(elementType, 0));
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getFloatAttr(elementType, 0));
   Value zeroIdx = cIdx(b, loc, 0);
   Value indexOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                         index, indexBound);
@@ -527,17 +534,16 @@ static Value loadScale(OpBuilder &b, Location loc, Value scale,
 
 /// The epilogue of both matrix-core kernels: C[batch, row, col] =
 /// T(acc * (1/sa) * (1/sb)).
-static void storeScaled(OpBuilder &b, Location l, Value acc, Value sa,
-                        Value sb, Value c, ValueRange batch, Value row,
-                        Value col) {
+static void storeScaled(OpBuilder &b, Location l, Value acc, Value sa, Value sb,
+                        Value c, ValueRange batch, Value row, Value col) {
   Type resultElement = cast<MemRefType>(c.getType()).getElementType();
   Value one = arith::ConstantOp::create(b, l, b.getF32FloatAttr(1));
   Value invA =
       arith::DivFOp::create(b, l, one, loadScale(b, l, sa, batch, row, col));
   Value invB =
       arith::DivFOp::create(b, l, one, loadScale(b, l, sb, batch, row, col));
-  Value scaled = arith::MulFOp::create(
-      b, l, arith::MulFOp::create(b, l, acc, invA), invB);
+  Value scaled =
+      arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, acc, invA), invB);
   if (!resultElement.isF32())
     scaled = arith::TruncFOp::create(b, l, resultElement, scaled);
   SmallVector<Value> coords(batch);
@@ -569,8 +575,8 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
     cSizes.append({m, n});
     Value c = allocBuffer(rewriter, loc, resultType.getShape(), cSizes,
                           resultElement);
-    Value batchCount = product(
-        rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
+    Value batchCount =
+        product(rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
 
     // One wave (64 lanes) per 32x32 output tile.
     Value c32 = cIdx(rewriter, loc, 32);
@@ -599,8 +605,8 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
       }
       Value row = arith::AddIOp::create(rewriter, loc, tileRow, lr);
       Value col = arith::AddIOp::create(rewriter, loc, tileCol, lr);
-      Value kLane = arith::MulIOp::create(rewriter, loc, lk,
-                                          cIdx(rewriter, loc, 8));
+      Value kLane =
+          arith::MulIOp::create(rewriter, loc, lk, cIdx(rewriter, loc, 8));
       auto accType = VectorType::get({16}, rewriter.getF32Type());
       Value zeroAcc = arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(accType, 0.0f));
@@ -615,8 +621,8 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
             Value fb = loadFragment(b, l, bm, batch, col, n, kk, k,
                                     /*kInnermost=*/false);
             Value acc = amdgpu::MFMAOp::create(
-                b, l, accType, /*m=*/32, /*n=*/32, /*k=*/16, /*blocks=*/1,
-                fa, fb, iterArgs[0], /*cbsz=*/0, /*abid=*/0,
+                b, l, accType, /*m=*/32, /*n=*/32, /*k=*/16, /*blocks=*/1, fa,
+                fb, iterArgs[0], /*cbsz=*/0, /*abid=*/0,
                 amdgpu::MFMAPermB::none, /*reducePrecision=*/false,
                 /*negateA=*/false, /*negateB=*/false, /*negateC=*/false);
             scf::YieldOp::create(b, l, acc);
@@ -635,14 +641,14 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
             rewriter, loc,
             arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, r,
                                   m),
-            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
-                                  col, n));
-        scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b,
-                                                      Location l) {
-          storeScaled(b, l, vector::ExtractOp::create(b, l, acc, v), sa, sb,
-                      c, batch, r, col);
-          scf::YieldOp::create(b, l);
-        });
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, col,
+                                  n));
+        scf::IfOp::create(
+            rewriter, loc, inRange, [&](OpBuilder &b, Location l) {
+              storeScaled(b, l, vector::ExtractOp::create(b, l, acc, v), sa, sb,
+                          c, batch, r, col);
+              scf::YieldOp::create(b, l);
+            });
       }
       gpu::TerminatorOp::create(rewriter, loc);
     }
@@ -687,8 +693,8 @@ static Value loadPacked4(OpBuilder &b, Location loc, Value buffer,
     Value ok = arith::AndIOp::create(b, loc, indexOk, kOk);
     byte = arith::SelectOp::create(b, loc, ok, byte,
                                    arith::ConstantIntOp::create(b, loc, 0, 32));
-    byte = arith::ShLIOp::create(b, loc, byte,
-                                 arith::ConstantIntOp::create(b, loc, 8 * j, 32));
+    byte = arith::ShLIOp::create(
+        b, loc, byte, arith::ConstantIntOp::create(b, loc, 8 * j, 32));
     packed = arith::OrIOp::create(b, loc, packed, byte);
   }
   return packed;
@@ -714,8 +720,9 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     // as stored, K x N.
     auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
     bool bKInnermost = rhsCast && isTransposableGemmRhs(rhsCast);
-    Value bm = bKInnermost ? emitPairCast(rewriter, rhsCast, /*transposed=*/true)
-                           : toBuffer(rewriter, loc, op.getRhs());
+    Value bm = bKInnermost
+                   ? emitPairCast(rewriter, rhsCast, /*transposed=*/true)
+                   : toBuffer(rewriter, loc, op.getRhs());
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
     SmallVector<Value> aSizes = getSizes(rewriter, loc, a);
@@ -726,8 +733,8 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     cSizes.append({m, n});
     Value c = allocBuffer(rewriter, loc, resultType.getShape(), cSizes,
                           resultElement);
-    Value batchCount = product(
-        rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
+    Value batchCount =
+        product(rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
 
     // One warp per 16x8 output tile: mma.sync.m16n8k32 with f32 accumulators.
     std::string ptx =
@@ -746,16 +753,14 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
       Value lane = launch.getThreadIds().x;
-      Value group = arith::DivUIOp::create(rewriter, loc, lane,
-                                           cIdx(rewriter, loc, 4));
-      Value inGroup = arith::RemUIOp::create(rewriter, loc, lane,
-                                             cIdx(rewriter, loc, 4));
-      Value tileRow = arith::MulIOp::create(rewriter, loc,
-                                            launch.getBlockIds().y,
-                                            cIdx(rewriter, loc, 16));
-      Value tileCol = arith::MulIOp::create(rewriter, loc,
-                                            launch.getBlockIds().x,
-                                            cIdx(rewriter, loc, 8));
+      Value group =
+          arith::DivUIOp::create(rewriter, loc, lane, cIdx(rewriter, loc, 4));
+      Value inGroup =
+          arith::RemUIOp::create(rewriter, loc, lane, cIdx(rewriter, loc, 4));
+      Value tileRow = arith::MulIOp::create(
+          rewriter, loc, launch.getBlockIds().y, cIdx(rewriter, loc, 16));
+      Value tileCol = arith::MulIOp::create(
+          rewriter, loc, launch.getBlockIds().x, cIdx(rewriter, loc, 8));
       SmallVector<Value> batch;
       if (batchDims > 0) {
         SmallVector<OpFoldResult> basis(aSizes.begin(),
@@ -765,13 +770,13 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
                     .getResults();
       }
       Value row0 = arith::AddIOp::create(rewriter, loc, tileRow, group);
-      Value row8 = arith::AddIOp::create(rewriter, loc, row0,
-                                         cIdx(rewriter, loc, 8));
+      Value row8 =
+          arith::AddIOp::create(rewriter, loc, row0, cIdx(rewriter, loc, 8));
       Value col = arith::AddIOp::create(rewriter, loc, tileCol, group);
-      Value k4 = arith::MulIOp::create(rewriter, loc, inGroup,
-                                       cIdx(rewriter, loc, 4));
-      Value zero = arith::ConstantOp::create(rewriter, loc,
-                                             rewriter.getF32FloatAttr(0));
+      Value k4 =
+          arith::MulIOp::create(rewriter, loc, inGroup, cIdx(rewriter, loc, 4));
+      Value zero =
+          arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
       bool fastAccum = op.useFastAccum();
       auto resultStruct = LLVM::LLVMStructType::getLiteral(
           rewriter.getContext(), SmallVector<Type>(4, f32));
@@ -794,8 +799,8 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
               Value kk = arith::AddIOp::create(
                   b, l, arith::AddIOp::create(b, l, k0, k4),
                   cIdx(b, l, 16 * r));
-              operands.push_back(loadPacked4(b, l, bm, batch, col, n, kk, k,
-                                             bKInnermost));
+              operands.push_back(
+                  loadPacked4(b, l, bm, batch, col, n, kk, k, bKInnermost));
             }
             // With fast accumulation the tensor core accumulates across k
             // steps; otherwise each step starts from zero and is promoted
@@ -810,7 +815,10 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
             SmallVector<Value> next;
             for (int64_t i = 0; i < 4; ++i) {
               Value d = LLVM::ExtractValueOp::create(b, l, mma.getResult(0), i);
-              next.push_back(fastAccum ? d : arith::AddFOp::create(b, l, acc[i], d).getResult());
+              next.push_back(
+                  fastAccum
+                      ? d
+                      : arith::AddFOp::create(b, l, acc[i], d).getResult());
             }
             scf::YieldOp::create(b, l, next);
           });
@@ -819,11 +827,10 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
         Value r = i / 2 ? row8 : row0;
         Value cc = arith::AddIOp::create(
             rewriter, loc, tileCol,
-            arith::AddIOp::create(
-                rewriter, loc,
-                arith::MulIOp::create(rewriter, loc, inGroup,
-                                      cIdx(rewriter, loc, 2)),
-                cIdx(rewriter, loc, i % 2)));
+            arith::AddIOp::create(rewriter, loc,
+                                  arith::MulIOp::create(rewriter, loc, inGroup,
+                                                        cIdx(rewriter, loc, 2)),
+                                  cIdx(rewriter, loc, i % 2)));
         Value inRange = arith::AndIOp::create(
             rewriter, loc,
             arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, r,
@@ -831,11 +838,11 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
             arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, cc,
                                   n));
         Value value = loop.getResult(i);
-        scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b,
-                                                      Location l) {
-          storeScaled(b, l, value, sa, sb, c, batch, r, cc);
-          scf::YieldOp::create(b, l);
-        });
+        scf::IfOp::create(rewriter, loc, inRange,
+                          [&](OpBuilder &b, Location l) {
+                            storeScaled(b, l, value, sa, sb, c, batch, r, cc);
+                            scf::YieldOp::create(b, l);
+                          });
       }
       gpu::TerminatorOp::create(rewriter, loc);
     }
@@ -867,8 +874,8 @@ struct TruncFToNVVM : public OpRewritePattern<arith::TruncFOp> {
         NVVM::SaturationModeAttr::get(rewriter.getContext(),
                                       NVVM::SaturationMode::SATFINITE),
         rewriter.getBoolAttr(false), TypeAttr::get(target));
-    Value low = arith::TruncIOp::create(rewriter, loc, rewriter.getI8Type(),
-                                        pair);
+    Value low =
+        arith::TruncIOp::create(rewriter, loc, rewriter.getI8Type(), pair);
     rewriter.replaceOpWithNewOp<arith::BitcastOp>(op, target, low);
     return success();
   }
@@ -890,7 +897,8 @@ struct StageGlobalForGPU : public OpRewritePattern<memref::GetGlobalOp> {
     if (!type.hasStaticShape() || !type.getLayout().isIdentity())
       return rewriter.notifyMatchFailure(op, "not a static identity memref");
     Location loc = op.getLoc();
-    auto source = memref::GetGlobalOp::create(rewriter, loc, type, op.getName());
+    auto source =
+        memref::GetGlobalOp::create(rewriter, loc, type, op.getName());
     source->setAttr("fp8.staged", rewriter.getUnitAttr());
     Value copy = memref::AllocOp::create(
         rewriter, loc, MemRefType::get(type.getShape(), type.getElementType()));

@@ -46,8 +46,8 @@ static Value bitcastElements(OpBuilder &b, Location loc, Value value,
   SmallVector<utils::IteratorType> iterators(tensorType.getRank(),
                                              utils::IteratorType::parallel);
   return linalg::GenericOp::create(
-             b, loc, init.getType(), value, init,
-             ArrayRef<AffineMap>{id, id}, iterators,
+             b, loc, init.getType(), value, init, ArrayRef<AffineMap>{id, id},
+             iterators,
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                linalg::YieldOp::create(
                    nb, nl,
@@ -86,12 +86,13 @@ struct AllGatherToAllReduce : public OpRewritePattern<shard::AllGatherOp> {
     // The process's position in its gather group.
     ArrayRef<shard::GridAxis> axes = op.getGridAxes();
     SmallVector<Type> indexTypes(axes.size(), rewriter.getIndexType());
-    ValueRange position =
-        shard::ProcessMultiIndexOp::create(rewriter, loc, indexTypes,
-                                           op.getGrid(), axes)
-            .getResults();
-    Value linear = position.empty() ? arith::ConstantIndexOp::create(rewriter, loc, 0).getResult()
-                                    : position.front();
+    ValueRange position = shard::ProcessMultiIndexOp::create(
+                              rewriter, loc, indexTypes, op.getGrid(), axes)
+                              .getResults();
+    Value linear =
+        position.empty()
+            ? arith::ConstantIndexOp::create(rewriter, loc, 0).getResult()
+            : position.front();
     if (position.size() > 1) {
       SmallVector<OpFoldResult> basis;
       for (shard::GridAxis gridAxis : axes)
@@ -99,10 +100,10 @@ struct AllGatherToAllReduce : public OpRewritePattern<shard::AllGatherOp> {
       linear = affine::AffineLinearizeIndexOp::create(rewriter, loc, position,
                                                       basis);
     }
-    Value offset = arith::MulIOp::create(
-        rewriter, loc, linear,
-        arith::ConstantIndexOp::create(rewriter, loc,
-                                       inputType.getDimSize(axis)));
+    Value offset =
+        arith::MulIOp::create(rewriter, loc, linear,
+                              arith::ConstantIndexOp::create(
+                                  rewriter, loc, inputType.getDimSize(axis)));
 
     // The shard as integers, placed in zeros.
     auto intType = rewriter.getIntegerType(width);

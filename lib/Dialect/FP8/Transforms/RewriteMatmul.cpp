@@ -13,6 +13,7 @@
 
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -21,7 +22,6 @@
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -46,7 +46,8 @@ static constexpr int64_t kAlignment = 16;
 
 FailureOr<LinearConfigAttr> fp8::lookupLinearConfig(Operation *op,
                                                     LinearConfigAttr fallback) {
-  auto helper = op->getContext()->getOrLoadDialect<FP8Dialect>()->getConfigAttrHelper();
+  auto helper =
+      op->getContext()->getOrLoadDialect<FP8Dialect>()->getConfigAttrHelper();
   for (Operation *cur = op; cur; cur = cur->getParentOp()) {
     Attribute attr = cur->getAttr(helper.getName());
     if (!attr)
@@ -57,7 +58,8 @@ FailureOr<LinearConfigAttr> fp8::lookupLinearConfig(Operation *op,
   }
   if (fallback)
     return fallback;
-  return LinearConfigAttr::get(op->getContext(), LinearConfig(op->getContext()));
+  return LinearConfigAttr::get(op->getContext(),
+                               LinearConfig(op->getContext()));
 }
 
 FailureOr<TypeConfig> fp8::getTypeConfigForChip(StringRef chip) {
@@ -126,15 +128,13 @@ FailureOr<TypeConfig> fp8::resolveTypeConfig(ModuleOp module, StringRef option,
         return WalkResult::interrupt();
       }
       if (found && *found != *typeConfig) {
-        InFlightDiagnostic diag = gpuModule.emitError()
-                                  << "conflicting GPU targets: '" << foundTarget
-                                  << "' uses the "
-                                  << stringifyTypeConfig(*found)
-                                  << " float8 types but '" << name
-                                  << "' uses the "
-                                  << stringifyTypeConfig(*typeConfig)
-                                  << " ones; compile them separately or set "
-                                     "type-config explicitly";
+        InFlightDiagnostic diag =
+            gpuModule.emitError()
+            << "conflicting GPU targets: '" << foundTarget << "' uses the "
+            << stringifyTypeConfig(*found) << " float8 types but '" << name
+            << "' uses the " << stringifyTypeConfig(*typeConfig)
+            << " ones; compile them separately or set "
+               "type-config explicitly";
         return WalkResult::interrupt();
       }
       found = *typeConfig;
@@ -147,9 +147,8 @@ FailureOr<TypeConfig> fp8::resolveTypeConfig(ModuleOp module, StringRef option,
   return found.value_or(TypeConfig::OCP);
 }
 
-FailureOr<LinearConfigAttr> fp8::parseConfigOptions(Location loc,
-                                                    StringRef recipe,
-                                                    StringRef config) {
+FailureOr<LinearConfigAttr>
+fp8::parseConfigOptions(Location loc, StringRef recipe, StringRef config) {
   MLIRContext *ctx = loc.getContext();
   if (!recipe.empty() && !config.empty())
     return emitError(loc) << "the recipe= and config= options are mutually "
@@ -200,9 +199,9 @@ FailureOr<LinearConfigAttr> fp8::parseConfigOptions(Location loc,
 // Planning
 //===----------------------------------------------------------------------===//
 
-static FailureOr<MatmulRewritePlan>
-reject(MatmulRewriteRejection *rejection, MatmulRewriteRejection::Kind kind,
-       const Twine &message) {
+static FailureOr<MatmulRewritePlan> reject(MatmulRewriteRejection *rejection,
+                                           MatmulRewriteRejection::Kind kind,
+                                           const Twine &message) {
   if (rejection)
     *rejection = {kind, message.str()};
   return failure();
@@ -310,10 +309,10 @@ fp8::planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
               ? "MI300 converts f8E4M3FNUZ/f8E5M2FNUZ: use type-config=fnuz "
                 "(or auto)"
               : "it converts f8E4M3FN/f8E5M2: use type-config=ocp (or auto)";
-      bool anyFp8 = chipSupportsFloat8Type(options.chip,
-                                           Float8E4M3FNType::get(op.getContext())) ||
-                    chipSupportsFloat8Type(options.chip,
-                                           Float8E4M3FNUZType::get(op.getContext()));
+      bool anyFp8 = chipSupportsFloat8Type(
+                        options.chip, Float8E4M3FNType::get(op.getContext())) ||
+                    chipSupportsFloat8Type(
+                        options.chip, Float8E4M3FNUZType::get(op.getContext()));
       if (!anyFp8)
         fix = "it has no float8 hardware";
       return reject(rejection, Kind::Invalid,
@@ -357,11 +356,11 @@ fp8::planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
       std::string hint = pad ? "set emulate = true to convert it anyway"
                              : "set pad_inner_dim = true to pad K, or "
                                "emulate = true";
-      return reject(rejection, Kind::Unsupported,
-                    "matmul stays in high precision: " +
-                        llvm::join(problems, " and ") +
-                        " must be known multiples of 16 for the float8 gemm (" +
-                        hint + ")");
+      return reject(
+          rejection, Kind::Unsupported,
+          "matmul stays in high precision: " + llvm::join(problems, " and ") +
+              " must be known multiples of 16 for the float8 gemm (" + hint +
+              ")");
     }
   }
   plan.padK = pad && !aligned(kSize);
@@ -384,8 +383,8 @@ static Value transposeLastTwo(RewriterBase &rewriter, Location loc,
   SmallVector<OpFoldResult> permuted;
   for (int64_t dim : perm)
     permuted.push_back(sizes[dim]);
-  Value init = tensor::EmptyOp::create(rewriter, loc, permuted,
-                                       type.getElementType());
+  Value init =
+      tensor::EmptyOp::create(rewriter, loc, permuted, type.getElementType());
   return linalg::TransposeOp::create(rewriter, loc, value, init, perm)
       ->getResult(0);
 }
@@ -405,7 +404,8 @@ static Value padToAlignment(RewriterBase &rewriter, Location loc, Value value,
     Value align = arith::ConstantIndexOp::create(rewriter, loc, kAlignment);
     Value rem = arith::RemUIOp::create(rewriter, loc, sizeValue, align);
     Value missing = arith::SubIOp::create(rewriter, loc, align, rem);
-    high[dim] = arith::RemUIOp::create(rewriter, loc, missing, align).getResult();
+    high[dim] =
+        arith::RemUIOp::create(rewriter, loc, missing, align).getResult();
   } else {
     int64_t padded = llvm::alignTo(size, kAlignment);
     high[dim] = rewriter.getIndexAttr(padded - size);
@@ -446,8 +446,8 @@ static Value tensorwiseAmax(RewriterBase &rewriter, Location loc, Value value,
       IntegerAttr(), rewriter.getI64IntegerAttr(0));
   if (amaxGrid)
     amax = shard::AllReduceOp::create(rewriter, loc, amax,
-                                      amaxGrid->grid.getValue(),
-                                      amaxGrid->axes, shard::ReductionKind::Max);
+                                      amaxGrid->grid.getValue(), amaxGrid->axes,
+                                      shard::ReductionKind::Max);
   return amax;
 }
 
@@ -472,17 +472,17 @@ static ScaledOperand castOperand(RewriterBase &rewriter, Location loc,
   if (granularity == ScalingGranularity::Tensorwise && batchDims == 0)
     amax = tensorwiseAmax(rewriter, loc, value, amaxGrid);
   else
-    amax = AmaxOp::create(
-        rewriter, loc, amaxType, value,
-        ScalingGranularityAttr::get(ctx, granularity),
-        axis ? rewriter.getI64IntegerAttr(*axis) : IntegerAttr(),
-        rewriter.getI64IntegerAttr(batchDims));
-  Value scale = AmaxToScaleOp::create(rewriter, loc, amaxType, amax,
-                                      TypeAttr::get(dtype),
-                                      pow2 ? rewriter.getUnitAttr() : nullptr);
-  Value data = CastOp::create(
-      rewriter, loc, RankedTensorType::get(type.getShape(), dtype), value,
-      scale);
+    amax =
+        AmaxOp::create(rewriter, loc, amaxType, value,
+                       ScalingGranularityAttr::get(ctx, granularity),
+                       axis ? rewriter.getI64IntegerAttr(*axis) : IntegerAttr(),
+                       rewriter.getI64IntegerAttr(batchDims));
+  Value scale =
+      AmaxToScaleOp::create(rewriter, loc, amaxType, amax, TypeAttr::get(dtype),
+                            pow2 ? rewriter.getUnitAttr() : nullptr);
+  Value data = CastOp::create(rewriter, loc,
+                              RankedTensorType::get(type.getShape(), dtype),
+                              value, scale);
   if (transposed) {
     data = transposeLastTwo(rewriter, loc, data);
     if (amaxType.getRank() > 0)
@@ -503,8 +503,7 @@ static ScaledOperand castBeforeGather(RewriterBase &rewriter, Location loc,
                                       bool transposed, bool pow2) {
   auto dtype = cast<FloatType>(castConfig.getDtype().getType());
   Value shardValue = gather.getInput();
-  AmaxGrid group{gather.getGridAttr(),
-                 llvm::to_vector(gather.getGridAxes())};
+  AmaxGrid group{gather.getGridAttr(), llvm::to_vector(gather.getGridAxes())};
   Value amax = tensorwiseAmax(rewriter, loc, shardValue, &group);
   Value scale = AmaxToScaleOp::create(rewriter, loc, amax.getType(), amax,
                                       TypeAttr::get(dtype),
@@ -513,8 +512,8 @@ static ScaledOperand castBeforeGather(RewriterBase &rewriter, Location loc,
   Value local = CastOp::create(
       rewriter, loc, RankedTensorType::get(shardType.getShape(), dtype),
       shardValue, scale);
-  auto gatheredType = RankedTensorType::get(
-      gather.getResult().getType().getShape(), dtype);
+  auto gatheredType =
+      RankedTensorType::get(gather.getResult().getType().getShape(), dtype);
   Value data = shard::AllGatherOp::create(
       rewriter, loc, gatheredType, gather.getGridAttr(),
       gather.getGridAxesAttr(), local, gather.getGatherAxisAttr());
@@ -576,8 +575,8 @@ struct RewriteMatmulPattern
     // fp8.amax_grid = @grid: tensorwise amaxes are global over the grid.
     std::optional<AmaxGrid> amaxGrid;
     if (auto gridRef = op->getAttrOfType<FlatSymbolRefAttr>("fp8.amax_grid")) {
-      auto gridOp = SymbolTable::lookupNearestSymbolFrom<shard::GridOp>(
-          op, gridRef);
+      auto gridOp =
+          SymbolTable::lookupNearestSymbolFrom<shard::GridOp>(op, gridRef);
       amaxGrid = AmaxGrid{gridRef, {}};
       for (int64_t axis = 0; axis < gridOp.getRank(); ++axis)
         amaxGrid->axes.push_back(axis);
@@ -655,8 +654,7 @@ struct FP8RewriteMatmulPass
         parseConfigOptions(module.getLoc(), recipe, config);
     if (failed(defaultConfig))
       return signalPassFailure();
-    FailureOr<TypeConfig> types =
-        resolveTypeConfig(module, typeConfig, chip);
+    FailureOr<TypeConfig> types = resolveTypeConfig(module, typeConfig, chip);
     if (failed(types))
       return signalPassFailure();
     RewriteMatmulOptions options{*defaultConfig, *types, chip};
