@@ -23,6 +23,8 @@
 // * FP8_DUMP_DIR=<dir>: every printMemref* call also writes its memref to
 //   <dir>/NNNN.bin (see writeDump); FP8_PRINT=none then skips the text, for
 //   matrices too large to print.
+// * FP8_PROFILE: kernel launches timed with events, one stderr line each;
+//   FP8_REPEAT=N (Main.cpp) runs the program N times.
 //
 //===----------------------------------------------------------------------===//
 
@@ -98,11 +100,16 @@ struct Driver {
   std::_Exit(1);
 }
 
+void *driverHandle() {
+  static void *handle = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  return handle;
+}
+
 const Driver &driver() {
   static Driver d = [] {
     Driver d;
     const char *library = "libcuda.so.1";
-    void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+    void *handle = driverHandle();
     if (!handle)
       fatal("no NVIDIA driver: cannot load %s (%s)", library, dlerror());
 #define FP8_LOAD(name)                                                         \
@@ -148,6 +155,43 @@ void useContext() {
     FP8_CHECK(cuCtxSetCurrent(context));
     current = true;
   }
+}
+
+//===----------------------------------------------------------------------===//
+// FP8_PROFILE: kernel times
+//===----------------------------------------------------------------------===//
+
+/// With FP8_PROFILE set, every kernel launch is timed with CUDA events and
+/// reported on stderr as
+///   fp8-profile: <kernel> grid=X,Y,Z block=X,Y,Z ms=<GPU time>
+/// (bench/ parses these lines). The profiling entry points are looked up
+/// only then, so older drivers without them still run programs.
+struct Profiler {
+  using ElapsedFn = CUresult (*)(float *, CUevent, CUevent);
+  using NameFn = CUresult (*)(const char **, CUfunction);
+  ElapsedFn elapsed = nullptr;
+  NameFn name = nullptr;
+  CUevent start = nullptr, stop = nullptr;
+};
+
+Profiler *profiler() {
+  static Profiler *p = []() -> Profiler * {
+    if (!std::getenv("FP8_PROFILE"))
+      return nullptr;
+    static Profiler profiler;
+    void *handle = driverHandle();
+    profiler.elapsed = reinterpret_cast<Profiler::ElapsedFn>(
+        dlsym(handle, "cuEventElapsedTime_v2"));
+    if (!profiler.elapsed)
+      profiler.elapsed = reinterpret_cast<Profiler::ElapsedFn>(
+          dlsym(handle, "cuEventElapsedTime"));
+    profiler.name =
+        reinterpret_cast<Profiler::NameFn>(dlsym(handle, "cuFuncGetName"));
+    if (!profiler.elapsed)
+      fatal("FP8_PROFILE: the driver has no cuEventElapsedTime");
+    return &profiler;
+  }();
+  return p;
 }
 
 //===----------------------------------------------------------------------===//
@@ -356,8 +400,29 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
   if (smem > 48 * 1024)
     FP8_CHECK(cuFuncSetAttribute(
         function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem));
+  Profiler *p = profiler();
+  if (p && !p->start) {
+    FP8_CHECK(cuEventCreate(&p->start, CU_EVENT_DEFAULT));
+    FP8_CHECK(cuEventCreate(&p->stop, CU_EVENT_DEFAULT));
+  }
+  if (p)
+    FP8_CHECK(cuEventRecord(p->start, stream));
   FP8_CHECK(cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
                            blockZ, smem, stream, params, extra));
+  if (!p)
+    return;
+  FP8_CHECK(cuEventRecord(p->stop, stream));
+  FP8_CHECK(cuEventSynchronize(p->stop));
+  float ms = 0;
+  check(p->elapsed(&ms, p->start, p->stop), "cuEventElapsedTime");
+  const char *name = "kernel";
+  if (p->name)
+    p->name(&name, function);
+  std::fprintf(stderr,
+               "fp8-profile: %s grid=%ld,%ld,%ld block=%ld,%ld,%ld ms=%.6f\n",
+               name, static_cast<long>(gridX), static_cast<long>(gridY),
+               static_cast<long>(gridZ), static_cast<long>(blockX),
+               static_cast<long>(blockY), static_cast<long>(blockZ), ms);
 }
 
 CUstream mgpuStreamCreate() {
@@ -471,11 +536,31 @@ void mgpuSetDefaultDevice(int32_t device) {
 // memref allocation (finalize-memref-to-llvm{use-generic-functions=1})
 //===----------------------------------------------------------------------===//
 
+/// cuMemPrefetchAsync of the driver (the CUmemLocation form of CUDA 12.2+),
+/// or null on older drivers.
+using PrefetchFn = CUresult (*)(CUdeviceptr, size_t, CUmemLocation, unsigned,
+                                CUstream);
+static PrefetchFn prefetchFunction() {
+  static PrefetchFn fn = reinterpret_cast<PrefetchFn>(
+      dlsym(driverHandle(), "cuMemPrefetchAsync_v2"));
+  return fn;
+}
+
 void *_mlir_memref_to_llvm_alloc(size_t size) {
   useContext();
   CUdeviceptr ptr = 0;
   // Managed allocations are at least 256-byte aligned.
   FP8_CHECK(cuMemAllocManaged(&ptr, size ? size : 1, CU_MEM_ATTACH_GLOBAL));
+  // Populate the pages on the GPU now: most buffers are first written by a
+  // kernel, and faulting fresh pages in from a kernel runs at a few tens of
+  // GB/s. Host code that touches a buffer migrates it back on demand.
+  if (PrefetchFn prefetch = prefetchFunction()) {
+    const char *env = std::getenv("FP8_DEVICE");
+    CUmemLocation location = {CU_MEM_LOCATION_TYPE_DEVICE,
+                              env ? std::atoi(env) : 0};
+    check(prefetch(ptr, size ? size : 1, location, 0, nullptr),
+          "cuMemPrefetchAsync");
+  }
   return reinterpret_cast<void *>(ptr);
 }
 

@@ -7,17 +7,22 @@
 //===----------------------------------------------------------------------===//
 //
 // fp8-cuda-compile renames the program's `@main` to `fp8_user_main` and links
-// this `main`, which runs it once and exits with status 0. Driver failures
-// exit with status 1 from inside the runtime.
+// this `main`, which runs it once (FP8_REPEAT=N: N times) and exits with
+// status 0. Driver failures exit with status 1 from inside the runtime.
 //
 //===----------------------------------------------------------------------===//
 
 #include <cstdio>
+#include <cstdlib>
 
 extern "C" void fp8_user_main();
 
 int main() {
-  fp8_user_main();
+  // FP8_REPEAT=N: run N times (benchmarks: the first run warms up).
+  const char *repeat = std::getenv("FP8_REPEAT");
+  int runs = repeat ? std::atoi(repeat) : 1;
+  for (int run = 0; run < (runs > 0 ? runs : 1); ++run)
+    fp8_user_main();
   std::fflush(stdout);
   return 0;
 }

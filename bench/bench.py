@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Hopper benchmark (issue #8), on the GPU machine: our kernels and their
+peers in one run, on the same device, with warm-up and medians.
+
+  bench.py BENCH_DIR [--json OUT.json]
+
+BENCH_DIR comes from build-bench.py. For each program (a whole fp8 linear
+of one recipe and shape) the executable runs FP8_REPEAT=4 times with
+FP8_PROFILE=1 (the runtime times every kernel launch with CUDA events); the
+first run is warm-up (managed memory migrates to the GPU), the median of
+the other three is reported per kernel:
+  GEMM  the mma.sync scaled-GEMM kernel (the only 32-thread launch);
+  cast  the input operand's amax + amax_to_scale + cast kernels (3 bytes
+        per element: read bf16, write fp8, as in the issue's table).
+Peers, timed here with CUDA events (median of 20 after 5 warm-up calls):
+torch._scaled_mm (tensorwise: cuBLASLt, fast accumulation; rowwise:
+CUTLASS), bf16 torch.mm, torch.compile'd torchao casts (tensorwise and
+axiswise amax + scale + saturated cast), and a bf16 device-to-device copy.
+Correctness is checked separately (test/Integration/GPU/check-cases.py);
+here every program must exit 0. Prints a table of ratios and writes JSON.
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+import torch
+
+LINE = re.compile(r"fp8-profile: (\S+) grid=(\d+),(\d+),(\d+) "
+                  r"block=(\d+),(\d+),(\d+) ms=([0-9.]+)")
+RUNS = 4
+
+
+def time_cuda(fn, warmup=5, iters=20):
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(iters):
+        start = torch.cuda.Event(enable_timing=True)
+        stop = torch.cuda.Event(enable_timing=True)
+        start.record()
+        fn()
+        stop.record()
+        stop.synchronize()
+        times.append(start.elapsed_time(stop))
+    return statistics.median(times)
+
+
+def ours(case_dir, meta):
+    env = dict(os.environ, FP8_PROFILE="1", FP8_REPEAT=str(RUNS),
+               FP8_PRINT="none")
+    result = subprocess.run([os.path.join(case_dir, "case")], env=env,
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(result.stderr[-500:])
+    launches = [(m.group(1), tuple(map(int, m.group(2, 3, 4))),
+                 tuple(map(int, m.group(5, 6, 7))), float(m.group(8)))
+                for m in LINE.finditer(result.stderr)]
+    per_run = len(launches) // RUNS
+    runs = [launches[i * per_run:(i + 1) * per_run] for i in range(RUNS)]
+    m, k, n = meta["m"], meta["k"], meta["n"]
+
+    def gemm(run):
+        return sum(ms for _, _, block, ms in run if block == (32, 1, 1))
+
+    def cast(run):
+        # From the input's amax (the first 256-thread launch) to its
+        # pair-cast kernel (one thread per two elements).
+        pairs_blocks = -(-(m * k // 2) // 256)
+        first = next(i for i, (_, _, block, _) in enumerate(run)
+                     if block == (256, 1, 1))
+        last = next(i for i, (_, grid, block, _) in enumerate(run)
+                    if i > first and block == (256, 1, 1)
+                    and grid == (pairs_blocks, 1, 1))
+        return sum(ms for _, _, _, ms in run[first:last + 1])
+
+    timed = runs[1:]
+    return {"gemm_ms": statistics.median(gemm(r) for r in timed),
+            "cast_ms": statistics.median(cast(r) for r in timed),
+            "kernels": [(name, grid, block, ms) for name, grid, block, ms in runs[-1]]}
+
+
+def peers(recipe, m, k, n):
+    dev = "cuda"
+    e4m3 = torch.float8_e4m3fn
+    a = torch.randn(m, k, device=dev).to(e4m3)
+    b = torch.randn(n, k, device=dev).to(e4m3).t()
+    if recipe == "tensorwise":
+        sa = torch.tensor(1.0, device=dev)
+        sb = torch.tensor(1.0, device=dev)
+    else:
+        sa = torch.ones(m, 1, device=dev)
+        sb = torch.ones(1, n, device=dev)
+    mm = time_cuda(lambda: torch._scaled_mm(a, b, scale_a=sa, scale_b=sb,
+                                            out_dtype=torch.bfloat16,
+                                            use_fast_accum=True))
+    x = torch.randn(m, k, device=dev, dtype=torch.bfloat16)
+    w = torch.randn(k, n, device=dev, dtype=torch.bfloat16)
+    bf16 = time_cuda(lambda: torch.mm(x, w))
+    maxv = torch.finfo(e4m3).max
+
+    def cast_fn(x):
+        # torchao: amax_to_scale + to_fp8_saturated.
+        if recipe == "tensorwise":
+            amax = torch.max(torch.abs(x))
+        else:
+            amax = torch.amax(torch.abs(x), dim=1, keepdim=True)
+        scale = (maxv / torch.clamp(amax.to(torch.float64), min=1e-12)).to(torch.float32)
+        return (x.to(torch.float32) * scale).clamp(-maxv, maxv).to(e4m3), scale
+
+    compiled = torch.compile(cast_fn)
+    cast = time_cuda(lambda: compiled(x))
+    copy = time_cuda(lambda: x.clone())
+    return {"scaled_mm_ms": mm, "bf16_mm_ms": bf16, "cast_ms": cast,
+            "copy_ms": copy}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("bench")
+    parser.add_argument("--json")
+    opts = parser.parse_args()
+    device = torch.cuda.get_device_name(0)
+    print(f"{device}, torch {torch.__version__}", flush=True)
+    rows = []
+    for name in sorted(os.listdir(opts.bench)):
+        case_dir = os.path.join(opts.bench, name)
+        meta = json.load(open(os.path.join(case_dir, "meta.json")))
+        m, k, n = meta["m"], meta["k"], meta["n"]
+        try:
+            o = ours(case_dir, meta)
+        except Exception as e:  # report and go on with the other shapes
+            print(f"{name}: FAILED {e}", flush=True)
+            rows.append({"name": name, "error": str(e)})
+            continue
+        p = peers(meta["recipe"], m, k, n)
+        flops = 2.0 * m * k * n
+        row = {
+            "name": name, "recipe": meta["recipe"], "m": m, "k": k, "n": n,
+            "ours_gemm_tflops": flops / o["gemm_ms"] / 1e9,
+            "peer_gemm_tflops": flops / p["scaled_mm_ms"] / 1e9,
+            "bf16_tflops": flops / p["bf16_mm_ms"] / 1e9,
+            "ours_cast_gbs": 3.0 * m * k / o["cast_ms"] / 1e6,
+            "peer_cast_gbs": 3.0 * m * k / p["cast_ms"] / 1e6,
+            "copy_gbs": 4.0 * m * k / p["copy_ms"] / 1e6,
+            "ours": o, "peers": p,
+        }
+        row["gemm_ratio"] = row["ours_gemm_tflops"] / row["peer_gemm_tflops"]
+        row["cast_ratio"] = row["ours_cast_gbs"] / row["peer_cast_gbs"]
+        row["cast_vs_copy"] = row["ours_cast_gbs"] / row["copy_gbs"]
+        rows.append(row)
+        print(f"{name:28s} GEMM ours {row['ours_gemm_tflops']:8.1f} TFLOP/s, "
+              f"torch._scaled_mm {row['peer_gemm_tflops']:7.1f} "
+              f"(ratio {row['gemm_ratio']:.3f}), bf16 mm {row['bf16_tflops']:6.1f} | "
+              f"cast ours {row['ours_cast_gbs']:7.1f} GB/s, torch.compile "
+              f"{row['peer_cast_gbs']:7.1f} (ratio {row['cast_ratio']:.3f}), "
+              f"copy {row['copy_gbs']:7.1f} ({row['cast_vs_copy']:.1%} of it)",
+              flush=True)
+    ok = [r for r in rows if "error" not in r]
+    for recipe in ["tensorwise", "rowwise"]:
+        rs = [r for r in ok if r["recipe"] == recipe]
+        if rs:
+            gm = statistics.geometric_mean(r["gemm_ratio"] for r in rs)
+            print(f"{recipe}: GEMM geometric-mean ratio vs torch._scaled_mm "
+                  f"{gm:.4f} (min {min(r['gemm_ratio'] for r in rs):.4f}); "
+                  f"cast ratio vs torch.compile geometric mean "
+                  f"{statistics.geometric_mean(r['cast_ratio'] for r in rs):.3f}")
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({"device": device, "torch": torch.__version__,
+                       "rows": rows}, f, indent=1)
+    sys.exit(1 if len(ok) != len(rows) else 0)
+
+
+if __name__ == "__main__":
+    main()

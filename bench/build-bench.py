@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Builds the Hopper benchmark programs into OUT (here; the GPU machine has
+no LLVM): one fp8-cuda-compile executable per GEMM shape and recipe of
+issue #8, each a whole fp8 linear (hash-generated bf16 inputs, amax, scale,
+cast, scaled GEMM) whose kernels bench.py times on the GPU.
+
+  build-bench.py --tools BUILD/bin OUT
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+
+# M x K x N of issue #8.
+SHAPES = [(8192, 8192, 8192), (4096, 4096, 4096), (16384, 4096, 14336),
+          (16384, 14336, 4096), (16384, 4096, 4096), (1024, 8192, 8192)]
+RECIPES = ["tensorwise", "rowwise"]
+
+
+def run(cmd):
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"failed: {' '.join(cmd)}\n{result.stderr}")
+    return result.stdout
+
+
+def build(tools, out, recipe, shape):
+    m, k, n = shape
+    name = f"{recipe}-{m}x{k}x{n}"
+    folder = os.path.join(out, name)
+    os.makedirs(folder, exist_ok=True)
+    args = [os.path.join(tools, "fp8-reference"), "--data=hash",
+            f"--recipe={recipe}", "--role=output", f"--m={m}", f"--k={k}",
+            f"--n={n}"]
+    source = os.path.join(folder, "case.mlir")
+    with open(source, "w") as f:
+        f.write(run(args + ["--emit=mlir"]))
+    meta = json.loads(run(args + ["--emit=meta"]))
+    meta["name"] = name
+    with open(os.path.join(folder, "meta.json"), "w") as f:
+        json.dump(meta, f)
+    run([os.path.join(tools, "fp8-cuda-compile"), source, "-o",
+         os.path.join(folder, "case"), "--options", "chip=sm_90a"])
+    os.remove(source)
+    return name
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tools", required=True)
+    parser.add_argument("out")
+    opts = parser.parse_args()
+    todo = [(r, s) for r in RECIPES for s in SHAPES]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda c: build(opts.tools, opts.out, *c), todo))
+    print(f"{len(todo)} benchmark programs in {opts.out}")
+
+
+if __name__ == "__main__":
+    main()
