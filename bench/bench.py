@@ -68,9 +68,10 @@ def ours(case_dir, meta):
         return sum(ms for _, _, block, ms in run if block == (32, 1, 1))
 
     def cast(run):
-        # From the input's amax (the first 256-thread launch) to its
-        # pair-cast kernel (one thread per two elements).
-        pairs_blocks = -(-(m * k // 2) // 256)
+        # From the input's amax (the first 256-thread launch) to its cast
+        # kernel (one thread per 8 elements when K % 8 == 0, else per 2).
+        per_thread = 8 if k % 8 == 0 else 2
+        pairs_blocks = -(-(m * k // per_thread) // 256)
         first = next(i for i, (_, _, block, _) in enumerate(run)
                      if block == (256, 1, 1))
         last = next(i for i, (_, grid, block, _) in enumerate(run)

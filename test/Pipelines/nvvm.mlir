@@ -16,10 +16,19 @@
 // PTX-DAG: shfl.sync.bfly.b32
 // PTX-DAG: atom.global.max.u32
 // Casts convert two values per instruction (two registers, no constant) and
-// store the pair with one 16-bit store.
+// store the pair with one 16-bit store (8 values: one 16-byte load, one
+// 8-byte store, checked below on a 16x64 cast).
 // PTX-DAG: cvt.rn.satfinite.e4m3x2.f32 {{.+}}%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
 // PTX-DAG: cvt.rn.satfinite.e5m2x2.f32 {{.+}}%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
 // PTX-DAG: st.global.b16
+// RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a" | FileCheck %s --check-prefix=WIDE
+// WIDE: ld.global.v4.b32
+// WIDE-COUNT-4: cvt.rn.satfinite.e4m3x2.f32
+// WIDE: st.global.v2.b32
+func.func @wide_cast(%x: tensor<16x64xbf16>, %s: tensor<16x1xf32>) -> tensor<16x64xf8E4M3FN> {
+  %q = fp8.cast %x, %s : tensor<16x64xbf16>, tensor<16x1xf32> -> tensor<16x64xf8E4M3FN>
+  return %q : tensor<16x64xf8E4M3FN>
+}
 // PTX-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
 // PTX-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e4m3.f32
 

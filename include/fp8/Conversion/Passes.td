@@ -58,9 +58,11 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
     k step added in f32 registers when `fast_accum` is false.
 
     On NVIDIA, `fp8.cast` to f8E4M3FN/f8E5M2 becomes a kernel that converts
-    two neighbouring elements per thread with one
-    `cvt.rn.satfinite.{e4m3,e5m2}x2.f32` (vector loads and stores when the
-    innermost size is static and even).
+    two neighbouring elements with one `cvt.rn.satfinite.{e4m3,e5m2}x2.f32`
+    (eight per thread with 16-byte loads and 8-byte stores when the innermost
+    size is a static multiple of 8, pairs with vector loads and stores when
+    it is static and even); the B operand of a `fp8.scaled_matmul` is cast by
+    the matmul kernel into N x K (K-major) layout.
     Kernels are `gpu.launch` ops on buffers of the tensor operands; the
     remaining fp8 ops are left for `--fp8-lower-to-linalg`.
   }];

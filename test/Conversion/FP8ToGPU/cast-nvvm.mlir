@@ -1,28 +1,33 @@
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s
 
-// fp8.cast for NVIDIA GPUs: one thread per pair of neighbours in the
-// innermost dimension, both scaled and clamped in f32 and converted by one
-// saturating cvt (the first element in the low byte). An even static
-// innermost size loads and stores the pair as one aligned vector.
+// fp8.cast for NVIDIA GPUs: each thread scales and clamps neighbours of the
+// innermost dimension in f32 and converts two per saturating cvt (the first
+// element in the low byte). An innermost size that is a static multiple of
+// 8 gives eight elements per thread: one 16-byte load of bf16, four cvts,
+// one 8-byte store.
 // CHECK-LABEL: func @rows
 // CHECK: %[[IN:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<16x64xbf16> to memref<16x64xbf16>
 // CHECK: %[[SCALE:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<16x1xf32> to memref<16x1xf32>
 // CHECK: %[[OUT:.+]] = memref.alloc() : memref<16x64xf8E4M3FN>
 // CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %{{.+}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) threads({{.+}}) in (%{{.+}} = %c256
 // CHECK:   scf.if
-// CHECK:     %[[COL:.+]] = arith.muli %{{.+}}, %c2 : index
+// CHECK:     %[[COL:.+]] = arith.muli %{{.+}}, %c8 : index
 // CHECK:     %[[ROW:.+]] = affine.delinearize_index %{{.+}} into (%c16) : index
 // CHECK-DAG: arith.constant 4.480000e+02 : f32
 // CHECK-DAG: arith.constant -4.480000e+02 : f32
-// CHECK:     %[[PAIR:.+]] = vector.load %[[IN]][%[[ROW]], %[[COL]]] : memref<16x64xbf16>, vector<2xbf16>
-// CHECK:     vector.extract %[[PAIR]][0]
+// CHECK:     %[[ALL:.+]] = vector.load %[[IN]][%[[ROW]], %[[COL]]] {alignment = 16 : i64} : memref<16x64xbf16>, vector<8xbf16>
+// CHECK:     vector.extract %[[ALL]][0]
 // CHECK:     memref.load %[[SCALE]][%[[ROW]], %c0{{.*}}] : memref<16x1xf32>
 // CHECK:     %[[LO:.+]] = arith.minimumf
-// CHECK:     vector.extract %[[PAIR]][1]
+// CHECK:     vector.extract %[[ALL]][1]
 // CHECK:     %[[HI:.+]] = arith.minimumf
-// CHECK:     %[[BYTES:.+]] = nvvm.convert.f32x2.to.f8x2 %[[HI]], %[[LO]] {rnd = #nvvm.fp_rnd_mode<rn>, sat = #nvvm.sat_mode<satfinite>} : vector<2xi8>(f8E4M3FN)
-// CHECK:     %[[CODES:.+]] = arith.bitcast %[[BYTES]] : vector<2xi8> to vector<2xf8E4M3FN>
-// CHECK:     vector.store %[[CODES]], %[[OUT]][%[[ROW]], %[[COL]]] : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
+// CHECK:     %[[P0:.+]] = nvvm.convert.f32x2.to.f8x2 %[[HI]], %[[LO]] {rnd = #nvvm.fp_rnd_mode<rn>, sat = #nvvm.sat_mode<satfinite>} : vector<2xi8>(f8E4M3FN)
+// CHECK-COUNT-3: nvvm.convert.f32x2.to.f8x2
+// CHECK:     %[[A:.+]] = vector.shuffle %[[P0]], %{{.+}} [0, 1, 2, 3] : vector<2xi8>, vector<2xi8>
+// CHECK:     %[[B:.+]] = vector.shuffle %{{.+}}, %{{.+}} [0, 1, 2, 3] : vector<2xi8>, vector<2xi8>
+// CHECK:     %[[BYTES:.+]] = vector.shuffle %[[A]], %[[B]] [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xi8>, vector<4xi8>
+// CHECK:     %[[CODES:.+]] = arith.bitcast %[[BYTES]] : vector<8xi8> to vector<8xf8E4M3FN>
+// CHECK:     vector.store %[[CODES]], %[[OUT]][%[[ROW]], %[[COL]]] {alignment = 8 : i64} : memref<16x64xf8E4M3FN>, vector<8xf8E4M3FN>
 // CHECK: bufferization.to_tensor %[[OUT]]
 func.func @rows(%x: tensor<16x64xbf16>, %s: tensor<16x1xf32>) -> tensor<16x64xf8E4M3FN> {
   %q = fp8.cast %x, %s : tensor<16x64xbf16>, tensor<16x1xf32> -> tensor<16x64xf8E4M3FN>
@@ -31,11 +36,26 @@ func.func @rows(%x: tensor<16x64xbf16>, %s: tensor<16x1xf32>) -> tensor<16x64xf8
 
 // -----
 
+// An even innermost size that is not a multiple of 8: pairs, loaded and
+// stored as 2-element vectors.
+// CHECK-LABEL: func @pairs
+// CHECK: gpu.launch
+// CHECK:   %[[COL:.+]] = arith.muli %{{.+}}, %c2{{(_[0-9]+)?}} : index
+// CHECK:   %[[PAIR:.+]] = vector.load %{{.+}}[%{{.+}}, %[[COL]]] : memref<4x6xf32>, vector<2xf32>
+// CHECK:   nvvm.convert.f32x2.to.f8x2 {{.+}} : vector<2xi8>(f8E5M2)
+// CHECK:   vector.store %{{.+}}, %{{.+}}[%{{.+}}, %[[COL]]] : memref<4x6xf8E5M2>, vector<2xf8E5M2>
+func.func @pairs(%x: tensor<4x6xf32>, %s: tensor<f32>) -> tensor<4x6xf8E5M2> {
+  %q = fp8.cast %x, %s : tensor<4x6xf32>, tensor<f32> -> tensor<4x6xf8E5M2>
+  return %q : tensor<4x6xf8E5M2>
+}
+
+// -----
+
 // An odd innermost size: element loads and stores, the last column
 // converted with 0 as its pair and stored alone; per-column scales.
 // CHECK-LABEL: func @odd_columns
 // CHECK: gpu.launch
-// CHECK:   %[[COL:.+]] = arith.muli %{{.+}}, %c2 : index
+// CHECK:   %[[COL:.+]] = arith.muli %{{.+}}, %c2{{(_[0-9]+)?}} : index
 // CHECK:   %[[NEXT:.+]] = arith.addi %[[COL]], %c1{{.*}} : index
 // CHECK:   %[[HAS:.+]] = arith.cmpi ult, %[[NEXT]], %c7
 // CHECK:   memref.load %{{.+}}[%{{.+}}, %[[COL]]] : memref<5x7xbf16>
