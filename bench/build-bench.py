@@ -52,10 +52,10 @@ def main():
     parser.add_argument("--tools", required=True)
     parser.add_argument("out")
     opts = parser.parse_args()
-    todo = [(r, s) for r in RECIPES for s in SHAPES]
+    jobs = [(r, s) for r in RECIPES for s in SHAPES]
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda c: build(opts.tools, opts.out, *c), todo))
-    print(f"{len(todo)} benchmark programs in {opts.out}")
+        list(pool.map(lambda c: build(opts.tools, opts.out, *c), jobs))
+    print(f"{len(jobs)} benchmark programs in {opts.out}")
 
 
 if __name__ == "__main__":

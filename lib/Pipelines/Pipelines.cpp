@@ -202,6 +202,18 @@ static void addGPUHostAndBinaries(OpPassManager &pm,
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
+/// The device passes both GPU pipelines share, after the chip's hardware
+/// conversions: wave reductions for `chip`, software conversions for the
+/// rest, then structured control flow down to branches.
+static void addDeviceCommon(OpPassManager &device, StringRef chip) {
+  FP8LowerSubgroupReduceOptions reduce;
+  reduce.chip = chip.str();
+  device.addPass(createFP8LowerSubgroupReduce(reduce));
+  device.addPass(createFP8SoftConversions());
+  device.addPass(createLowerAffinePass());
+  device.addPass(createSCFToControlFlowPass());
+}
+
 void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
                                 const RewritePipelineOptions &options) {
   std::string chip = options.chip.empty() ? "gfx942" : options.chip.getValue();
@@ -218,12 +230,7 @@ void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
   arithToAMDGPU.chipset = chip;
   arithToAMDGPU.saturateFP8Truncf = true;
   device.addPass(createArithToAMDGPUConversionPass(arithToAMDGPU));
-  FP8LowerSubgroupReduceOptions reduce;
-  reduce.chip = chip;
-  device.addPass(createFP8LowerSubgroupReduce(reduce));
-  device.addPass(createFP8SoftConversions());
-  device.addPass(createLowerAffinePass());
-  device.addPass(createSCFToControlFlowPass());
+  addDeviceCommon(device, chip);
   ConvertGpuOpsToROCDLOpsOptions rocdl;
   rocdl.chipset = chip;
   device.addPass(createConvertGpuOpsToROCDLOps(rocdl));
@@ -245,12 +252,7 @@ void fp8::buildFP8NVVMPipeline(OpPassManager &pm,
   // on shuffles, software conversions for the rest, then NVVM.
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
   device.addPass(createFP8TruncFToNVVM());
-  FP8LowerSubgroupReduceOptions reduce;
-  reduce.chip = chip;
-  device.addPass(createFP8LowerSubgroupReduce(reduce));
-  device.addPass(createFP8SoftConversions());
-  device.addPass(createLowerAffinePass());
-  device.addPass(createSCFToControlFlowPass());
+  addDeviceCommon(device, chip);
   device.addPass(createConvertGpuOpsToNVVMOps());
 
   addGPUHostAndBinaries(pm, options, /*defaultToolkit=*/"/usr/local/cuda");

@@ -85,11 +85,10 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("out")
     opts = parser.parse_args()
-    todo = list(cases(opts.max_size))
+    pending = list(cases(opts.max_size))
     with concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
-        for name in pool.map(lambda c: build(opts.tools, opts.out, *c), todo):
-            pass
-    print(f"{len(todo)} cases built in {opts.out}")
+        list(pool.map(lambda c: build(opts.tools, opts.out, *c), pending))
+    print(f"{len(pending)} cases built in {opts.out}")
 
 
 if __name__ == "__main__":
