@@ -204,12 +204,16 @@ static void addGPUHostAndBinaries(OpPassManager &pm,
 
 /// The device passes both GPU pipelines share, after the chip's hardware
 /// conversions: wave reductions for `chip`, software conversions for the
-/// rest, then structured control flow down to branches.
-static void addDeviceCommon(OpPassManager &device, StringRef chip) {
+/// rest (f32 -> bf16 too unless `nativeBF16`), then structured control flow
+/// down to branches.
+static void addDeviceCommon(OpPassManager &device, StringRef chip,
+                            bool nativeBF16) {
   FP8LowerSubgroupReduceOptions reduce;
   reduce.chip = chip.str();
   device.addPass(createFP8LowerSubgroupReduce(reduce));
-  device.addPass(createFP8SoftConversions());
+  FP8SoftConversionsOptions soft;
+  soft.expandBF16 = !nativeBF16;
+  device.addPass(createFP8SoftConversions(soft));
   device.addPass(createLowerAffinePass());
   device.addPass(createSCFToControlFlowPass());
 }
@@ -230,7 +234,7 @@ void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
   arithToAMDGPU.chipset = chip;
   arithToAMDGPU.saturateFP8Truncf = true;
   device.addPass(createArithToAMDGPUConversionPass(arithToAMDGPU));
-  addDeviceCommon(device, chip);
+  addDeviceCommon(device, chip, /*nativeBF16=*/false);
   ConvertGpuOpsToROCDLOpsOptions rocdl;
   rocdl.chipset = chip;
   device.addPass(createConvertGpuOpsToROCDLOps(rocdl));
@@ -252,7 +256,8 @@ void fp8::buildFP8NVVMPipeline(OpPassManager &pm,
   // on shuffles, software conversions for the rest, then NVVM.
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
   device.addPass(createFP8TruncFToNVVM());
-  addDeviceCommon(device, chip);
+  // sm_80 and newer: cvt.rn.bf16.f32.
+  addDeviceCommon(device, chip, /*nativeBF16=*/true);
   device.addPass(createConvertGpuOpsToNVVMOps());
 
   addGPUHostAndBinaries(pm, options, /*defaultToolkit=*/"/usr/local/cuda");

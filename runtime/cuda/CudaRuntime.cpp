@@ -36,6 +36,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <mutex>
+#include <tuple>
 #include <cstring>
 #include <dlfcn.h>
 
@@ -79,7 +82,11 @@ namespace {
   X(cuMemsetD32Async)                                                          \
   X(cuMemHostRegister)                                                         \
   X(cuMemHostUnregister)                                                       \
-  X(cuCtxSynchronize)
+  X(cuCtxSynchronize)                                                          \
+  X(cuCtxGetDevice)                                                            \
+  X(cuDeviceGetAttribute)                                                      \
+  X(cuMemcpyHtoD)                                                              \
+  X(cuTensorMapEncodeTiled)
 
 struct Driver {
 #define FP8_MEMBER(name) decltype(&::name) name = nullptr;
@@ -525,6 +532,69 @@ void mgpuMemHostUnregisterMemRef(int64_t /*rank*/, void *ptr,
   useContext();
   const auto *d = static_cast<const Descriptor *>(ptr);
   FP8_CHECK(cuMemHostUnregister(d->aligned + d->offset * elementSizeBytes));
+}
+
+//===----------------------------------------------------------------------===//
+// Hopper GEMM support: TMA descriptors and the persistent grid's size
+//===----------------------------------------------------------------------===//
+
+/// The device address of a TMA descriptor (CUtensorMap) for a row-major
+/// `rows` x `cols` matrix of bytes at `base`, read in `boxRows` x `boxCols`
+/// boxes swizzled by 128 bytes (the layout wgmma reads K-major operands
+/// in); out-of-bounds elements read as zero. Descriptors live in device
+/// memory, made once per distinct argument tuple (the kernel reads them
+/// through a generic pointer). An empty matrix gets 0: its kernel loads
+/// nothing.
+uint64_t fp8TensorMap2D(uint64_t base, int64_t rows, int64_t cols,
+                        int64_t boxRows, int64_t boxCols) {
+  if (rows <= 0 || cols <= 0)
+    return 0;
+  useContext();
+  using Key = std::tuple<uint64_t, int64_t, int64_t, int64_t, int64_t>;
+  static std::map<Key, CUdeviceptr> cache;
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  Key key{base, rows, cols, boxRows, boxCols};
+  auto it = cache.find(key);
+  if (it != cache.end())
+    return it->second;
+  if (base % 16 != 0 || cols % 16 != 0)
+    fatal("fp8TensorMap2D: a %lld x %lld matrix at 0x%llx is not 16-byte "
+          "aligned",
+          static_cast<long long>(rows), static_cast<long long>(cols),
+          static_cast<unsigned long long>(base));
+  CUtensorMap map;
+  cuuint64_t dims[2] = {static_cast<cuuint64_t>(cols),
+                        static_cast<cuuint64_t>(rows)};
+  cuuint64_t strides[1] = {static_cast<cuuint64_t>(cols)};
+  cuuint32_t box[2] = {static_cast<cuuint32_t>(boxCols),
+                       static_cast<cuuint32_t>(boxRows)};
+  cuuint32_t elementStrides[2] = {1, 1};
+  FP8_CHECK(cuTensorMapEncodeTiled(
+      &map, CU_TENSOR_MAP_DATA_TYPE_UINT8, 2, reinterpret_cast<void *>(base),
+      dims, strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
+      CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+      CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
+  CUdeviceptr device;
+  FP8_CHECK(cuMemAlloc(&device, sizeof(map)));
+  FP8_CHECK(cuMemcpyHtoD(device, &map, sizeof(map)));
+  cache.emplace(key, device);
+  return device;
+}
+
+/// The number of multiprocessors of the current device: the grid of a
+/// persistent kernel.
+int64_t fp8MultiprocessorCount() {
+  useContext();
+  static int count = [] {
+    CUdevice device;
+    FP8_CHECK(cuCtxGetDevice(&device));
+    int value = 0;
+    FP8_CHECK(cuDeviceGetAttribute(
+        &value, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device));
+    return value;
+  }();
+  return count;
 }
 
 void mgpuSetDefaultDevice(int32_t device) {

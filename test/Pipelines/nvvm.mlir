@@ -1,25 +1,27 @@
 // The linear layer of rocdl.mlir for NVIDIA GPUs: PTX from
 // --fp8-nvvm-pipeline for sm_89 (Ada) and sm_90a (Hopper).
-// RUN: fp8-opt %S/rocdl.mlir --fp8-nvvm-pipeline="chip=sm_90a" | FileCheck %s --check-prefix=PTX
-// RUN: fp8-opt %S/rocdl.mlir --fp8-nvvm-pipeline="chip=sm_89" | FileCheck %s --check-prefix=PTX
+// RUN: fp8-opt %S/rocdl.mlir --fp8-nvvm-pipeline="chip=sm_90a" | FileCheck %s --check-prefixes=PTX,HOPPER
+// RUN: fp8-opt %S/rocdl.mlir --fp8-nvvm-pipeline="chip=sm_89" | FileCheck %s --check-prefixes=PTX,ADA
 // RUN: fp8-opt %S/rocdl.mlir --fp8-nvvm-pipeline="chip=sm_90a recipe=rowwise" | FileCheck %s --check-prefix=ROW
 //
-// The kernels use mma.sync through inline PTX; with fast_accum = false (the
-// grad_input gemm) each k step starts from zero and is added to the f32
-// accumulators in software, with fast_accum (output) the tensor core
-// accumulates.
-// RUN: fp8-opt %S/rocdl.mlir --fp8-rewrite-matmul="chip=sm_90a" --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=IR
+// On sm_89 the GEMMs use mma.sync through inline PTX; with fast_accum =
+// false (the grad_input gemm) each k step starts from zero and is added to
+// the f32 accumulators in software, with fast_accum (output) the tensor
+// core accumulates. (sm_90a: test/Conversion/FP8ToGPU/wgmma.mlir.)
+// RUN: fp8-opt %S/rocdl.mlir --fp8-rewrite-matmul="chip=sm_89" --fp8-lower-to-gpu="chip=sm_89" | FileCheck %s --check-prefix=IR
 //
-// The PTX has warp-shuffle amax, unsigned atomic max, saturating conversions, fp8
-// mma.sync with f32 accumulation.
+// The PTX has warp-shuffle amax, unsigned atomic max, saturating
+// conversions and fp8 matrix instructions: wgmma fed by TMA on sm_90a,
+// mma.sync on sm_89. fp8's kernels share one binary (@fp8_kernels), so the
+// patterns below match within one line: `\09` is the escaped tab.
 // PTX: .target sm_
 // PTX-DAG: shfl.sync.bfly.b32
 // PTX-DAG: atom.global.max.u32
 // Casts convert two values per instruction (two registers, no constant) and
 // store the pair with one 16-bit store (8 values: one 16-byte load, one
 // 8-byte store, checked below on a 16x64 cast).
-// PTX-DAG: cvt.rn.satfinite.e4m3x2.f32 {{.+}}%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
-// PTX-DAG: cvt.rn.satfinite.e5m2x2.f32 {{.+}}%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
+// PTX-DAG: cvt.rn.satfinite.e4m3x2.f32 \09%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
+// PTX-DAG: cvt.rn.satfinite.e5m2x2.f32 \09%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
 // PTX-DAG: st.global.b16
 // RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a" | FileCheck %s --check-prefix=WIDE
 // WIDE: ld.global.v4.b32
@@ -29,11 +31,19 @@ func.func @wide_cast(%x: tensor<16x64xbf16>, %s: tensor<16x1xf32>) -> tensor<16x
   %q = fp8.cast %x, %s : tensor<16x64xbf16>, tensor<16x1xf32> -> tensor<16x64xf8E4M3FN>
   return %q : tensor<16x64xf8E4M3FN>
 }
-// PTX-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
-// PTX-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e4m3.f32
+// ADA-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// ADA-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e4m3.f32
+// ADA-NOT: wgmma
+// HOPPER-DAG: .maxntid 384, 1, 1
+// HOPPER-DAG: cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes
+// HOPPER-DAG: mbarrier.try_wait.parity.shared::cta.b64
+// HOPPER-DAG: setmaxnreg.inc.sync.aligned.u32 232;
+// HOPPER-DAG: wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e4m3
+// HOPPER-DAG: wgmma.mma_async.sync.aligned.m64n128k32.f32.e5m2.e4m3
+// HOPPER-NOT: mma.sync
 
 // ROW-NOT: e5m2
-// ROW: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// ROW: wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e4m3
 // ROW-NOT: e5m2
 
 // IR-LABEL: func.func @layer

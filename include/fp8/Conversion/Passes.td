@@ -194,12 +194,16 @@ def FP8SoftConversions : Pass<"fp8-soft-conversions"> {
     `llvm::APFloat`. With `saturate`, out-of-range finite values and
     infinities become the largest finite value of the sign (NaN stays NaN).
     Also expands `arith.truncf` from f32 to bf16 (round to nearest even),
-    which LLVM otherwise lowers to a libgcc routine older systems lack.
+    which LLVM otherwise lowers to a libgcc routine older systems lack;
+    `expand-bf16=false` leaves it to the target (the NVVM pipeline does:
+    sm_80 and newer convert with `cvt.rn.bf16.f32`).
     Works on scalars, vectors and tensors.
   }];
   let options = [
     Option<"saturate", "saturate", "bool", /*default=*/"false",
-           "clamp out-of-range values to the largest finite value">
+           "clamp out-of-range values to the largest finite value">,
+    Option<"expandBF16", "expand-bf16", "bool", /*default=*/"true",
+           "also expand f32 -> bf16 truncations">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

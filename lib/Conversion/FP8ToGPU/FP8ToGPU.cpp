@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
+#include "fp8/Conversion/FP8ToLinalg/FP8ToLinalg.h"
 #include "fp8/Dialect/FP8/IR/FP8Ops.h"
 
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
@@ -21,6 +22,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -55,6 +57,24 @@ static constexpr int64_t kAmaxPerThread = 16;
 
 static Value cIdx(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+/// A gpu.launch of `gridX x gridY x gridZ` workgroups of `blockX` threads
+/// whose kernel is outlined as `name` into the gpu.module @fp8_kernels (one
+/// binary for all of fp8's kernels; profilers show the names).
+static gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
+                                  Value gridX, Value gridY, Value gridZ,
+                                  Value blockX,
+                                  Value dynamicSharedMemory = nullptr) {
+  Value one = cIdx(b, loc, 1);
+  MLIRContext *context = b.getContext();
+  return gpu::LaunchOp::create(
+      b, loc, gridX, gridY, gridZ, blockX, one, one, dynamicSharedMemory,
+      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
+      /*workgroupAttributions=*/{}, /*privateAttributions=*/{},
+      /*clusterSizeX=*/nullptr, /*clusterSizeY=*/nullptr,
+      /*clusterSizeZ=*/nullptr, FlatSymbolRefAttr::get(context, "fp8_kernels"),
+      FlatSymbolRefAttr::get(context, name));
 }
 
 /// The sizes of `value` (a tensor or memref) as index values.
@@ -117,11 +137,18 @@ namespace {
 // fp8.amax
 //===----------------------------------------------------------------------===//
 
+static bool isFusedIntoAxiswiseCast(AmaxOp op);
+
 struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
-  using OpRewritePattern<AmaxOp>::OpRewritePattern;
+  /// `leaveFused`: amaxes that a fused cast kernel computes (NVIDIA) are
+  /// left to it.
+  AmaxToGPU(MLIRContext *context, bool leaveFused)
+      : OpRewritePattern<AmaxOp>(context), leaveFused(leaveFused) {}
 
   LogicalResult matchAndRewrite(AmaxOp op,
                                 PatternRewriter &rewriter) const override {
+    if (leaveFused && isFusedIntoAxiswiseCast(op))
+      return rewriter.notifyMatchFailure(op, "computed by its cast kernel");
     Location loc = op.getLoc();
     Value input = op.getInput();
     int64_t rank = op.getInput().getType().getRank();
@@ -159,17 +186,34 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
 
     // grid = (outputs, chunks): enough chunks that each thread reduces about
     // kAmaxPerThread elements, at most 1024.
-    Value perBlock = cIdx(rewriter, loc, kAmaxBlock * kAmaxPerThread);
-    Value chunks =
-        arith::CeilDivUIOp::create(rewriter, loc, elements, perBlock);
+    // A whole-tensor amax whose innermost size is a static multiple of 8
+    // reads the (contiguous) input as groups of 8: 16-byte loads of bf16.
+    int64_t innermost = op.getInput().getType().getShape().empty()
+                            ? 1
+                            : op.getInput().getType().getShape().back();
+    bool groupsOfEight = kept.empty() && rank > 0 &&
+                         !ShapedType::isDynamic(innermost) &&
+                         innermost % 8 == 0;
+    Value items = elements;
+    if (groupsOfEight) {
+      items = arith::DivUIOp::create(rewriter, loc, elements,
+                                     cIdx(rewriter, loc, 8));
+      ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+      buffer = memref::CollapseShapeOp::create(
+          rewriter, loc, buffer, ArrayRef<ReassociationIndices>{all});
+    }
+    Value perBlock = cIdx(rewriter, loc,
+                          kAmaxBlock * (groupsOfEight ? kAmaxPerThread / 8
+                                                      : kAmaxPerThread));
+    Value chunks = arith::CeilDivUIOp::create(rewriter, loc, items, perBlock);
     chunks = arith::MinUIOp::create(rewriter, loc, chunks,
                                     cIdx(rewriter, loc, 1024));
     chunks =
         arith::MaxUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 1));
     Value one = cIdx(rewriter, loc, 1);
     auto launch =
-        gpu::LaunchOp::create(rewriter, loc, outputs, chunks, one,
-                              cIdx(rewriter, loc, kAmaxBlock), one, one);
+        createKernel(rewriter, loc, "fp8_amax", outputs, chunks, one,
+                     cIdx(rewriter, loc, kAmaxBlock));
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
@@ -194,8 +238,28 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
       Value init =
           arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
       auto loop = scf::ForOp::create(
-          rewriter, loc, start, elements, step, ValueRange{init},
+          rewriter, loc, start, items, step, ValueRange{init},
           [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
+            if (groupsOfEight) {
+              Type elementType = op.getInput().getType().getElementType();
+              Value all = vector::LoadOp::create(
+                  b, l, VectorType::get({8}, elementType), buffer,
+                  ValueRange{arith::MulIOp::create(b, l, iv, cIdx(b, l, 8))},
+                  /*nontemporal=*/false,
+                  llvm::MaybeAlign(std::min<unsigned>(
+                      elementType.getIntOrFloatBitWidth(), 16)));
+              Value max = iterArgs[0];
+              for (int64_t e = 0; e < 8; ++e)
+                max = arith::MaximumFOp::create(
+                    b, l, max,
+                    math::AbsFOp::create(
+                        b, l,
+                        widenToF32(b, l,
+                                   vector::ExtractOp::create(
+                                       b, l, all, ArrayRef<int64_t>{e}))));
+              scf::YieldOp::create(b, l, max);
+              return;
+            }
             ValueRange reducedIndex =
                 affine::AffineDelinearizeIndexOp::create(b, l, iv, reducedBasis)
                     .getResults();
@@ -267,6 +331,9 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
         op, resultType, flat, ArrayRef<ReassociationIndices>{all}, resultSizes);
     return success();
   }
+
+private:
+  bool leaveFused;
 };
 
 //===----------------------------------------------------------------------===//
@@ -296,6 +363,33 @@ static bool isTransposableGemmRhs(CastOp op) {
          !matmul.getEmulate();
 }
 
+/// Two f32 values (already clamped) to fp8 with one
+/// cvt.rn.satfinite.{e4m3,e5m2}x2.f32: `low` in byte 0, `high` in byte 1.
+static Value convertPair(OpBuilder &b, Location l, Value high, Value low,
+                         Type target) {
+  return NVVM::ConvertF32x2ToF8x2Op::create(
+      b, l, VectorType::get({2}, b.getI8Type()), high, low,
+      NVVM::FPRoundingModeAttr::get(b.getContext(), NVVM::FPRoundingMode::RN),
+      NVVM::SaturationModeAttr::get(b.getContext(),
+                                    NVVM::SaturationMode::SATFINITE),
+      b.getBoolAttr(false), TypeAttr::get(target));
+}
+
+/// Eight f32 values to a vector<8xtarget> with four pair conversions.
+static Value convertEight(OpBuilder &b, Location l, ArrayRef<Value> values,
+                          Type target) {
+  SmallVector<Value> packs;
+  for (int64_t p = 0; p < 4; ++p)
+    packs.push_back(convertPair(b, l, values[2 * p + 1], values[2 * p], target));
+  Value low = vector::ShuffleOp::create(b, l, packs[0], packs[1],
+                                        ArrayRef<int64_t>{0, 1, 2, 3});
+  Value high = vector::ShuffleOp::create(b, l, packs[2], packs[3],
+                                         ArrayRef<int64_t>{0, 1, 2, 3});
+  Value packed = vector::ShuffleOp::create(
+      b, l, low, high, ArrayRef<int64_t>{0, 1, 2, 3, 4, 5, 6, 7});
+  return arith::BitcastOp::create(b, l, VectorType::get({8}, target), packed);
+}
+
 /// Emits the kernel of an fp8.cast to f8E4M3FN/f8E5M2 and returns its output
 /// buffer: each thread converts two neighbours with one
 /// cvt.rn.satfinite.{e4m3,e5m2}x2.f32, q = RNE(clamp(f32(x) * scale)).
@@ -319,7 +413,6 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
   SmallVector<Value> sizes = getSizes(rewriter, loc, input);
   int64_t pairDim = transposed ? 0 : rank - 1;
   Value pairLength = sizes[pairDim];
-  Value two = cIdx(rewriter, loc, 2);
   int64_t staticLength = inputType.getShape()[pairDim];
   bool groupsOfEight = !transposed && !ShapedType::isDynamic(staticLength) &&
                        staticLength % 8 == 0;
@@ -355,8 +448,8 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
       arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
   Value one = cIdx(rewriter, loc, 1);
   auto launch =
-      gpu::LaunchOp::create(rewriter, loc, blocks, one, one,
-                            cIdx(rewriter, loc, kCastBlock), one, one);
+      createKernel(rewriter, loc, transposed ? "fp8_cast_transposed" : "fp8_cast",
+                   blocks, one, one, cIdx(rewriter, loc, kCastBlock));
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToStart(&launch.getBody().front());
   Value pair = arith::AddIOp::create(
@@ -419,15 +512,8 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
     };
 
     Type elementType = inputType.getElementType();
-    auto cvt = [&](Value high, Value low) -> Value {
-      // cvt packs its first operand into the high byte.
-      return NVVM::ConvertF32x2ToF8x2Op::create(
-          b, l, VectorType::get({2}, b.getI8Type()), high, low,
-          NVVM::FPRoundingModeAttr::get(b.getContext(),
-                                        NVVM::FPRoundingMode::RN),
-          NVVM::SaturationModeAttr::get(b.getContext(),
-                                        NVVM::SaturationMode::SATFINITE),
-          b.getBoolAttr(false), TypeAttr::get(target));
+    auto cvt = [&](Value high, Value low) {
+      return convertPair(b, l, high, low, target);
     };
     if (perThread == 8) {
       // The group starts at a multiple of 8 elements of a row whose length
@@ -442,22 +528,14 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
         indexA.back() = arith::AddIOp::create(b, l, first, cIdx(b, l, 2 * p));
         indexB.back() =
             arith::AddIOp::create(b, l, first, cIdx(b, l, 2 * p + 1));
-        Value xa = scaled(
+        packs.push_back(scaled(
             vector::ExtractOp::create(b, l, all, ArrayRef<int64_t>{2 * p}),
-            indexA);
-        Value xb = scaled(
+            indexA));
+        packs.push_back(scaled(
             vector::ExtractOp::create(b, l, all, ArrayRef<int64_t>{2 * p + 1}),
-            indexB);
-        packs.push_back(cvt(xb, xa));
+            indexB));
       }
-      Value low = vector::ShuffleOp::create(b, l, packs[0], packs[1],
-                                            ArrayRef<int64_t>{0, 1, 2, 3});
-      Value high = vector::ShuffleOp::create(b, l, packs[2], packs[3],
-                                             ArrayRef<int64_t>{0, 1, 2, 3});
-      Value packed8 = vector::ShuffleOp::create(
-          b, l, low, high, ArrayRef<int64_t>{0, 1, 2, 3, 4, 5, 6, 7});
-      Value codes =
-          arith::BitcastOp::create(b, l, VectorType::get({8}, target), packed8);
+      Value codes = convertEight(b, l, packs, target);
       vector::StoreOp::create(b, l, codes, outBuffer, index0,
                               /*nontemporal=*/false, llvm::MaybeAlign(8));
       scf::YieldOp::create(b, l);
@@ -525,6 +603,200 @@ struct CastToNVVMPairs : public OpRewritePattern<CastOp> {
       return rewriter.notifyMatchFailure(op, "cast by the matmul kernel");
     Value buffer = emitPairCast(rewriter, op, /*transposed=*/false);
     rewriter.replaceOp(op, toTensor(rewriter, op.getLoc(), buffer));
+    return success();
+  }
+};
+
+/// The amax of `op` when `op` casts with the scale of its own input's amax
+/// along the innermost dimension (static, a multiple of 8; rank >= 2) and
+/// nothing else uses that amax: FusedAxiswiseCastToNVVM then computes all
+/// three in one kernel.
+static AmaxOp getFusableAxiswiseAmax(CastOp op) {
+  if (!hasNVVMConversion(op) || isTransposableGemmRhs(op))
+    return nullptr;
+  RankedTensorType inputType = op.getInput().getType();
+  int64_t rank = inputType.getRank();
+  if (rank < 2 || !isa<BFloat16Type, Float16Type, Float32Type>(
+                      inputType.getElementType()))
+    return nullptr;
+  int64_t k = inputType.getDimSize(rank - 1);
+  if (ShapedType::isDynamic(k) || k % 8 != 0)
+    return nullptr;
+  auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
+  auto amax = toScale ? toScale.getAmax().getDefiningOp<AmaxOp>() : nullptr;
+  if (!amax || amax.getInput() != op.getInput() ||
+      amax.getReductionDims() != SmallVector<int64_t>{rank - 1} ||
+      !amax.getResult().hasOneUse())
+    return nullptr;
+  return amax;
+}
+
+/// Whether a cast takes `op` into its fused kernel.
+static bool isFusedIntoAxiswiseCast(AmaxOp op) {
+  for (Operation *scaleUser : op.getResult().getUsers())
+    for (Operation *user : scaleUser->getUsers())
+      if (auto cast = dyn_cast<CastOp>(user))
+        if (getFusableAxiswiseAmax(cast) == op)
+          return true;
+  return false;
+}
+
+/// Rows per workgroup of the fused axiswise cast: one warp per row.
+static constexpr int64_t kAxiswiseRowsPerBlock = 8;
+
+/// fp8.cast(x, amax_to_scale(amax(x) along the innermost dim)) as one
+/// kernel (torchao's axiswise/rowwise operands): a warp per row reduces the
+/// row's amax with 16-byte loads and a shuffle reduction, computes the scale
+/// (SPEC section 1, the same f64 arithmetic as amax_to_scale), writes it,
+/// then reads the row again (from L2) to scale, saturate and convert eight
+/// elements per thread (16-byte loads, 8-byte stores). The input is read
+/// from memory once instead of twice and the small scale kernels go away.
+/// Needs a static innermost size that is a multiple of 8 and an amax used
+/// only by this scale.
+struct FusedAxiswiseCastToNVVM : public OpRewritePattern<CastOp> {
+  FusedAxiswiseCastToNVVM(MLIRContext *context)
+      : OpRewritePattern<CastOp>(context, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(CastOp op,
+                                PatternRewriter &rewriter) const override {
+    AmaxOp amax = getFusableAxiswiseAmax(op);
+    if (!amax)
+      return rewriter.notifyMatchFailure(op, "scale is not a fusable amax");
+    auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
+    RankedTensorType inputType = op.getInput().getType();
+    int64_t rank = inputType.getRank();
+    int64_t k = inputType.getDimSize(rank - 1);
+
+    Location loc = op.getLoc();
+    Type target = op.getResult().getType().getElementType();
+    Type elementType = inputType.getElementType();
+    auto dtype = cast<FloatType>(toScale.getDtype());
+    bool pow2 = toScale.getRoundToPowerOf_2();
+    SmallVector<Value> sizes = getSizes(rewriter, loc, op.getInput());
+    Value rows =
+        product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
+    int64_t staticRows = 1;
+    for (int64_t size : inputType.getShape().drop_back())
+      staticRows = ShapedType::isDynamic(size) ||
+                           ShapedType::isDynamic(staticRows)
+                       ? ShapedType::kDynamic
+                       : staticRows * size;
+    SmallVector<ReassociationIndices> toRows{
+        llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}};
+
+    Value input = memref::CollapseShapeOp::create(
+        rewriter, loc, toBuffer(rewriter, loc, op.getInput()), toRows);
+    Value output = allocBuffer(rewriter, loc, inputType.getShape(), sizes,
+                               target);
+    Value output2d =
+        memref::CollapseShapeOp::create(rewriter, loc, output, toRows);
+    Value scales = allocBuffer(rewriter, loc, {staticRows}, {rows},
+                               rewriter.getF32Type());
+    Value blocks = arith::CeilDivUIOp::create(
+        rewriter, loc, rows, cIdx(rewriter, loc, kAxiswiseRowsPerBlock));
+    blocks =
+        arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
+    Value one = cIdx(rewriter, loc, 1);
+    auto launch =
+        createKernel(rewriter, loc, "fp8_cast_axiswise", blocks, one, one,
+                     cIdx(rewriter, loc, 32 * kAxiswiseRowsPerBlock));
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      OpBuilder &b = rewriter;
+      b.setInsertionPointToStart(&launch.getBody().front());
+      Value tid = launch.getThreadIds().x;
+      Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 32));
+      Value row = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                cIdx(b, loc, kAxiswiseRowsPerBlock)),
+          arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32)));
+      // The condition is the same for the 32 lanes of a warp, so the
+      // shuffle reduction below runs with the whole warp.
+      Value rowOk =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, rows);
+      scf::IfOp::create(b, loc, rowOk, [&](OpBuilder &, Location) {
+        Value first = arith::MulIOp::create(b, loc, lane, cIdx(b, loc, 8));
+        Value end = cIdx(b, loc, k);
+        Value step = cIdx(b, loc, 32 * 8);
+        int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
+        auto load8 = [&](Value column) {
+          Value all = vector::LoadOp::create(
+              b, loc, VectorType::get({8}, elementType), input,
+              ValueRange{row, column}, /*nontemporal=*/false,
+              llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
+          SmallVector<Value> values;
+          for (int64_t e = 0; e < 8; ++e)
+            values.push_back(widenToF32(
+                b, loc,
+                vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e})));
+          return values;
+        };
+        Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+        auto amaxLoop = scf::ForOp::create(
+            b, loc, first, end, step, ValueRange{zero},
+            [&](OpBuilder &, Location, Value column, ValueRange acc) {
+              Value max = acc[0];
+              for (Value value : load8(column))
+                max = arith::MaximumFOp::create(
+                    b, loc, max, math::AbsFOp::create(b, loc, value));
+              scf::YieldOp::create(b, loc, max);
+            });
+        Value rowAmax = gpu::SubgroupReduceOp::create(
+            b, loc, amaxLoop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
+            /*uniform=*/true);
+        Value scale = buildAmaxToScale(b, loc, rowAmax, dtype, pow2);
+        Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                              lane, cIdx(b, loc, 0));
+        scf::IfOp::create(b, loc, isFirst, [&](OpBuilder &, Location) {
+          memref::StoreOp::create(b, loc, scale, scales, ValueRange{row});
+          scf::YieldOp::create(b, loc);
+        });
+        double max =
+            APFloat::getLargest(cast<FloatType>(target).getFloatSemantics())
+                .convertToDouble();
+        Value hi = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(max));
+        Value lo = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-max));
+        scf::ForOp::create(
+            b, loc, first, end, step, ValueRange{},
+            [&](OpBuilder &, Location, Value column, ValueRange) {
+              SmallVector<Value> scaled;
+              for (Value value : load8(column))
+                scaled.push_back(arith::MinimumFOp::create(
+                    b, loc,
+                    arith::MaximumFOp::create(
+                        b, loc, arith::MulFOp::create(b, loc, value, scale),
+                        lo),
+                    hi));
+              vector::StoreOp::create(b, loc,
+                                      convertEight(b, loc, scaled, target),
+                                      output2d, ValueRange{row, column},
+                                      /*nontemporal=*/false,
+                                      llvm::MaybeAlign(8));
+              scf::YieldOp::create(b, loc);
+            });
+        scf::YieldOp::create(b, loc);
+      });
+      gpu::TerminatorOp::create(b, loc);
+    }
+
+    // The scales in the keep-dim shape of amax_to_scale's result.
+    RankedTensorType scaleType = toScale.getResult().getType();
+    SmallVector<OpFoldResult> scaleSizes;
+    for (int64_t dim = 0; dim < rank; ++dim)
+      scaleSizes.push_back(dim == rank - 1 ? OpFoldResult(rewriter.getIndexAttr(1))
+                           : scaleType.isDynamicDim(dim)
+                               ? OpFoldResult(sizes[dim])
+                               : OpFoldResult(rewriter.getIndexAttr(
+                                     scaleType.getDimSize(dim))));
+    Value scaleTensor = tensor::ExpandShapeOp::create(
+        rewriter, loc, scaleType, toTensor(rewriter, loc, scales),
+        ArrayRef<ReassociationIndices>{
+            llvm::to_vector(llvm::seq<int64_t>(0, rank))},
+        scaleSizes);
+    rewriter.replaceOp(op, toTensor(rewriter, loc, output));
+    rewriter.replaceOp(toScale, scaleTensor);
+    rewriter.eraseOp(amax);
     return success();
   }
 };
@@ -628,11 +900,11 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
 
     // One wave (64 lanes) per 32x32 output tile.
     Value c32 = cIdx(rewriter, loc, 32);
-    Value one = cIdx(rewriter, loc, 1);
-    auto launch = gpu::LaunchOp::create(
-        rewriter, loc, arith::CeilDivUIOp::create(rewriter, loc, n, c32),
+    auto launch = createKernel(
+        rewriter, loc, "fp8_scaled_matmul_mfma",
+        arith::CeilDivUIOp::create(rewriter, loc, n, c32),
         arith::CeilDivUIOp::create(rewriter, loc, m, c32), batchCount,
-        cIdx(rewriter, loc, 64), one, one);
+        cIdx(rewriter, loc, 64));
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
@@ -791,12 +1063,11 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
          getPtxName(op.getRhs().getType().getElementType()) +
          ".f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};")
             .str();
-    Value one = cIdx(rewriter, loc, 1);
-    auto launch = gpu::LaunchOp::create(
-        rewriter, loc,
+    auto launch = createKernel(
+        rewriter, loc, "fp8_scaled_matmul_mma_sync",
         arith::CeilDivUIOp::create(rewriter, loc, n, cIdx(rewriter, loc, 8)),
         arith::CeilDivUIOp::create(rewriter, loc, m, cIdx(rewriter, loc, 16)),
-        batchCount, cIdx(rewriter, loc, 32), one, one);
+        batchCount, cIdx(rewriter, loc, 32));
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
@@ -901,6 +1172,631 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
   }
 };
 
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// fp8.scaled_matmul on Hopper: TMA, an mbarrier pipeline and wgmma (sm_90a)
+//===----------------------------------------------------------------------===//
+
+/// Tile sizes of the Hopper kernel: a CTA computes kHopperBlockM x blockN of
+/// C, reading kHopperBlockK (128 bytes of fp8, one 128-byte swizzle row) of
+/// K per pipeline stage.
+static constexpr int64_t kHopperBlockM = 128;
+static constexpr int64_t kHopperBlockK = 128;
+/// Threads: one producer warpgroup (TMA) and two consumer warpgroups (wgmma,
+/// 64 rows of the tile each).
+static constexpr int64_t kHopperThreads = 384;
+/// Shared memory a CTA may use on sm_90 (227 KB) less what the kernel keeps
+/// for alignment and barriers.
+static constexpr int64_t kHopperSmemForStages = 220 * 1024;
+/// Tiles are visited in groups of this many tile rows, so that CTAs running
+/// at the same time share A and B tiles in L2.
+static constexpr int64_t kHopperRasterGroup = 8;
+
+/// The tile shape and pipeline depth of one Hopper GEMM.
+struct HopperGemmShape {
+  int64_t blockN;
+  int64_t stages;
+
+  int64_t stageBytes() const {
+    return (kHopperBlockM + blockN) * kHopperBlockK;
+  }
+  /// Dynamic shared memory: the stages, full and empty barriers, the two
+  /// consumer warpgroups' column-scale reciprocals, and slack to align the
+  /// base to the 1024 bytes of the 128-byte swizzle pattern.
+  int64_t smemBytes() const {
+    return stages * (stageBytes() + 16) + 2 * blockN * 4 + 1024;
+  }
+};
+
+/// The heuristic (docs/passes.md): n = 256 when fast accumulation leaves the
+/// registers for 128 accumulators per thread and the problem has enough
+/// 128 x 256 tiles to give every multiprocessor of an H100 (132) at least
+/// one; otherwise n = 128 (also whenever M or N is dynamic). As many stages
+/// as fit in shared memory, at most 8.
+static HopperGemmShape chooseHopperGemmShape(int64_t m, int64_t n,
+                                             bool fastAccum) {
+  HopperGemmShape shape{128, 0};
+  if (fastAccum && !ShapedType::isDynamic(m) && !ShapedType::isDynamic(n) &&
+      llvm::divideCeil(m, kHopperBlockM) * llvm::divideCeil(n, 256) >= 132)
+    shape.blockN = 256;
+  shape.stages =
+      std::min<int64_t>(8, kHopperSmemForStages / shape.stageBytes());
+  return shape;
+}
+
+namespace {
+/// Emits the inline PTX of the Hopper kernel. Every statement has side
+/// effects, so LLVM keeps them in program order.
+struct PtxEmitter {
+  OpBuilder &b;
+  Location loc;
+
+  Value emit(Type result, ValueRange operands, StringRef ptx,
+             StringRef constraints) {
+    auto op = LLVM::InlineAsmOp::create(
+        b, loc, result, operands, ptx, constraints, /*has_side_effects=*/true,
+        /*is_align_stack=*/false, LLVM::TailCallKind::None,
+        /*asm_dialect=*/nullptr, /*operand_attrs=*/nullptr);
+    return result ? op.getResult(0) : Value();
+  }
+  void emit(ValueRange operands, StringRef ptx, StringRef constraints) {
+    emit(Type(), operands, ptx, constraints);
+  }
+
+  Value i32(int64_t value) {
+    return arith::ConstantIntOp::create(b, loc, value, 32);
+  }
+  Value toI32(Value index) {
+    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), index);
+  }
+
+  void mbarrierInit(Value barrier, int64_t count) {
+    emit({barrier, i32(count)}, "mbarrier.init.shared::cta.b64 [$0], $1;",
+         "r,r");
+  }
+  /// Spins until the phase of `barrier` with parity `parity` has completed.
+  void mbarrierWait(Value barrier, Value parity) {
+    emit({barrier, parity},
+         "{\n.reg .pred p;\nwait:\n"
+         "mbarrier.try_wait.parity.shared::cta.b64 p, [$0], $1;\n"
+         "@!p bra wait;\n}",
+         "r,r");
+  }
+  void mbarrierArrive(Value barrier) {
+    emit({barrier}, "mbarrier.arrive.shared::cta.b64 _, [$0];", "r");
+  }
+  void mbarrierExpectTx(Value barrier, int64_t bytes) {
+    emit({barrier, i32(bytes)},
+         "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;", "r,r");
+  }
+  /// A 2-d TMA load of the box at (`inner`, `outer`) into shared memory at
+  /// `dst`, completing on `barrier`.
+  void tmaLoad(Value dst, Value map, Value inner, Value outer, Value barrier) {
+    emit({dst, map, inner, outer, barrier},
+         "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::"
+         "complete_tx::bytes [$0], [$1, {$2, $3}], [$4];",
+         "r,l,r,r,r");
+  }
+  /// Passes `values` through an empty statement: code that reads the
+  /// accumulators after it cannot move above the statement before it.
+  SmallVector<Value> fence(ArrayRef<Value> values) {
+    std::string constraints;
+    for (size_t i = 0; i < values.size(); ++i)
+      constraints += (i ? ",=f" : "=f");
+    for (size_t i = 0; i < values.size(); ++i)
+      constraints += "," + std::to_string(i);
+    Type type = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), SmallVector<Type>(values.size(), b.getF32Type()));
+    Value result = emit(type, values, "", constraints);
+    SmallVector<Value> out;
+    for (size_t i = 0; i < values.size(); ++i)
+      out.push_back(LLVM::ExtractValueOp::create(b, loc, result, i));
+    return out;
+  }
+  /// D = A B (+ D when `accumulate`): one wgmma.m64nNk32 on shared-memory
+  /// descriptors, f32 accumulators.
+  SmallVector<Value> wgmma(StringRef aType, StringRef bType, int64_t n,
+                           Value descA, Value descB, ArrayRef<Value> acc,
+                           bool accumulate) {
+    std::string ptx = "{\n.reg .pred p;\nsetp.ne.b32 p, $" +
+                      std::to_string(acc.size() + 2) +
+                      ", 0;\nwgmma.mma_async.sync.aligned.m64n" +
+                      std::to_string(n) + "k32.f32." + aType.str() + "." +
+                      bType.str() + " {";
+    std::string constraints;
+    for (size_t i = 0; i < acc.size(); ++i) {
+      ptx += (i ? ", $" : "$") + std::to_string(i);
+      constraints += (i ? ",=f" : "=f");
+    }
+    ptx += "}, $" + std::to_string(acc.size()) + ", $" +
+           std::to_string(acc.size() + 1) + ", p, 1, 1;\n}";
+    constraints += ",l,l,r";
+    for (size_t i = 0; i < acc.size(); ++i)
+      constraints += "," + std::to_string(i);
+    SmallVector<Value> operands{descA, descB, i32(accumulate)};
+    operands.append(acc.begin(), acc.end());
+    Type type = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), SmallVector<Type>(acc.size(), b.getF32Type()));
+    Value result = emit(type, operands, ptx, constraints);
+    SmallVector<Value> out;
+    for (size_t i = 0; i < acc.size(); ++i)
+      out.push_back(LLVM::ExtractValueOp::create(b, loc, result, i));
+    return out;
+  }
+};
+
+/// Lowers fp8.scaled_matmul for sm_90a to a persistent, warp-specialized
+/// kernel: TMA loads A (M x K) and B (N x K, cast K-major by this kernel's
+/// prologue) tiles into a multi-stage shared-memory ring guarded by full
+/// and empty mbarriers; two consumer warpgroups issue wgmma.m64nNk32 on
+/// 128-byte-swizzled descriptors and apply the scales in the epilogue.
+/// Without fast accumulation each 128-deep K block starts from zero and is
+/// added into separate f32 registers (the promotion DeepGEMM and CUTLASS
+/// use: the tensor cores' fp8 accumulation keeps fewer bits than f32).
+/// Falls back to the mma.sync kernel (lower benefit) for batched matmuls, a
+/// B that is not an fp8.cast, and a K that is dynamic or not a multiple of
+/// 16 (TMA needs 16-byte row strides).
+struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
+  ScaledMatmulToWGMMA(MLIRContext *context)
+      : OpRewritePattern<ScaledMatmulOp>(context, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(ScaledMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getEmulate())
+      return rewriter.notifyMatchFailure(op, "emulated: no tensor cores");
+    if (op.getNumBatchDims() != 0)
+      return rewriter.notifyMatchFailure(op, "batched: mma.sync kernel");
+    auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
+    if (!rhsCast || !isTransposableGemmRhs(rhsCast))
+      return rewriter.notifyMatchFailure(op, "B is not a cast to K-major");
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    int64_t staticK = lhsType.getDimSize(1);
+    if (ShapedType::isDynamic(staticK) || staticK % 16 != 0)
+      return rewriter.notifyMatchFailure(op, "K not a static multiple of 16");
+    auto module = op->getParentOfType<ModuleOp>();
+    if (!module)
+      return rewriter.notifyMatchFailure(op, "not in a module");
+
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getResult().getType();
+    Type resultElement = resultType.getElementType();
+    bool fastAccum = op.useFastAccum();
+    HopperGemmShape shape = chooseHopperGemmShape(
+        lhsType.getDimSize(0), resultType.getDimSize(1), fastAccum);
+    int64_t blockN = shape.blockN;
+
+    // Runtime entry points (runtime/cuda): TMA descriptors and the size of
+    // the persistent grid.
+    Type indexType = rewriter.getIndexType(), i64 = rewriter.getI64Type();
+    auto declare = [&](StringRef name, FunctionType type) {
+      if (module.lookupSymbol(name))
+        return;
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToEnd(module.getBody());
+      auto func = func::FuncOp::create(rewriter, loc, name, type);
+      func.setPrivate();
+    };
+    declare("fp8TensorMap2D",
+            rewriter.getFunctionType(SmallVector<Type>(5, indexType), {i64}));
+    declare("fp8MultiprocessorCount",
+            rewriter.getFunctionType({}, {indexType}));
+
+    Value a = toBuffer(rewriter, loc, op.getLhs());
+    Value bt = emitPairCast(rewriter, rhsCast, /*transposed=*/true);
+    Value sa = toBuffer(rewriter, loc, op.getLhsScale());
+    Value sb = toBuffer(rewriter, loc, op.getRhsScale());
+    Value m = getSizes(rewriter, loc, a)[0];
+    Value n = getSizes(rewriter, loc, bt)[0];
+    Value k = cIdx(rewriter, loc, staticK);
+    Value c = allocBuffer(rewriter, loc, resultType.getShape(), {m, n},
+                          resultElement);
+    auto tensorMap = [&](Value buffer, Value rows, int64_t boxRows) {
+      Value base =
+          memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, buffer);
+      return func::CallOp::create(
+                 rewriter, loc, "fp8TensorMap2D", TypeRange{i64},
+                 ValueRange{base, rows, k, cIdx(rewriter, loc, boxRows),
+                            cIdx(rewriter, loc, kHopperBlockK)})
+          .getResult(0);
+    };
+    Value mapA = tensorMap(a, m, kHopperBlockM);
+    Value mapB = tensorMap(bt, n, blockN);
+    Value tilesM = arith::CeilDivUIOp::create(
+        rewriter, loc, m, cIdx(rewriter, loc, kHopperBlockM));
+    Value tilesN =
+        arith::CeilDivUIOp::create(rewriter, loc, n, cIdx(rewriter, loc, blockN));
+    Value tiles = arith::MulIOp::create(rewriter, loc, tilesM, tilesN);
+    Value sms = func::CallOp::create(rewriter, loc, "fp8MultiprocessorCount",
+                                     TypeRange{indexType}, ValueRange{})
+                    .getResult(0);
+    Value one = cIdx(rewriter, loc, 1);
+    Value grid = arith::MaxUIOp::create(
+        rewriter, loc, arith::MinUIOp::create(rewriter, loc, tiles, sms), one);
+    Value smem = arith::ConstantIntOp::create(rewriter, loc,
+                                              shape.smemBytes(), 32);
+    auto launch =
+        createKernel(rewriter, loc, "fp8_scaled_matmul_wgmma", grid, one, one,
+                     cIdx(rewriter, loc, kHopperThreads), smem);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&launch.getBody().front());
+      emitHopperKernel(rewriter, loc, launch, op, shape, fastAccum, mapA, mapB,
+                       sa, sb, c, m, n, tilesM, tilesN, tiles);
+      gpu::TerminatorOp::create(rewriter, loc);
+    }
+    rewriter.replaceOp(op, toTensor(rewriter, loc, c));
+    rewriter.eraseOp(rhsCast);
+    return success();
+  }
+
+private:
+  static void emitHopperKernel(OpBuilder &b, Location loc, gpu::LaunchOp launch,
+                               ScaledMatmulOp op, HopperGemmShape shape,
+                               bool fastAccum, Value mapA, Value mapB, Value sa,
+                               Value sb, Value c, Value m, Value n,
+                               Value tilesM, Value tilesN, Value tiles) {
+    PtxEmitter ptx{b, loc};
+    int64_t blockN = shape.blockN, stages = shape.stages;
+    int64_t aBytes = kHopperBlockM * kHopperBlockK;
+    int64_t bBytes = blockN * kHopperBlockK;
+    int64_t kBlocks = llvm::divideCeil(
+        cast<RankedTensorType>(op.getLhs().getType()).getDimSize(1),
+        kHopperBlockK);
+    Type i64 = b.getI64Type();
+    auto c32 = [&](int64_t v) { return ptx.i32(v); };
+    auto c64 = [&](int64_t v) {
+      return arith::ConstantIntOp::create(b, loc, v, 64).getResult();
+    };
+    auto add = [&](Value x, Value y) {
+      return arith::AddIOp::create(b, loc, x, y).getResult();
+    };
+    auto mul = [&](Value x, Value y) {
+      return arith::MulIOp::create(b, loc, x, y).getResult();
+    };
+    auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
+      return arith::CmpIOp::create(b, loc, p, x, y).getResult();
+    };
+
+    // Shared memory: [A stages][B stages][full barriers][empty barriers]
+    // [column-scale reciprocals], from a 1024-aligned base (32-bit
+    // shared-window addresses).
+    auto workgroup = gpu::AddressSpaceAttr::get(
+        b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+    Value raw = gpu::DynamicSharedMemoryOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), nullptr,
+                        workgroup));
+    Value base = ptx.toI32(
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, raw));
+    base = arith::AndIOp::create(b, loc, add(base, c32(1023)), c32(~1023));
+    Value bRegion = add(base, c32(stages * aBytes));
+    Value fullRegion = add(base, c32(stages * (aBytes + bBytes)));
+    Value emptyRegion = add(fullRegion, c32(stages * 8));
+    Value colInvRegion = add(emptyRegion, c32(stages * 8));
+    auto at = [&](Value region, Value stage, int64_t bytes) {
+      return add(region, mul(stage, c32(bytes)));
+    };
+
+    Value tid = launch.getThreadIds().x;
+    Value isThread0 = cmp(arith::CmpIPredicate::eq, tid, cIdx(b, loc, 0));
+    scf::IfOp::create(b, loc, isThread0, [&](OpBuilder &, Location) {
+      for (int64_t s = 0; s < stages; ++s) {
+        ptx.mbarrierInit(add(fullRegion, c32(8 * s)), 1);
+        ptx.mbarrierInit(add(emptyRegion, c32(8 * s)), 2);
+      }
+      ptx.emit({}, "fence.mbarrier_init.release.cluster;", "");
+      ptx.emit({}, "fence.proxy.async.shared::cta;", "");
+      scf::YieldOp::create(b, loc);
+    });
+    gpu::BarrierOp::create(b, loc);
+
+    // The tile a CTA computes at step `tile` of the persistent loop, in
+    // groups of kHopperRasterGroup tile rows.
+    auto tileCoords = [&](Value tile) -> std::pair<Value, Value> {
+      Value group = cIdx(b, loc, kHopperRasterGroup);
+      Value perGroup = mul(group, tilesN);
+      Value firstM = mul(arith::DivUIOp::create(b, loc, tile, perGroup), group);
+      Value groupM = arith::MinUIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, tilesM, firstM), group);
+      Value local = arith::RemUIOp::create(b, loc, tile, perGroup);
+      return {add(firstM, arith::RemUIOp::create(b, loc, local, groupM)),
+              arith::DivUIOp::create(b, loc, local, groupM)};
+    };
+    // Stage and phase parity of pipeline step `it`.
+    auto stageOf = [&](Value it) {
+      return arith::RemUIOp::create(b, loc, it, c32(stages)).getResult();
+    };
+    auto parityOf = [&](Value it) {
+      return arith::AndIOp::create(
+                 b, loc, arith::DivUIOp::create(b, loc, it, c32(stages)),
+                 c32(1))
+          .getResult();
+    };
+
+    Value warpgroup =
+        arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 128)).getResult();
+    Value isProducer =
+        cmp(arith::CmpIPredicate::eq, warpgroup, cIdx(b, loc, 0));
+    Value firstTile = launch.getBlockIds().x;
+    Value tileStep = launch.getGridSize().x;
+    auto ifOp = scf::IfOp::create(b, loc, isProducer, /*withElse=*/true);
+    {
+      // Producer: one thread issues the TMA loads of every stage.
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      ptx.emit({}, "setmaxnreg.dec.sync.aligned.u32 40;", "");
+      scf::IfOp::create(b, loc, isThread0, [&](OpBuilder &, Location) {
+        scf::ForOp::create(
+            b, loc, firstTile, tiles, tileStep, ValueRange{c32(0)},
+            [&](OpBuilder &, Location, Value tile, ValueRange tileArgs) {
+              auto [tm, tn] = tileCoords(tile);
+              Value rowA = ptx.toI32(mul(tm, cIdx(b, loc, kHopperBlockM)));
+              Value rowB = ptx.toI32(mul(tn, cIdx(b, loc, blockN)));
+              auto kLoop = scf::ForOp::create(
+                  b, loc, c32(0), c32(kBlocks), c32(1), tileArgs,
+                  [&](OpBuilder &, Location, Value kb, ValueRange args) {
+                    Value it = args[0];
+                    Value stage = stageOf(it);
+                    Value full = at(fullRegion, stage, 8);
+                    ptx.mbarrierWait(at(emptyRegion, stage, 8),
+                                     arith::XOrIOp::create(
+                                         b, loc, parityOf(it), c32(1)));
+                    ptx.mbarrierExpectTx(full, aBytes + bBytes);
+                    Value kOffset = mul(kb, c32(kHopperBlockK));
+                    ptx.tmaLoad(at(base, stage, aBytes), mapA, kOffset, rowA,
+                                full);
+                    ptx.tmaLoad(at(bRegion, stage, bBytes), mapB, kOffset,
+                                rowB, full);
+                    scf::YieldOp::create(b, loc, ValueRange{add(it, c32(1))});
+                  });
+              scf::YieldOp::create(b, loc, kLoop.getResults());
+            });
+        scf::YieldOp::create(b, loc);
+      });
+    }
+    {
+      // Consumers: warpgroup 1 computes rows [0, 64) of the tile,
+      // warpgroup 2 rows [64, 128).
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      ptx.emit({}, "setmaxnreg.inc.sync.aligned.u32 232;", "");
+      Value consumer =
+          arith::SubIOp::create(b, loc, warpgroup, cIdx(b, loc, 1));
+      Value inGroup = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 128));
+      Value isLeader = cmp(arith::CmpIPredicate::eq, inGroup, cIdx(b, loc, 0));
+      int64_t numAcc = blockN / 2;
+      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+      SmallVector<Value> zeros(numAcc, zero);
+      StringRef aType = getPtxName(op.getLhs().getType().getElementType());
+      StringRef bType = getPtxName(op.getRhs().getType().getElementType());
+      // Shared-memory descriptors: K-major, 128-byte swizzle (layout 1 in
+      // bits 62-63), 1024 bytes between 8-row groups (stride field 64),
+      // leading-dimension field 1 (unused with this swizzle).
+      Value descBits = c64((int64_t(1) << 62) | (int64_t(64) << 32) |
+                           (int64_t(1) << 16));
+      auto descriptor = [&](Value address) {
+        Value field = arith::ShRUIOp::create(
+            b, loc,
+            arith::AndIOp::create(b, loc,
+                                  arith::ExtUIOp::create(b, loc, i64, address),
+                                  c64(0x3FFFF)),
+            c64(4));
+        return arith::OrIOp::create(b, loc, field, descBits).getResult();
+      };
+      Value aOffset = mul(ptx.toI32(consumer), c32(64 * kHopperBlockK));
+
+      scf::ForOp::create(
+          b, loc, firstTile, tiles, tileStep, ValueRange{c32(0)},
+          [&](OpBuilder &, Location, Value tile, ValueRange tileArgs) {
+            auto [tm, tn] = tileCoords(tile);
+            SmallVector<Value> init{tileArgs[0]};
+            init.append(zeros);
+            if (!fastAccum)
+              init.append(zeros);
+            // The stage of step `it` is free again once both consumer
+            // warpgroups have read it: each one's first thread arrives.
+            auto release = [&](Value it, Value when) {
+              scf::IfOp::create(
+                  b, loc, arith::AndIOp::create(b, loc, isLeader, when),
+                  [&](OpBuilder &, Location) {
+                    ptx.mbarrierArrive(at(emptyRegion, stageOf(it), 8));
+                    scf::YieldOp::create(b, loc);
+                  });
+            };
+            Value always = arith::ConstantIntOp::create(b, loc, 1, 1);
+            auto kLoop = scf::ForOp::create(
+                b, loc, c32(0), c32(kBlocks), c32(1), init,
+                [&](OpBuilder &, Location, Value kb, ValueRange args) {
+                  Value it = args[0];
+                  Value stage = stageOf(it);
+                  ptx.mbarrierWait(at(fullRegion, stage, 8), parityOf(it));
+                  Value descA =
+                      descriptor(add(at(base, stage, aBytes), aOffset));
+                  Value descB = descriptor(at(bRegion, stage, bBytes));
+                  SmallVector<Value> acc(args.begin() + 1,
+                                         args.begin() + 1 + numAcc);
+                  ptx.emit({}, "wgmma.fence.sync.aligned;", "");
+                  for (int64_t kk = 0; kk < kHopperBlockK / 32; ++kk) {
+                    // 32 bytes of K further along the swizzled rows.
+                    Value step = c64(2 * kk);
+                    acc = ptx.wgmma(aType, bType, blockN,
+                                    arith::AddIOp::create(b, loc, descA, step),
+                                    arith::AddIOp::create(b, loc, descB, step),
+                                    acc, fastAccum || kk > 0);
+                  }
+                  ptx.emit({}, "wgmma.commit_group.sync.aligned;", "");
+                  SmallVector<Value> next{add(it, c32(1))};
+                  if (fastAccum) {
+                    // Keep this block's wgmmas in flight; the previous
+                    // block's are done, so its stage can be refilled.
+                    ptx.emit({}, "wgmma.wait_group.sync.aligned 1;", "");
+                    acc = ptx.fence(acc);
+                    release(arith::SubIOp::create(b, loc, it, c32(1)),
+                            cmp(arith::CmpIPredicate::ugt, kb, c32(0)));
+                    next.append(acc);
+                  } else {
+                    // Promotion: the block's sum is added in f32 registers.
+                    ptx.emit({}, "wgmma.wait_group.sync.aligned 0;", "");
+                    acc = ptx.fence(acc);
+                    release(it, always);
+                    next.append(acc);
+                    for (int64_t i = 0; i < numAcc; ++i)
+                      next.push_back(arith::AddFOp::create(
+                          b, loc, args[1 + numAcc + i], acc[i]));
+                  }
+                  scf::YieldOp::create(b, loc, next);
+                });
+            ValueRange results = kLoop.getResults();
+            SmallVector<Value> sums(results.begin() + 1 + (fastAccum ? 0 : numAcc),
+                                    results.begin() + 1 + (fastAccum ? 0 : numAcc) +
+                                        numAcc);
+            if (fastAccum) {
+              ptx.emit({}, "wgmma.wait_group.sync.aligned 0;", "");
+              sums = ptx.fence(sums);
+              release(arith::SubIOp::create(b, loc, results[0], c32(1)),
+                      cmp(arith::CmpIPredicate::ugt, c32(kBlocks), c32(0)));
+            }
+            emitEpilogue(b, loc, ptx, sums, tid, consumer, tm, tn, blockN, sa,
+                         sb, c, m, n, colInvRegion);
+            scf::YieldOp::create(b, loc, ValueRange{results[0]});
+          });
+    }
+  }
+
+  /// Accumulator 4j + 2h + e of a thread holds row 16 w + l / 4 + 8 h and
+  /// column 8 j + 2 (l % 4) + e of its warpgroup's 64 x N block (w: warp in
+  /// the warpgroup, l: lane).
+  static void emitEpilogue(OpBuilder &b, Location loc, PtxEmitter &ptx,
+                           ArrayRef<Value> acc, Value tid, Value consumer,
+                           Value tm, Value tn, int64_t blockN, Value sa,
+                           Value sb, Value c, Value m, Value n,
+                           Value colInvRegion) {
+    auto add = [&](Value x, Value y) {
+      return arith::AddIOp::create(b, loc, x, y).getResult();
+    };
+    auto mul = [&](Value x, int64_t y) {
+      return arith::MulIOp::create(b, loc, x, cIdx(b, loc, y)).getResult();
+    };
+    auto ult = [&](Value x, Value y) {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y)
+          .getResult();
+    };
+    Type resultElement = cast<MemRefType>(c.getType()).getElementType();
+    Value oneF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1));
+    Value zeroIdx = cIdx(b, loc, 0);
+    auto reciprocal = [&](Value scale, Value row, Value col) {
+      return arith::DivFOp::create(
+                 b, loc, oneF, loadScale(b, loc, scale, {}, row, col))
+          .getResult();
+    };
+    bool rowScale = cast<MemRefType>(sa.getType()).getRank() != 0;
+    bool colScale = cast<MemRefType>(sb.getType()).getRank() != 0;
+    Value invA = rowScale ? Value() : reciprocal(sa, zeroIdx, zeroIdx);
+    Value invB = colScale ? Value() : reciprocal(sb, zeroIdx, zeroIdx);
+
+    // Column scales: the warpgroup computes the tile's blockN reciprocals
+    // once into shared memory (one slice per consumer warpgroup), between
+    // two warpgroup barriers (ids 1 and 2; 0 is the CTA's).
+    Value inGroup = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 128));
+    Value myInv;
+    auto groupBarrier = [&]() {
+      ptx.emit({ptx.toI32(add(consumer, cIdx(b, loc, 1)))},
+               "bar.sync $0, 128;", "r");
+    };
+    if (colScale) {
+      myInv = arith::AddIOp::create(
+          b, loc, colInvRegion,
+          arith::MulIOp::create(b, loc, ptx.toI32(consumer),
+                                ptx.i32(4 * blockN)));
+      groupBarrier();
+      for (int64_t part = 0; part < blockN / 128; ++part) {
+        Value local = add(inGroup, cIdx(b, loc, 128 * part));
+        Value col = add(mul(tn, blockN), local);
+        Value safeCol = arith::SelectOp::create(b, loc, ult(col, n), col,
+                                                zeroIdx);
+        Value inv = reciprocal(sb, zeroIdx, safeCol);
+        ptx.emit({add(myInv, arith::MulIOp::create(b, loc, ptx.toI32(local),
+                                                   ptx.i32(4))),
+                  inv},
+                 "st.shared.f32 [$0], $1;", "r,f");
+      }
+      groupBarrier();
+    }
+    auto columnInverse = [&](Value local) {
+      return ptx.emit(
+          b.getF32Type(),
+          {arith::AddIOp::create(
+              b, loc, myInv,
+              arith::MulIOp::create(b, loc, ptx.toI32(local), ptx.i32(4)))},
+          "ld.shared.f32 $0, [$1];", "=f,r");
+    };
+
+    // With a static even N, neighbouring columns are stored as one vector.
+    int64_t staticN = cast<MemRefType>(c.getType()).getDimSize(1);
+    bool pairs = !ShapedType::isDynamic(staticN) && staticN % 2 == 0;
+    Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 32));
+    Value warp = arith::RemUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32)),
+        cIdx(b, loc, 4));
+    Value row0 = add(add(mul(tm, kHopperBlockM), mul(consumer, 64)),
+                     add(mul(warp, 16),
+                         arith::DivUIOp::create(b, loc, lane, cIdx(b, loc, 4))));
+    Value col0 = add(mul(tn, blockN),
+                     mul(arith::RemUIOp::create(b, loc, lane, cIdx(b, loc, 4)),
+                         2));
+    for (int64_t h = 0; h < 2; ++h) {
+      Value row = add(row0, cIdx(b, loc, 8 * h));
+      Value rowOk = ult(row, m);
+      Value rowInv = invA;
+      if (rowScale) {
+        Value safeRow = arith::SelectOp::create(b, loc, rowOk, row, zeroIdx);
+        rowInv = reciprocal(sa, safeRow, zeroIdx);
+      }
+      for (int64_t j = 0; j < blockN / 8; ++j) {
+        Value col = add(col0, cIdx(b, loc, 8 * j));
+        auto scaled = [&](int64_t e, Value colE) {
+          Value colInv =
+              colScale ? columnInverse(arith::SubIOp::create(
+                             b, loc, colE, mul(tn, blockN)))
+                       : invB;
+          Value value = arith::MulFOp::create(
+              b, loc,
+              arith::MulFOp::create(b, loc, acc[4 * j + 2 * h + e], rowInv),
+              colInv);
+          if (!resultElement.isF32())
+            value = arith::TruncFOp::create(b, loc, resultElement, value);
+          return value;
+        };
+        if (pairs) {
+          // col is even and so is N: the pair is in or out as a whole.
+          Value ok = arith::AndIOp::create(b, loc, rowOk, ult(col, n));
+          scf::IfOp::create(b, loc, ok, [&](OpBuilder &, Location) {
+            Value col1 = add(col, cIdx(b, loc, 1));
+            Value pair = vector::FromElementsOp::create(
+                b, loc, VectorType::get({2}, resultElement),
+                ValueRange{scaled(0, col), scaled(1, col1)});
+            vector::StoreOp::create(b, loc, pair, c, ValueRange{row, col});
+            scf::YieldOp::create(b, loc);
+          });
+          continue;
+        }
+        for (int64_t e = 0; e < 2; ++e) {
+          Value colE = add(col, cIdx(b, loc, e));
+          Value ok = arith::AndIOp::create(b, loc, rowOk, ult(colE, n));
+          scf::IfOp::create(b, loc, ok, [&](OpBuilder &, Location) {
+            memref::StoreOp::create(b, loc, scaled(e, colE), c,
+                                    ValueRange{row, colE});
+            scf::YieldOp::create(b, loc);
+          });
+        }
+      }
+    }
+  }
+};
+} // namespace
+
+namespace {
 /// arith.truncf f32 -> f8E4M3FN/f8E5M2 as cvt.rn.satfinite.{e4m3,e5m2}x2.f32
 /// (the value in the low byte, 0 in the high one).
 struct TruncFToNVVM : public OpRewritePattern<arith::TruncFOp> {
@@ -1031,12 +1927,17 @@ static unsigned getSmVersion(StringRef chip) {
 bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
                                    StringRef chip) {
   if (chip == "gfx942" || chip == "gfx950") {
-    patterns.add<AmaxToGPU, ScaledMatmulToMFMA>(patterns.getContext());
+    patterns.add<AmaxToGPU>(patterns.getContext(), /*leaveFused=*/false);
+    patterns.add<ScaledMatmulToMFMA>(patterns.getContext());
     return true;
   }
   if (getSmVersion(chip) >= 89) {
-    patterns.add<AmaxToGPU, CastToNVVMPairs, ScaledMatmulToMMASync>(
-        patterns.getContext());
+    patterns.add<AmaxToGPU>(patterns.getContext(), /*leaveFused=*/true);
+    patterns.add<CastToNVVMPairs, FusedAxiswiseCastToNVVM,
+                 ScaledMatmulToMMASync>(patterns.getContext());
+    // wgmma is sm_90a only (not in sm_90 nor in later families).
+    if (chip == "sm_90a")
+      patterns.add<ScaledMatmulToWGMMA>(patterns.getContext());
     return true;
   }
   return false;

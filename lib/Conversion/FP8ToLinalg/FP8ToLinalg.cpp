@@ -125,6 +125,20 @@ static Value roundDownToPowerOf2(OpBuilder &b, Location l, Value scale) {
   return arith::SelectOp::create(b, l, isNaN, scale, result);
 }
 
+Value fp8::buildAmaxToScale(OpBuilder &b, Location l, Value amax,
+                           FloatType dtype, bool roundToPowerOf2) {
+  // f32(f64(max) / max(f64(amax), eps)); maximumf keeps NaN.
+  Type f64 = b.getF64Type();
+  Value wide = arith::ExtFOp::create(b, l, f64, amax);
+  Value eps = arith::ConstantOp::create(b, l, b.getF64FloatAttr(kAmaxEpsilon));
+  Value clamped = arith::MaximumFOp::create(b, l, wide, eps);
+  Value max = arith::ConstantOp::create(
+      b, l, b.getF64FloatAttr(getFloat8MaxFinite(dtype)));
+  Value scale = arith::DivFOp::create(b, l, max, clamped);
+  scale = arith::TruncFOp::create(b, l, b.getF32Type(), scale);
+  return roundToPowerOf2 ? roundDownToPowerOf2(b, l, scale) : scale;
+}
+
 namespace {
 //===----------------------------------------------------------------------===//
 // fp8.amax
@@ -216,26 +230,13 @@ struct AmaxToScaleLowering : public OpRewritePattern<AmaxToScaleOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto dtype = cast<FloatType>(op.getDtype());
-    double maxFinite = getFloat8MaxFinite(dtype);
     bool pow2 = op.getRoundToPowerOf_2();
     int64_t rank = op.getAmax().getType().getRank();
     Value result = createElementwise(
         rewriter, loc, op.getAmax(), op.getAmax(),
         rewriter.getMultiDimIdentityMap(rank), rewriter.getF32Type(),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          // f32(f64(max) / max(f64(amax), eps)); maximumf keeps NaN.
-          Type f64 = b.getF64Type();
-          Value amax = arith::ExtFOp::create(b, l, f64, args[0]);
-          Value eps = arith::ConstantOp::create(
-              b, l, b.getF64FloatAttr(kAmaxEpsilon));
-          Value clamped = arith::MaximumFOp::create(b, l, amax, eps);
-          Value max =
-              arith::ConstantOp::create(b, l, b.getF64FloatAttr(maxFinite));
-          Value scale = arith::DivFOp::create(b, l, max, clamped);
-          scale = arith::TruncFOp::create(b, l, b.getF32Type(), scale);
-          if (!pow2)
-            return scale;
-          return roundDownToPowerOf2(b, l, scale);
+          return buildAmaxToScale(b, l, args[0], dtype, pow2);
         });
     rewriter.replaceOp(op, result);
     return success();

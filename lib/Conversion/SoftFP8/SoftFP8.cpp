@@ -369,6 +369,7 @@ struct FP8SoftConversionsPass
     RewritePatternSet patterns(&getContext());
     SoftFP8Options options;
     options.saturate = saturate;
+    options.expandBF16 = expandBF16;
     populateSoftFP8ConversionPatterns(patterns, options);
     walkAndApplyPatterns(getOperation(), std::move(patterns));
     // Anything left (an unsupported source type or rounding mode) would not
@@ -395,6 +396,7 @@ struct FP8SoftConversionsPass
 void fp8::populateSoftFP8ConversionPatterns(RewritePatternSet &patterns,
                                             const SoftFP8Options &options) {
   patterns.add<TruncFToFloat8>(patterns.getContext(), options);
-  patterns.add<ExtFFromFloat8, Float8Constant, TruncFToBFloat16>(
-      patterns.getContext());
+  patterns.add<ExtFFromFloat8, Float8Constant>(patterns.getContext());
+  if (options.expandBF16)
+    patterns.add<TruncFToBFloat16>(patterns.getContext());
 }

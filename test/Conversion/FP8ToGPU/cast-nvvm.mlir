@@ -87,7 +87,7 @@ func.func @fnuz(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tensor<4x8xf8E4M3FNUZ> 
 
 // The rhs of a scaled matmul is cast by the matmul kernel, transposed: the
 // pairs run along K (rows of B) and land in an N x K buffer with one 16-bit
-// store, which the mma.sync kernel reads K-major.
+// store, which the GEMM kernel reads K-major (TMA + wgmma on sm_90a).
 // CHECK-LABEL: func @gemm_rhs
 // CHECK: %[[BT:.+]] = memref.alloc() : memref<16x64xf8E4M3FN>
 // CHECK: gpu.launch
@@ -95,8 +95,9 @@ func.func @fnuz(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tensor<4x8xf8E4M3FNUZ> 
 // CHECK:   memref.load %{{.+}}[%[[K1:.+]], %[[N]]] : memref<64x16xbf16>
 // CHECK:   nvvm.convert.f32x2.to.f8x2
 // CHECK:   vector.store %{{.+}}, %[[BT]][%[[N]], %[[K0]]] : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
-// CHECK: gpu.launch
-// CHECK:   llvm.inline_asm "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// CHECK: memref.extract_aligned_pointer_as_index %[[BT]]
+// CHECK: function(@fp8_scaled_matmul_wgmma)
+// CHECK:   wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e4m3
 // CHECK-NOT: fp8.cast
 func.func @gemm_rhs(%a: tensor<32x64xf8E4M3FN>, %b: tensor<64x16xbf16>, %sa: tensor<f32>, %sb: tensor<1x16xf32>) -> tensor<32x16xbf16> {
   %q = fp8.cast %b, %sb : tensor<64x16xbf16>, tensor<1x16xf32> -> tensor<64x16xf8E4M3FN>

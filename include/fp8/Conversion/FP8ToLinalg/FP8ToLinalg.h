@@ -11,7 +11,11 @@
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
+class FloatType;
+class Location;
+class OpBuilder;
 class RewritePatternSet;
+class Value;
 namespace fp8 {
 
 #define GEN_PASS_DECL_FP8LOWERTOLINALG
@@ -21,6 +25,12 @@ namespace fp8 {
 /// fp8.scaled_matmul to linalg/tensor/arith/math ops on tensors, with the
 /// numerics of SPEC section 1. fp8 truncf/extf remain in the output.
 void populateFP8ToLinalgPatterns(RewritePatternSet &patterns);
+
+/// The scalar computation of `fp8.amax_to_scale` (SPEC section 1, torchao's
+/// amax_to_scale): f32(f64(max(dtype)) / max(f64(amax), 1e-12)), rounded
+/// down to a power of two when asked; NaN stays NaN. `amax` is an f32 value.
+Value buildAmaxToScale(OpBuilder &b, Location loc, Value amax, FloatType dtype,
+                       bool roundToPowerOf2);
 
 } // namespace fp8
 } // namespace mlir

@@ -22,6 +22,8 @@ struct SoftFP8Options {
   /// Clamp out-of-range values (and infinities) to the largest finite value
   /// instead of producing inf/NaN as APFloat's round-to-nearest-even does.
   bool saturate = false;
+  /// Also expand f32 -> bf16 truncations (round to nearest even).
+  bool expandBF16 = true;
 };
 
 /// Adds patterns that expand arith.truncf to, arith.extf from, and

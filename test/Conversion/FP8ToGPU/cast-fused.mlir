@@ -1,0 +1,78 @@
+// NVIDIA cast kernels: the axiswise amax + amax_to_scale + cast of one
+// tensor become one kernel; a whole-tensor amax reads 8 elements at once.
+// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s
+// AMD keeps the separate amax kernel (no fused cast there).
+// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=gfx942" | FileCheck %s --check-prefix=AMD
+
+// CHECK-LABEL: func @rowwise
+// CHECK-NOT: fp8.amax
+// CHECK-NOT: function(@fp8_amax)
+// CHECK: %[[IN:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0, 1], [2]] : memref<2x64x256xbf16> into memref<128x256xbf16>
+// CHECK: %[[OUT:.+]] = memref.alloc() : memref<2x64x256xf8E4M3FN>
+// CHECK: %[[OUT2:.+]] = memref.collapse_shape %[[OUT]] {{\[}}[0, 1], [2]] : memref<2x64x256xf8E4M3FN> into memref<128x256xf8E4M3FN>
+// CHECK: %[[SCALES:.+]] = memref.alloc() : memref<128xf32>
+// CHECK: gpu.launch {{.+}} threads({{.+}}) in (%{{.+}} = %c256{{.*}}, {{.+}}) module(@fp8_kernels) function(@fp8_cast_axiswise)
+// Pass 1: the row's amax, 8 elements per load, then across the warp.
+// CHECK:   scf.for
+// CHECK:     vector.load %[[IN]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<128x256xbf16>, vector<8xbf16>
+// CHECK-COUNT-8: math.absf
+// CHECK:   gpu.subgroup_reduce maximumf %{{.+}} uniform : (f32) -> f32
+// The scale of amax_to_scale (f64 division, power of 2), stored by lane 0.
+// CHECK:   arith.extf %{{.+}} : f32 to f64
+// CHECK:   arith.divf %{{.+}} : f64
+// CHECK:   arith.truncf %{{.+}} : f64 to f32
+// CHECK:   math.ctlz
+// CHECK:   memref.store %{{.+}}, %[[SCALES]][%{{.+}}] : memref<128xf32>
+// Pass 2: scale, clamp to +-448, four cvt x2, one 8-byte store.
+// CHECK:   arith.constant 4.480000e+02 : f32
+// CHECK:   scf.for
+// CHECK:     vector.load %[[IN]]
+// CHECK-COUNT-4: nvvm.convert.f32x2.to.f8x2 {{.+}} {rnd = #nvvm.fp_rnd_mode<rn>, sat = #nvvm.sat_mode<satfinite>
+// CHECK:     vector.store %{{.+}}, %[[OUT2]][%{{.+}}, %{{.+}}] {alignment = 8 : i64} : memref<128x256xf8E4M3FN>, vector<8xf8E4M3FN>
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1, 2]] output_shape [2, 64, 1] : tensor<128xf32> into tensor<2x64x1xf32>
+// AMD-LABEL: func @rowwise
+// AMD: function(@fp8_amax)
+func.func @rowwise(%x: tensor<2x64x256xbf16>) -> (tensor<2x64x256xf8E4M3FN>, tensor<2x64x1xf32>) {
+  %amax = fp8.amax %x axiswise(2) : tensor<2x64x256xbf16> -> tensor<2x64x1xf32>
+  %scale = fp8.amax_to_scale %amax {round_to_power_of_2} : tensor<2x64x1xf32> for f8E4M3FN
+  %q = fp8.cast %x, %scale : tensor<2x64x256xbf16>, tensor<2x64x1xf32> -> tensor<2x64x256xf8E4M3FN>
+  return %q, %scale : tensor<2x64x256xf8E4M3FN>, tensor<2x64x1xf32>
+}
+
+// -----
+
+// Not fused: the amax is also a result; an inner size that is not a
+// multiple of 8; an amax along the outer dimension.
+// CHECK-LABEL: func @not_fused
+// CHECK-NOT: fp8_cast_axiswise
+// CHECK: function(@fp8_amax)
+// CHECK: function(@fp8_amax)
+// CHECK: function(@fp8_amax)
+// CHECK-NOT: fp8_cast_axiswise
+func.func @not_fused(%x: tensor<64x256xbf16>, %y: tensor<64x12xbf16>) -> (tensor<64x256xf8E4M3FN>, tensor<64x1xf32>, tensor<64x12xf8E4M3FN>, tensor<64x256xf8E4M3FN>) {
+  %amax = fp8.amax %x axiswise(1) : tensor<64x256xbf16> -> tensor<64x1xf32>
+  %scale = fp8.amax_to_scale %amax : tensor<64x1xf32> for f8E4M3FN
+  %q = fp8.cast %x, %scale : tensor<64x256xbf16>, tensor<64x1xf32> -> tensor<64x256xf8E4M3FN>
+  %amax2 = fp8.amax %y axiswise(1) : tensor<64x12xbf16> -> tensor<64x1xf32>
+  %scale2 = fp8.amax_to_scale %amax2 : tensor<64x1xf32> for f8E4M3FN
+  %q2 = fp8.cast %y, %scale2 : tensor<64x12xbf16>, tensor<64x1xf32> -> tensor<64x12xf8E4M3FN>
+  %amax3 = fp8.amax %x axiswise(0) : tensor<64x256xbf16> -> tensor<1x256xf32>
+  %scale3 = fp8.amax_to_scale %amax3 : tensor<1x256xf32> for f8E4M3FN
+  %q3 = fp8.cast %x, %scale3 : tensor<64x256xbf16>, tensor<1x256xf32> -> tensor<64x256xf8E4M3FN>
+  return %q, %amax, %q2, %q3 : tensor<64x256xf8E4M3FN>, tensor<64x1xf32>, tensor<64x12xf8E4M3FN>, tensor<64x256xf8E4M3FN>
+}
+
+// -----
+
+// A whole-tensor amax over a contiguous 64 x 256 input: groups of 8.
+// CHECK-LABEL: func @tensorwise_amax
+// CHECK: %[[FLAT:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0, 1]] : memref<64x256xbf16> into memref<16384xbf16>
+// CHECK: function(@fp8_amax)
+// CHECK: vector.load %[[FLAT]][%{{.+}}] {alignment = 16 : i64} : memref<16384xbf16>, vector<8xbf16>
+// CHECK-COUNT-8: arith.maximumf
+// CHECK: gpu.subgroup_reduce maximumf
+// CHECK: memref.atomic_rmw maxu
+func.func @tensorwise_amax(%x: tensor<64x256xbf16>) -> tensor<f32> {
+  %amax = fp8.amax %x tensorwise : tensor<64x256xbf16> -> tensor<f32>
+  return %amax : tensor<f32>
+}

@@ -1,0 +1,30 @@
+// ptxas's view of the sm_90a kernels (scripts/ptx-info.py assembles each
+// kernel with ptxas -v): the wgmma kernels fit their registers without
+// spilling, 128 x 256 tiles (fast accumulation: 128 accumulators a thread)
+// as well as 128 x 128 tiles with the f32 promotion registers.
+// REQUIRES: ptxas
+// RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a format=isa" > %t.mlir
+// RUN: %python %fp8_src_root/scripts/ptx-info.py %t.mlir --ptxas /usr/local/cuda/bin/ptxas | FileCheck %s
+//
+// CHECK-DAG: fp8_kernels fp8_scaled_matmul_wgmma: registers={{[0-9]+}} spill_stores=0 spill_loads=0 stack=0 wgmma=4 tma=2 mbarrier={{[0-9]+}} warnings=0
+// CHECK-DAG: fp8_kernels fp8_scaled_matmul_wgmma_0: registers={{[0-9]+}} spill_stores=0 spill_loads=0 stack=0 wgmma=4 tma=2 mbarrier={{[0-9]+}} warnings=0
+// CHECK-DAG: fp8_kernels fp8_cast_axiswise: registers={{[0-9]+}} spill_stores=0 spill_loads=0 stack=0 wgmma=0 tma=0 mbarrier=0 warnings=0
+// The tile shapes, from the PTX.
+// RUN: %python %fp8_src_root/scripts/ptx-info.py %t.mlir --ptxas /usr/local/cuda/bin/ptxas --dump %t.ptx
+// RUN: FileCheck %s --check-prefix=TILES < %t.ptx/fp8_kernels.ptx
+// TILES: .entry fp8_scaled_matmul_wgmma(
+// TILES: wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3
+// TILES: .entry fp8_scaled_matmul_wgmma_0(
+// TILES: wgmma.mma_async.sync.aligned.m64n128k32.f32.e5m2.e4m3
+// TILES: .entry fp8_cast_axiswise(
+// TILES: shfl.sync.bfly
+// TILES: cvt.rn.satfinite.e4m3x2.f32
+func.func @layer(%x: tensor<4096x4096xbf16>, %w: tensor<4096x4096xbf16>, %go: tensor<4096x4096xbf16>, %wt: tensor<4096x4096xbf16>, %r: tensor<256x512xbf16>, %rw: tensor<512x256xbf16>)
+    -> (tensor<4096x4096xbf16>, tensor<4096x4096xbf16>, tensor<256x256xbf16>) {
+  %e = tensor.empty() : tensor<4096x4096xbf16>
+  %y = linalg.matmul {fp8.role = "output"} ins(%x, %w : tensor<4096x4096xbf16>, tensor<4096x4096xbf16>) outs(%e : tensor<4096x4096xbf16>) -> tensor<4096x4096xbf16>
+  %gi = linalg.matmul {fp8.role = "grad_input"} ins(%go, %wt : tensor<4096x4096xbf16>, tensor<4096x4096xbf16>) outs(%e : tensor<4096x4096xbf16>) -> tensor<4096x4096xbf16>
+  %e2 = tensor.empty() : tensor<256x256xbf16>
+  %ro = linalg.matmul {fp8.role = "output", fp8.config = #fp8.linear<recipe = rowwise>} ins(%r, %rw : tensor<256x512xbf16>, tensor<512x256xbf16>) outs(%e2 : tensor<256x256xbf16>) -> tensor<256x256xbf16>
+  return %y, %gi, %ro : tensor<4096x4096xbf16>, tensor<4096x4096xbf16>, tensor<256x256xbf16>
+}
