@@ -9,10 +9,15 @@ of one recipe and shape) the executable runs FP8_REPEAT=4 times with
 FP8_PROFILE=1 (the runtime times every kernel launch with CUDA events); the
 first run is warm-up (managed memory migrates to the GPU), the median of
 the other three is reported per kernel:
-  GEMM  the scaled-GEMM kernel: the 384-thread launch (sm_90a wgmma
-        kernel), or the 32-thread one (mma.sync fallback);
-  cast  the input operand's amax + amax_to_scale + cast kernels (3 bytes
-        per element: read bf16, write fp8, as in the issue's table).
+  GEMM  the scaled-GEMM kernel (fp8_scaled_matmul_*);
+  cast  the input operand's amax + amax_to_scale + cast kernels, or its
+        fused fp8_cast_axiswise (3 bytes per element: read bf16, write fp8,
+        as in the issue's table);
+  layer everything from the first fp8 kernel to the GEMM (both operands'
+        casts, B's transposed cast, the GEMM).
+Programs named linear-* are the three GEMMs of one fp8 linear layer
+(forward and backward); their layer times add up and are compared with
+three bf16 torch.mm of the same shapes.
 Peers, timed here with CUDA events (median of 20 after 5 warm-up calls):
 torch._scaled_mm (tensorwise: cuBLASLt, fast accumulation; rowwise:
 CUTLASS), bf16 torch.mm, torch.compile'd torchao casts (tensorwise and
@@ -66,24 +71,36 @@ def ours(case_dir, meta):
     m, k, n = meta["m"], meta["k"], meta["n"]
 
     def gemm(run):
-        return sum(ms for _, _, block, ms in run
-                   if block in ((384, 1, 1), (32, 1, 1)))
+        return sum(ms for name, _, _, ms in run
+                   if name.startswith("fp8_scaled_matmul"))
 
     def cast(run):
-        # From the input's amax (the first 256-thread launch) to its cast
-        # kernel (one thread per 8 elements when K % 8 == 0, else per 2).
-        per_thread = 8 if k % 8 == 0 else 2
-        pairs_blocks = -(-(m * k // per_thread) // 256)
-        first = next(i for i, (_, _, block, _) in enumerate(run)
-                     if block == (256, 1, 1))
-        last = next(i for i, (_, grid, block, _) in enumerate(run)
-                    if i > first and block == (256, 1, 1)
-                    and grid == (pairs_blocks, 1, 1))
+        # The lhs operand's amax, scale and cast: from its fp8_amax (or the
+        # fused fp8_cast_axiswise) to its fp8_cast kernel, both included.
+        first = next(i for i, (name, _, _, _) in enumerate(run)
+                     if name.startswith(("fp8_amax", "fp8_cast_axiswise")))
+        last = next(i for i, (name, _, _, _) in enumerate(run)
+                    if i >= first and (name == "fp8_cast"
+                                       or name.startswith("fp8_cast_axiswise")))
         return sum(ms for _, _, _, ms in run[first:last + 1])
+
+    def transposed(run):
+        return sum(ms for name, _, _, ms in run
+                   if name.startswith("fp8_cast_transposed"))
+
+    def layer(run):
+        # Everything from the first fp8 kernel to the GEMM: the casts with
+        # their amaxes and scales, the transposed cast of B, the GEMM.
+        fp8 = [i for i, (name, _, _, _) in enumerate(run)
+               if name.startswith("fp8_")]
+        last = max(i for i in fp8 if run[i][0].startswith("fp8_scaled_matmul"))
+        return sum(ms for _, _, _, ms in run[fp8[0]:last + 1])
 
     timed = runs[1:]
     return {"gemm_ms": statistics.median(gemm(r) for r in timed),
             "cast_ms": statistics.median(cast(r) for r in timed),
+            "cast_transposed_ms": statistics.median(transposed(r) for r in timed),
+            "layer_ms": statistics.median(layer(r) for r in timed),
             "kernels": [(name, grid, block, ms) for name, grid, block, ms in runs[-1]]}
 
 
@@ -130,9 +147,14 @@ def main():
     device = torch.cuda.get_device_name(0)
     print(f"{device}, torch {torch.__version__}", flush=True)
     rows = []
+    linears = {}
     for name in sorted(os.listdir(opts.bench)):
         case_dir = os.path.join(opts.bench, name)
         meta = json.load(open(os.path.join(case_dir, "meta.json")))
+        if "linear" in meta:
+            linears.setdefault((meta["recipe"], tuple(meta["linear"])),
+                               []).append((case_dir, meta))
+            continue
         m, k, n = meta["m"], meta["k"], meta["n"]
         try:
             o = ours(case_dir, meta)
@@ -148,6 +170,7 @@ def main():
             "peer_gemm_tflops": flops / p["scaled_mm_ms"] / 1e9,
             "bf16_tflops": flops / p["bf16_mm_ms"] / 1e9,
             "ours_cast_gbs": 3.0 * m * k / o["cast_ms"] / 1e6,
+            "ours_cast_transposed_gbs": 3.0 * k * n / o["cast_transposed_ms"] / 1e6,
             "peer_cast_gbs": 3.0 * m * k / p["cast_ms"] / 1e6,
             "copy_gbs": 4.0 * m * k / p["copy_ms"] / 1e6,
             "ours": o, "peers": p,
@@ -161,8 +184,37 @@ def main():
               f"(ratio {row['gemm_ratio']:.3f}), bf16 mm {row['bf16_tflops']:6.1f} | "
               f"cast ours {row['ours_cast_gbs']:7.1f} GB/s, torch.compile "
               f"{row['peer_cast_gbs']:7.1f} (ratio {row['cast_ratio']:.3f}), "
-              f"copy {row['copy_gbs']:7.1f} ({row['cast_vs_copy']:.1%} of it)",
+              f"copy {row['copy_gbs']:7.1f} ({row['cast_vs_copy']:.1%} of it); "
+              f"B transposed cast {row['ours_cast_transposed_gbs']:7.1f} GB/s",
               flush=True)
+    linear_rows = []
+    for (recipe, (lm, lk, ln)), programs in sorted(linears.items()):
+        ours_ms = bf16_ms = 0.0
+        parts = {}
+        try:
+            for case_dir, meta in programs:
+                o = ours(case_dir, meta)
+                x = torch.randn(meta["m"], meta["k"], device="cuda",
+                                dtype=torch.bfloat16)
+                w = torch.randn(meta["k"], meta["n"], device="cuda",
+                                dtype=torch.bfloat16)
+                b = time_cuda(lambda: torch.mm(x, w))
+                ours_ms += o["layer_ms"]
+                bf16_ms += b
+                parts[meta["role"]] = {"ours_ms": o["layer_ms"],
+                                       "gemm_ms": o["gemm_ms"], "bf16_ms": b,
+                                       "kernels": o["kernels"]}
+        except Exception as e:
+            print(f"linear {recipe} {lm}x{lk}x{ln}: FAILED {e}", flush=True)
+            linear_rows.append({"recipe": recipe, "error": str(e)})
+            continue
+        r = {"recipe": recipe, "m": lm, "k": lk, "n": ln, "ours_ms": ours_ms,
+             "bf16_ms": bf16_ms, "speedup": bf16_ms / ours_ms, "parts": parts}
+        linear_rows.append(r)
+        print(f"linear {recipe:10s} M={lm} K={lk} N={ln}: fp8 fwd+bwd "
+              f"{ours_ms:.3f} ms (GEMMs "
+              f"{sum(p['gemm_ms'] for p in parts.values()):.3f}), bf16 torch.mm x3 "
+              f"{bf16_ms:.3f} ms: speedup {r['speedup']:.3f}x", flush=True)
     ok = [r for r in rows if "error" not in r]
     for recipe in ["tensorwise", "rowwise"]:
         rs = [r for r in ok if r["recipe"] == recipe]
@@ -175,8 +227,9 @@ def main():
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"device": device, "torch": torch.__version__,
-                       "rows": rows}, f, indent=1)
-    sys.exit(1 if len(ok) != len(rows) else 0)
+                       "rows": rows, "linear": linear_rows}, f, indent=1)
+    bad = len(ok) != len(rows) or any("error" in r for r in linear_rows)
+    sys.exit(1 if bad else 0)
 
 
 if __name__ == "__main__":

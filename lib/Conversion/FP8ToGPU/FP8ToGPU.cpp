@@ -544,7 +544,9 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
     Value x0, x1;
     if (vectorLoads) {
       Value both = vector::LoadOp::create(
-          b, l, VectorType::get({2}, elementType), inBuffer, index0);
+          b, l, VectorType::get({2}, elementType), inBuffer, index0,
+          /*nontemporal=*/false,
+          llvm::MaybeAlign(2 * elementType.getIntOrFloatBitWidth() / 8));
       x0 = scaled(vector::ExtractOp::create(b, l, both, ArrayRef<int64_t>{0}),
                   index0);
       x1 = scaled(vector::ExtractOp::create(b, l, both, ArrayRef<int64_t>{1}),
@@ -570,7 +572,10 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
     Value codes =
         arith::BitcastOp::create(b, l, VectorType::get({2}, target), packed);
     if (aligned) {
-      vector::StoreOp::create(b, l, codes, outBuffer, outIndex(index0));
+      // The pair starts at an even offset of an even-length row (N x K
+      // rows when transposed): one 16-bit store.
+      vector::StoreOp::create(b, l, codes, outBuffer, outIndex(index0),
+                              /*nontemporal=*/false, llvm::MaybeAlign(2));
     } else {
       Value q0 = vector::ExtractOp::create(b, l, codes, ArrayRef<int64_t>{0});
       memref::StoreOp::create(b, l, q0, outBuffer, outIndex(index0));
@@ -1732,9 +1737,22 @@ private:
           "ld.shared.f32 $0, [$1];", "=f,r");
     };
 
-    // With a static even N, neighbouring columns are stored as one vector.
+    // With a static even N, neighbouring columns are stored as one vector;
+    // when static sizes are whole tiles, no store needs a bounds check.
+    int64_t staticM = cast<MemRefType>(c.getType()).getDimSize(0);
     int64_t staticN = cast<MemRefType>(c.getType()).getDimSize(1);
     bool pairs = !ShapedType::isDynamic(staticN) && staticN % 2 == 0;
+    bool wholeTiles = !ShapedType::isDynamic(staticM) &&
+                      staticM % kHopperBlockM == 0 && pairs &&
+                      staticN % blockN == 0;
+    auto guarded = [&](Value ok, function_ref<void()> body) {
+      if (wholeTiles)
+        return body();
+      scf::IfOp::create(b, loc, ok, [&](OpBuilder &, Location) {
+        body();
+        scf::YieldOp::create(b, loc);
+      });
+    };
     Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 32));
     Value warp = arith::RemUIOp::create(
         b, loc, arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32)),
@@ -1771,13 +1789,15 @@ private:
         if (pairs) {
           // col is even and so is N: the pair is in or out as a whole.
           Value ok = arith::AndIOp::create(b, loc, rowOk, ult(col, n));
-          scf::IfOp::create(b, loc, ok, [&](OpBuilder &, Location) {
+          guarded(ok, [&] {
             Value col1 = add(col, cIdx(b, loc, 1));
             Value pair = vector::FromElementsOp::create(
                 b, loc, VectorType::get({2}, resultElement),
                 ValueRange{scaled(0, col), scaled(1, col1)});
-            vector::StoreOp::create(b, loc, pair, c, ValueRange{row, col});
-            scf::YieldOp::create(b, loc);
+            // Even column, even N, 256-byte aligned buffer: one store.
+            vector::StoreOp::create(
+                b, loc, pair, c, ValueRange{row, col}, /*nontemporal=*/false,
+                llvm::MaybeAlign(2 * resultElement.getIntOrFloatBitWidth() / 8));
           });
           continue;
         }

@@ -41,9 +41,9 @@ func.func @rows(%x: tensor<16x64xbf16>, %s: tensor<16x1xf32>) -> tensor<16x64xf8
 // CHECK-LABEL: func @pairs
 // CHECK: gpu.launch
 // CHECK:   %[[COL:.+]] = arith.muli %{{.+}}, %c2{{(_[0-9]+)?}} : index
-// CHECK:   %[[PAIR:.+]] = vector.load %{{.+}}[%{{.+}}, %[[COL]]] : memref<4x6xf32>, vector<2xf32>
+// CHECK:   %[[PAIR:.+]] = vector.load %{{.+}}[%{{.+}}, %[[COL]]] {alignment = 8 : i64} : memref<4x6xf32>, vector<2xf32>
 // CHECK:   nvvm.convert.f32x2.to.f8x2 {{.+}} : vector<2xi8>(f8E5M2)
-// CHECK:   vector.store %{{.+}}, %{{.+}}[%{{.+}}, %[[COL]]] : memref<4x6xf8E5M2>, vector<2xf8E5M2>
+// CHECK:   vector.store %{{.+}}, %{{.+}}[%{{.+}}, %[[COL]]] {alignment = 2 : i64} : memref<4x6xf8E5M2>, vector<2xf8E5M2>
 func.func @pairs(%x: tensor<4x6xf32>, %s: tensor<f32>) -> tensor<4x6xf8E5M2> {
   %q = fp8.cast %x, %s : tensor<4x6xf32>, tensor<f32> -> tensor<4x6xf8E5M2>
   return %q : tensor<4x6xf8E5M2>
@@ -94,7 +94,7 @@ func.func @fnuz(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tensor<4x8xf8E4M3FNUZ> 
 // CHECK:   memref.load %{{.+}}[%[[K0:.+]], %[[N:.+]]] : memref<64x16xbf16>
 // CHECK:   memref.load %{{.+}}[%[[K1:.+]], %[[N]]] : memref<64x16xbf16>
 // CHECK:   nvvm.convert.f32x2.to.f8x2
-// CHECK:   vector.store %{{.+}}, %[[BT]][%[[N]], %[[K0]]] : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
+// CHECK:   vector.store %{{.+}}, %[[BT]][%[[N]], %[[K0]]] {alignment = 2 : i64} : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
 // CHECK: memref.extract_aligned_pointer_as_index %[[BT]]
 // CHECK: function(@fp8_scaled_matmul_wgmma)
 // CHECK:   wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e4m3
