@@ -65,13 +65,14 @@ static Value cIdx(OpBuilder &b, Location loc, int64_t value) {
 static gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
                                   Value gridX, Value gridY, Value gridZ,
                                   Value blockX,
-                                  Value dynamicSharedMemory = nullptr) {
+                                  Value dynamicSharedMemory = nullptr,
+                                  TypeRange workgroupMemory = {}) {
   Value one = cIdx(b, loc, 1);
   MLIRContext *context = b.getContext();
   return gpu::LaunchOp::create(
       b, loc, gridX, gridY, gridZ, blockX, one, one, dynamicSharedMemory,
-      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
-      /*workgroupAttributions=*/{}, /*privateAttributions=*/{},
+      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{}, workgroupMemory,
+      /*privateAttributions=*/{},
       /*clusterSizeX=*/nullptr, /*clusterSizeY=*/nullptr,
       /*clusterSizeZ=*/nullptr, FlatSymbolRefAttr::get(context, "fp8_kernels"),
       FlatSymbolRefAttr::get(context, name));
@@ -592,6 +593,116 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
   return outBuffer;
 }
 
+/// Edge of the square tiles of the transposing cast kernel.
+static constexpr int64_t kTransposeTile = 64;
+/// Bytes per shared-memory row of a tile: 64 codes and 16 bytes of padding
+/// (rows stay 16-byte aligned for the vector reads).
+static constexpr int64_t kTransposeRowBytes = kTransposeTile + 16;
+
+/// The K x N -> N x K cast of a GEMM's B operand as a tiled transpose when
+/// K and N are static multiples of 64, else the pair kernel: a workgroup of
+/// 256 threads converts a 64 x 64 tile, reading rows of B with 16-byte
+/// loads (8 elements a thread), writing the codes transposed into shared
+/// memory, then storing rows of the N x K result with 16-byte stores. Both
+/// global sides are coalesced.
+static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
+  RankedTensorType inputType = op.getInput().getType();
+  int64_t k = inputType.getDimSize(0), n = inputType.getDimSize(1);
+  if (ShapedType::isDynamic(k) || ShapedType::isDynamic(n) ||
+      k % kTransposeTile != 0 || n % kTransposeTile != 0)
+    return emitPairCast(rewriter, op, /*transposed=*/true);
+  Location loc = op.getLoc();
+  Type target = op.getResult().getType().getElementType();
+  Type elementType = inputType.getElementType();
+  auto scaleType = cast<RankedTensorType>(op.getScale().getType());
+  Value input = toBuffer(rewriter, loc, op.getInput());
+  Value scales = toBuffer(rewriter, loc, op.getScale());
+  Value output = memref::AllocOp::create(rewriter, loc,
+                                         MemRefType::get({n, k}, target));
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      rewriter.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+  auto tileType = MemRefType::get({kTransposeTile, kTransposeRowBytes},
+                                  rewriter.getI8Type(), nullptr, workgroup);
+  auto launch = createKernel(
+      rewriter, loc, "fp8_cast_transposed",
+      cIdx(rewriter, loc, n / kTransposeTile),
+      cIdx(rewriter, loc, k / kTransposeTile), cIdx(rewriter, loc, 1),
+      cIdx(rewriter, loc, kCastBlock), /*dynamicSharedMemory=*/nullptr,
+      {tileType});
+  OpBuilder::InsertionGuard guard(rewriter);
+  OpBuilder &b = rewriter;
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value tile = launch.getWorkgroupAttributions()[0];
+  Value tid = launch.getThreadIds().x;
+  Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                   cIdx(b, loc, kTransposeTile));
+  Value k0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                   cIdx(b, loc, kTransposeTile));
+  auto add = [&](Value x, int64_t y) {
+    return arith::AddIOp::create(b, loc, x, cIdx(b, loc, y)).getResult();
+  };
+  double max = APFloat::getLargest(cast<FloatType>(target).getFloatSemantics())
+                   .convertToDouble();
+  Value hi = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(max));
+  Value lo = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-max));
+  // Phase 1: thread t reads row k0 + t / 8 (+ 32) at columns 8 (t % 8).
+  Value rowInTile = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 8));
+  Value colInTile = arith::MulIOp::create(
+      b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 8)),
+      cIdx(b, loc, 8));
+  for (int64_t pass = 0; pass < kTransposeTile / 32; ++pass) {
+    Value localK = add(rowInTile, 32 * pass);
+    Value row = arith::AddIOp::create(b, loc, k0, localK);
+    Value col = arith::AddIOp::create(b, loc, n0, colInTile);
+    int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
+    Value all = vector::LoadOp::create(
+        b, loc, VectorType::get({8}, elementType), input, ValueRange{row, col},
+        /*nontemporal=*/false, llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
+    SmallVector<Value> values;
+    for (int64_t e = 0; e < 8; ++e) {
+      SmallVector<Value> scaleIndex;
+      for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
+        scaleIndex.push_back(scaleType.getDimSize(dim) == 1
+                                 ? cIdx(b, loc, 0)
+                                 : (dim == 0 ? row : add(col, e)));
+      Value s = memref::LoadOp::create(b, loc, scales, scaleIndex);
+      Value x = widenToF32(
+          b, loc, vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e}));
+      values.push_back(arith::MinimumFOp::create(
+          b, loc,
+          arith::MaximumFOp::create(b, loc, arith::MulFOp::create(b, loc, x, s),
+                                    lo),
+          hi));
+    }
+    Value codes = arith::BitcastOp::create(
+        b, loc, VectorType::get({8}, b.getI8Type()),
+        convertEight(b, loc, values, target));
+    for (int64_t e = 0; e < 8; ++e)
+      memref::StoreOp::create(
+          b, loc,
+          vector::ExtractOp::create(b, loc, codes, ArrayRef<int64_t>{e}), tile,
+          ValueRange{add(colInTile, e), localK});
+  }
+  gpu::BarrierOp::create(b, loc);
+  // Phase 2: thread t writes 16 codes of output row n0 + t / 4.
+  Value outRow = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 4));
+  Value outCol = arith::MulIOp::create(
+      b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 4)),
+      cIdx(b, loc, 16));
+  Value codes = vector::LoadOp::create(
+      b, loc, VectorType::get({16}, b.getI8Type()), tile,
+      ValueRange{outRow, outCol}, /*nontemporal=*/false, llvm::MaybeAlign(16));
+  vector::StoreOp::create(
+      b, loc,
+      arith::BitcastOp::create(b, loc, VectorType::get({16}, target), codes),
+      output,
+      ValueRange{arith::AddIOp::create(b, loc, n0, outRow),
+                 arith::AddIOp::create(b, loc, k0, outCol)},
+      /*nontemporal=*/false, llvm::MaybeAlign(16));
+  gpu::TerminatorOp::create(b, loc);
+  return output;
+}
+
 /// fp8.cast to f8E4M3FN/f8E5M2 as the pair-wise kernel of emitPairCast. The
 /// rhs of a scaled matmul is left to the matmul kernel, which casts it
 /// transposed.
@@ -1046,7 +1157,7 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
     bool bKInnermost = rhsCast && isTransposableGemmRhs(rhsCast);
     Value bm = bKInnermost
-                   ? emitPairCast(rewriter, rhsCast, /*transposed=*/true)
+                   ? emitTransposedCast(rewriter, rhsCast)
                    : toBuffer(rewriter, loc, op.getRhs());
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
@@ -1388,7 +1499,7 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
             rewriter.getFunctionType({}, {indexType}));
 
     Value a = toBuffer(rewriter, loc, op.getLhs());
-    Value bt = emitPairCast(rewriter, rhsCast, /*transposed=*/true);
+    Value bt = emitTransposedCast(rewriter, rhsCast);
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
     Value m = getSizes(rewriter, loc, a)[0];
