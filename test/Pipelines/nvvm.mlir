@@ -17,12 +17,16 @@
 // PTX: .target sm_
 // PTX-DAG: shfl.sync.bfly.b32
 // PTX-DAG: atom.global.max.u32
-// Casts convert two values per instruction (two registers, no constant) and
-// store the pair with one 16-bit store (8 values: one 16-byte load, one
-// 8-byte store, checked below on a 16x64 cast).
+// Casts convert two values per instruction (two registers, no constant);
+// B's transposing cast goes through shared memory and stores 16 bytes at a
+// time (8 values per thread and 8-byte stores: checked below on a 16x64
+// cast).
 // PTX-DAG: cvt.rn.satfinite.e4m3x2.f32 \09%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
 // PTX-DAG: cvt.rn.satfinite.e5m2x2.f32 \09%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
-// PTX-DAG: st.global.b16
+// PTX-DAG: .entry fp8_cast_transposed(
+// PTX-DAG: st.shared.b8
+// PTX-DAG: ld.shared.v4.b32
+// PTX-DAG: st.global.v4.b32
 // RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a" | FileCheck %s --check-prefix=WIDE
 // WIDE: ld.global.v4.b32
 // WIDE-COUNT-4: cvt.rn.satfinite.e4m3x2.f32
