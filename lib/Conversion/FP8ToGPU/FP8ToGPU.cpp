@@ -138,18 +138,23 @@ namespace {
 // fp8.amax
 //===----------------------------------------------------------------------===//
 
-static bool isFusedIntoAxiswiseCast(AmaxOp op);
+static bool isFusedIntoCast(AmaxOp op);
 
-struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
-  /// `leaveFused`: amaxes that a fused cast kernel computes (NVIDIA) are
-  /// left to it.
-  AmaxToGPU(MLIRContext *context, bool leaveFused)
-      : OpRewritePattern<AmaxOp>(context), leaveFused(leaveFused) {}
+/// The amax kernel of emitAmaxKernel and what its caller needs: the flat
+/// i32 buffer of f32 bit patterns (one per kept element) and its size.
+struct AmaxKernel {
+  Value bits;
+  Value outputs;
+  int64_t staticOutputs;
+  SmallVector<Value> sizes;
+};
 
-  LogicalResult matchAndRewrite(AmaxOp op,
-                                PatternRewriter &rewriter) const override {
-    if (leaveFused && isFusedIntoAxiswiseCast(op))
-      return rewriter.notifyMatchFailure(op, "computed by its cast kernel");
+/// Emits the kernel of `op`: one workgroup per output element (x) and per
+/// chunk of the reduction (y), 256 threads striding over it (8 elements a
+/// load for a whole-tensor amax of a static innermost multiple of 8), a
+/// wave-level maximumf and one atomic unsigned max of the f32 bits per
+/// wave into a zero-initialized buffer.
+static AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
     Location loc = op.getLoc();
     Value input = op.getInput();
     int64_t rank = op.getInput().getType().getRank();
@@ -290,6 +295,27 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
       gpu::TerminatorOp::create(rewriter, loc);
     }
 
+    return {bits, outputs, staticOutputs, sizes};
+}
+
+struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
+  /// `leaveFused`: amaxes that a fused cast kernel computes (NVIDIA) are
+  /// left to it.
+  AmaxToGPU(MLIRContext *context, bool leaveFused)
+      : OpRewritePattern<AmaxOp>(context), leaveFused(leaveFused) {}
+
+  LogicalResult matchAndRewrite(AmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    if (leaveFused && isFusedIntoCast(op))
+      return rewriter.notifyMatchFailure(op, "computed by its cast kernel");
+    Location loc = op.getLoc();
+    AmaxKernel kernel = emitAmaxKernel(rewriter, op);
+    Value bits = kernel.bits, outputs = kernel.outputs;
+    int64_t staticOutputs = kernel.staticOutputs;
+    SmallVector<Value> &sizes = kernel.sizes;
+    SmallVector<int64_t> reduced = op.getReductionDims();
+    int64_t rank = op.getInput().getType().getRank();
+
     // Bits back to f32, reshaped to the keep-dim result.
     Value flatBits = toTensor(rewriter, loc, bits);
     auto flatType =
@@ -401,8 +427,14 @@ static Value convertEight(OpBuilder &b, Location l, ArrayRef<Value> values,
 /// innermost size that is a multiple of 8 gives each thread 8 elements (one
 /// 16-byte load for bf16, four cvts, one 8-byte store); otherwise element
 /// by element, an odd last element converted alone.
+///
+/// With `amaxBits` (the f32 bits of a whole-tensor amax, emitAmaxKernel) the
+/// kernel computes the scale itself (buildAmaxToScale with `toScale`'s
+/// settings) and its first thread writes it to `scaleOut`.
 static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
-                          bool transposed) {
+                          bool transposed, Value amaxBits = nullptr,
+                          AmaxToScaleOp toScale = nullptr,
+                          Value scaleOut = nullptr) {
   Type target = op.getResult().getType().getElementType();
   RankedTensorType inputType = op.getInput().getType();
   int64_t rank = inputType.getRank();
@@ -434,7 +466,7 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
   int64_t perThread = groupsOfEight ? 8 : 2;
 
   Value inBuffer = toBuffer(rewriter, loc, input);
-  Value scaleBuffer = toBuffer(rewriter, loc, scale);
+  Value scaleBuffer = amaxBits ? Value() : toBuffer(rewriter, loc, scale);
   SmallVector<int64_t> outShape(inputType.getShape());
   SmallVector<Value> outSizes(sizes);
   if (transposed) {
@@ -460,6 +492,22 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
       launch.getThreadIds().x);
   Value inRange = arith::CmpIOp::create(rewriter, loc,
                                         arith::CmpIPredicate::ult, pair, pairs);
+  Value fusedScale;
+  if (amaxBits) {
+    Value bits = memref::LoadOp::create(rewriter, loc, amaxBits,
+                                        ValueRange{cIdx(rewriter, loc, 0)});
+    fusedScale = buildAmaxToScale(
+        rewriter, loc,
+        arith::BitcastOp::create(rewriter, loc, rewriter.getF32Type(), bits),
+        cast<FloatType>(toScale.getDtype()), toScale.getRoundToPowerOf_2());
+    Value first = arith::CmpIOp::create(rewriter, loc,
+                                        arith::CmpIPredicate::eq, pair,
+                                        cIdx(rewriter, loc, 0));
+    scf::IfOp::create(rewriter, loc, first, [&](OpBuilder &b, Location l) {
+      memref::StoreOp::create(b, l, fusedScale, scaleOut, ValueRange{});
+      scf::YieldOp::create(b, l);
+    });
+  }
   scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b, Location l) {
     // Transposed: consecutive threads take consecutive columns n, so that
     // the loads of a warp are contiguous.
@@ -506,7 +554,10 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
       for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
         scaleIndex.push_back(scaleType.getDimSize(dim) == 1 ? cIdx(b, l, 0)
                                                             : index[dim]);
-      Value s = memref::LoadOp::create(b, l, scaleBuffer, scaleIndex);
+      Value s = fusedScale ? fusedScale
+                           : memref::LoadOp::create(b, l, scaleBuffer,
+                                                    scaleIndex)
+                                 .getResult();
       Value product = arith::MulFOp::create(b, l, widenToF32(b, l, x), s);
       return arith::MinimumFOp::create(
           b, l, arith::MaximumFOp::create(b, l, product, lo), hi);
@@ -747,12 +798,29 @@ static AmaxOp getFusableAxiswiseAmax(CastOp op) {
   return amax;
 }
 
-/// Whether a cast takes `op` into its fused kernel.
-static bool isFusedIntoAxiswiseCast(AmaxOp op) {
+/// The amax of `op` when `op` casts with the scale of its own input's
+/// whole-tensor amax and nothing else uses that amax:
+/// FusedTensorwiseCastToNVVM then computes the scale in the cast kernel.
+static AmaxOp getFusableTensorwiseAmax(CastOp op) {
+  if (!hasNVVMConversion(op) || isTransposableGemmRhs(op) ||
+      op.getInput().getType().getRank() == 0)
+    return nullptr;
+  auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
+  auto amax = toScale ? toScale.getAmax().getDefiningOp<AmaxOp>() : nullptr;
+  if (!amax || amax.getInput() != op.getInput() ||
+      amax.getResult().getType().getRank() != 0 ||
+      !amax.getResult().hasOneUse())
+    return nullptr;
+  return amax;
+}
+
+/// Whether a cast takes `op` into its fused kernels.
+static bool isFusedIntoCast(AmaxOp op) {
   for (Operation *scaleUser : op.getResult().getUsers())
     for (Operation *user : scaleUser->getUsers())
       if (auto cast = dyn_cast<CastOp>(user))
-        if (getFusableAxiswiseAmax(cast) == op)
+        if (getFusableAxiswiseAmax(cast) == op ||
+            getFusableTensorwiseAmax(cast) == op)
           return true;
   return false;
 }
@@ -912,6 +980,34 @@ struct FusedAxiswiseCastToNVVM : public OpRewritePattern<CastOp> {
         scaleSizes);
     rewriter.replaceOp(op, toTensor(rewriter, loc, output));
     rewriter.replaceOp(toScale, scaleTensor);
+    rewriter.eraseOp(amax);
+    return success();
+  }
+};
+
+/// fp8.cast(x, amax_to_scale(amax(x))) for a whole-tensor amax as two
+/// kernels (two passes over x): the amax kernel, then the cast kernel, in
+/// which every thread computes the scale from the amax bits (SPEC section
+/// 1) and the first one writes it for the GEMM. The amax_to_scale kernel
+/// and the one turning the bits into f32 go away.
+struct FusedTensorwiseCastToNVVM : public OpRewritePattern<CastOp> {
+  FusedTensorwiseCastToNVVM(MLIRContext *context)
+      : OpRewritePattern<CastOp>(context, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(CastOp op,
+                                PatternRewriter &rewriter) const override {
+    AmaxOp amax = getFusableTensorwiseAmax(op);
+    if (!amax)
+      return rewriter.notifyMatchFailure(op, "scale is not a fusable amax");
+    auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
+    Location loc = op.getLoc();
+    AmaxKernel kernel = emitAmaxKernel(rewriter, amax);
+    Value scale = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get({}, rewriter.getF32Type()));
+    Value output = emitPairCast(rewriter, op, /*transposed=*/false,
+                                kernel.bits, toScale, scale);
+    rewriter.replaceOp(op, toTensor(rewriter, loc, output));
+    rewriter.replaceOp(toScale, toTensor(rewriter, loc, scale));
     rewriter.eraseOp(amax);
     return success();
   }
@@ -2065,7 +2161,8 @@ bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
   if (getSmVersion(chip) >= 89) {
     patterns.add<AmaxToGPU>(patterns.getContext(), /*leaveFused=*/true);
     patterns.add<CastToNVVMPairs, FusedAxiswiseCastToNVVM,
-                 ScaledMatmulToMMASync>(patterns.getContext());
+                 FusedTensorwiseCastToNVVM, ScaledMatmulToMMASync>(
+        patterns.getContext());
     // wgmma is sm_90a only (not in sm_90 nor in later families).
     if (chip == "sm_90a")
       patterns.add<ScaledMatmulToWGMMA>(patterns.getContext());

@@ -76,3 +76,33 @@ func.func @tensorwise_amax(%x: tensor<64x256xbf16>) -> tensor<f32> {
   %amax = fp8.amax %x tensorwise : tensor<64x256xbf16> -> tensor<f32>
   return %amax : tensor<f32>
 }
+
+// -----
+
+// Tensorwise: two passes. The amax kernel, then the cast kernel computes
+// the scale from the amax bits (f64 division), its first thread writes it
+// for the GEMM, and every thread scales with it; no amax_to_scale kernel.
+// CHECK-LABEL: func @tensorwise
+// CHECK-NOT: fp8.amax
+// CHECK: %[[BITS:.+]] = memref.alloc() : memref<1xi32>
+// CHECK: function(@fp8_amax)
+// CHECK: memref.atomic_rmw maxu %{{.+}}, %[[BITS]]
+// CHECK: %[[SCALE:.+]] = memref.alloc() : memref<f32>
+// CHECK: function(@fp8_cast)
+// CHECK:   %[[B:.+]] = memref.load %[[BITS]]
+// CHECK:   %[[AMAX:.+]] = arith.bitcast %[[B]] : i32 to f32
+// CHECK:   arith.extf %[[AMAX]] : f32 to f64
+// CHECK:   arith.divf %{{.+}} : f64
+// CHECK:   %[[S:.+]] = arith.truncf %{{.+}} : f64 to f32
+// CHECK:   scf.if
+// CHECK:     memref.store %[[S]], %[[SCALE]][] : memref<f32>
+// CHECK:   arith.mulf %{{.+}}, %[[S]] : f32
+// CHECK: bufferization.to_tensor %[[SCALE]]
+// CHECK-NOT: fp8.amax_to_scale
+// CHECK: return
+func.func @tensorwise(%x: tensor<64x256xbf16>) -> (tensor<64x256xf8E5M2>, tensor<f32>) {
+  %amax = fp8.amax %x tensorwise : tensor<64x256xbf16> -> tensor<f32>
+  %scale = fp8.amax_to_scale %amax : tensor<f32> for f8E5M2
+  %q = fp8.cast %x, %scale : tensor<64x256xbf16>, tensor<f32> -> tensor<64x256xf8E5M2>
+  return %q, %scale : tensor<64x256xf8E5M2>, tensor<f32>
+}
