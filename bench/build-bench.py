@@ -7,7 +7,8 @@ end-to-end linear layers (LINEARS), the three GEMMs of forward and backward
 as their recipe prescribes: output (M x K x N), grad_input (M x N x K) and
 grad_weight (N x M x K), each with its casts.
 
-  build-bench.py --tools BUILD/bin OUT
+  build-bench.py --tools BUILD/bin OUT [--options gemm-schedule=pingpong]
+      [--no-linear]
 """
 import argparse
 import concurrent.futures
@@ -34,7 +35,7 @@ def run(cmd):
     return result.stdout
 
 
-def build(tools, out, recipe, shape, role="output", linear=None):
+def build(tools, out, options, recipe, shape, role="output", linear=None):
     m, k, n = shape
     name = f"{recipe}-{m}x{k}x{n}"
     if linear:
@@ -54,7 +55,8 @@ def build(tools, out, recipe, shape, role="output", linear=None):
     with open(os.path.join(folder, "meta.json"), "w") as f:
         json.dump(meta, f)
     run([os.path.join(tools, "fp8-cuda-compile"), source, "-o",
-         os.path.join(folder, "case"), "--options", "chip=sm_90a"])
+         os.path.join(folder, "case"), "--options",
+         " ".join(["chip=sm_90a"] + options)])
     os.remove(source)
     return name
 
@@ -63,12 +65,19 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tools", required=True)
     parser.add_argument("out")
+    parser.add_argument("--options", action="append", default=[],
+                        help="more --fp8-nvvm-pipeline options, e.g. "
+                             "gemm-schedule=pingpong")
+    parser.add_argument("--no-linear", action="store_true",
+                        help="only the GEMM shapes")
     opts = parser.parse_args()
     jobs = [(r, s) for r in RECIPES for s in SHAPES]
-    jobs += [(r, f(*lin), role, lin) for r in RECIPES for lin in LINEARS
-             for role, f in ROLES.items()]
+    if not opts.no_linear:
+        jobs += [(r, f(*lin), role, lin) for r in RECIPES for lin in LINEARS
+                 for role, f in ROLES.items()]
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda c: build(opts.tools, opts.out, *c), jobs))
+        list(pool.map(lambda c: build(opts.tools, opts.out, opts.options, *c),
+                      jobs))
     print(f"{len(jobs)} benchmark programs in {opts.out}")
 
 

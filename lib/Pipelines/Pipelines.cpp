@@ -171,6 +171,7 @@ static void addGPUKernels(OpPassManager &pm,
   addRewritePass(pm, options, chip, /*forHardware=*/true);
   FP8LowerToGPUOptions kernels;
   kernels.chip = chip.str();
+  kernels.gemmSchedule = options.gemmSchedule;
   pm.addPass(createFP8LowerToGPU(kernels));
   pm.addPass(createFP8LowerToLinalg());
   pm.addPass(createCanonicalizerPass());

@@ -68,7 +68,12 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"gfx942\"",
-           "target chip (gfx942, gfx950, sm_89, sm_90a, ...)">
+           "target chip (gfx942, gfx950, sm_89, sm_90a, ...)">,
+    Option<"gemmSchedule", "gemm-schedule", "std::string",
+           /*default=*/"\"auto\"",
+           "sm_90a GEMM: auto, cooperative (two warpgroups share a 128 x N "
+           "tile) or pingpong (each warpgroup its own 128 x 128 tile, one's "
+           "epilogue under the other's main loop; fast accumulation only)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -49,6 +49,11 @@ struct RewritePipelineOptions
                      "(ROCm: TOOLKIT/llvm/bin/ld.lld links code objects; "
                      "default /opt/rocm)"),
       llvm::cl::init("")};
+  Option<std::string> gemmSchedule{
+      *this, "gemm-schedule",
+      llvm::cl::desc("NVVM pipeline, sm_90a: GEMM kernel schedule, auto, "
+                     "cooperative or pingpong"),
+      llvm::cl::init("auto")};
   Option<std::string> mpi{
       *this, "mpi",
       llvm::cl::desc("CPU pipeline: sharded programs (shard dialect) run "

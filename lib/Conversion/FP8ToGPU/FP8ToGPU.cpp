@@ -1409,15 +1409,19 @@ static constexpr int64_t kHopperRasterGroup = 8;
 struct HopperGemmShape {
   int64_t blockN;
   int64_t stages;
+  /// Each consumer warpgroup computes whole tiles (both 64-row halves),
+  /// the two alternating, instead of sharing every tile.
+  bool pingpong = false;
 
   int64_t stageBytes() const {
     return (kHopperBlockM + blockN) * kHopperBlockK;
   }
   /// Dynamic shared memory: the stages, full and empty barriers, the two
-  /// consumer warpgroups' column-scale reciprocals, and slack to align the
+  /// pingpong order barriers, the two consumer warpgroups' column-scale
+  /// reciprocals, and slack to align the
   /// base to the 1024 bytes of the 128-byte swizzle pattern.
   int64_t smemBytes() const {
-    return stages * (stageBytes() + 16) + 2 * blockN * 4 + 1024;
+    return stages * (stageBytes() + 16) + 16 + 2 * blockN * 4 + 1024;
   }
 };
 
@@ -1425,12 +1429,18 @@ struct HopperGemmShape {
 /// registers for 128 accumulators per thread and the problem has enough
 /// 128 x 256 tiles to give every multiprocessor of an H100 (132) at least
 /// one; otherwise n = 128 (also whenever M or N is dynamic). As many stages
-/// as fit in shared memory, at most 8.
+/// as fit in shared memory, at most 8. `schedule` pingpong (fast
+/// accumulation only: a warpgroup then holds 128 accumulators for a whole
+/// 128 x 128 tile) forces 128 x 128 tiles.
 static HopperGemmShape chooseHopperGemmShape(int64_t m, int64_t n,
-                                             bool fastAccum) {
+                                             bool fastAccum,
+                                             StringRef schedule) {
   HopperGemmShape shape{128, 0};
-  if (fastAccum && !ShapedType::isDynamic(m) && !ShapedType::isDynamic(n) &&
-      llvm::divideCeil(m, kHopperBlockM) * llvm::divideCeil(n, 256) >= 132)
+  if (schedule == "pingpong" && fastAccum)
+    shape.pingpong = true;
+  else if (fastAccum && !ShapedType::isDynamic(m) &&
+           !ShapedType::isDynamic(n) &&
+           llvm::divideCeil(m, kHopperBlockM) * llvm::divideCeil(n, 256) >= 132)
     shape.blockN = 256;
   shape.stages =
       std::min<int64_t>(8, kHopperSmemForStages / shape.stageBytes());
@@ -1550,8 +1560,9 @@ struct PtxEmitter {
 /// B that is not an fp8.cast, and a K that is dynamic or not a multiple of
 /// 16 (TMA needs 16-byte row strides).
 struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
-  ScaledMatmulToWGMMA(MLIRContext *context)
-      : OpRewritePattern<ScaledMatmulOp>(context, /*benefit=*/2) {}
+  ScaledMatmulToWGMMA(MLIRContext *context, StringRef schedule)
+      : OpRewritePattern<ScaledMatmulOp>(context, /*benefit=*/2),
+        schedule(schedule.str()) {}
 
   LogicalResult matchAndRewrite(ScaledMatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -1574,8 +1585,9 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
     RankedTensorType resultType = op.getResult().getType();
     Type resultElement = resultType.getElementType();
     bool fastAccum = op.useFastAccum();
-    HopperGemmShape shape = chooseHopperGemmShape(
-        lhsType.getDimSize(0), resultType.getDimSize(1), fastAccum);
+    HopperGemmShape shape =
+        chooseHopperGemmShape(lhsType.getDimSize(0), resultType.getDimSize(1),
+                              fastAccum, schedule);
     int64_t blockN = shape.blockN;
 
     // Runtime entry points (runtime/cuda): TMA descriptors and the size of
@@ -1643,6 +1655,8 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
   }
 
 private:
+  std::string schedule;
+
   static void emitHopperKernel(OpBuilder &b, Location loc, gpu::LaunchOp launch,
                                ScaledMatmulOp op, HopperGemmShape shape,
                                bool fastAccum, Value mapA, Value mapB, Value sa,
@@ -1685,7 +1699,8 @@ private:
     Value bRegion = add(base, c32(stages * aBytes));
     Value fullRegion = add(base, c32(stages * (aBytes + bBytes)));
     Value emptyRegion = add(fullRegion, c32(stages * 8));
-    Value colInvRegion = add(emptyRegion, c32(stages * 8));
+    Value orderRegion = add(emptyRegion, c32(stages * 8));
+    Value colInvRegion = add(orderRegion, c32(16));
     auto at = [&](Value region, Value stage, int64_t bytes) {
       return add(region, mul(stage, c32(bytes)));
     };
@@ -1695,8 +1710,13 @@ private:
     scf::IfOp::create(b, loc, isThread0, [&](OpBuilder &, Location) {
       for (int64_t s = 0; s < stages; ++s) {
         ptx.mbarrierInit(add(fullRegion, c32(8 * s)), 1);
-        ptx.mbarrierInit(add(emptyRegion, c32(8 * s)), 2);
+        // Consumers release a stage once each (pingpong: one warpgroup
+        // reads it).
+        ptx.mbarrierInit(add(emptyRegion, c32(8 * s)), shape.pingpong ? 1 : 2);
       }
+      // Pingpong: warpgroup c's main loop ends -> order[c] completes a phase.
+      ptx.mbarrierInit(orderRegion, 1);
+      ptx.mbarrierInit(add(orderRegion, c32(8)), 1);
       ptx.emit({}, "fence.mbarrier_init.release.cluster;", "");
       ptx.emit({}, "fence.proxy.async.shared::cta;", "");
       scf::YieldOp::create(b, loc);
@@ -1768,8 +1788,11 @@ private:
       });
     }
     {
-      // Consumers: warpgroup 1 computes rows [0, 64) of the tile,
-      // warpgroup 2 rows [64, 128).
+      // Consumers. Cooperative: warpgroup 1 computes rows [0, 64) of every
+      // tile, warpgroup 2 rows [64, 128). Pingpong: warpgroup 1 takes the
+      // CTA's even tiles, warpgroup 2 the odd ones, each all 128 rows; the
+      // ring hands them their stages in turn, so one's epilogue runs under
+      // the other's main loop.
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(ifOp.elseBlock());
       ptx.emit({}, "setmaxnreg.inc.sync.aligned.u32 232;", "");
@@ -1777,7 +1800,10 @@ private:
           arith::SubIOp::create(b, loc, warpgroup, cIdx(b, loc, 1));
       Value inGroup = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 128));
       Value isLeader = cmp(arith::CmpIPredicate::eq, inGroup, cIdx(b, loc, 0));
-      int64_t numAcc = blockN / 2;
+      // Accumulators per thread: 64 x blockN per warpgroup and 64-row half.
+      int64_t halves = shape.pingpong ? 2 : 1;
+      int64_t numHalf = blockN / 2;
+      int64_t numAcc = halves * numHalf;
       Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
       SmallVector<Value> zeros(numAcc, zero);
       StringRef aType = getPtxName(op.getLhs().getType().getElementType());
@@ -1796,12 +1822,51 @@ private:
             c64(4));
         return arith::OrIOp::create(b, loc, field, descBits).getResult();
       };
-      Value aOffset = mul(ptx.toI32(consumer), c32(64 * kHopperBlockK));
+      Value aOffset = shape.pingpong
+                          ? c32(0)
+                          : mul(ptx.toI32(consumer), c32(64 * kHopperBlockK));
+      // Pingpong: warpgroup c starts at the CTA's tile c and pipeline step
+      // c * kBlocks, and moves two tiles (2 * kBlocks steps) at a time.
+      Value tileStart = firstTile, tileStride = tileStep, itStart = c32(0);
+      if (shape.pingpong) {
+        tileStart = add(firstTile, mul(consumer, tileStep));
+        tileStride = mul(tileStep, cIdx(b, loc, 2));
+        itStart = mul(ptx.toI32(consumer), c32(kBlocks));
+      }
 
+      // Pingpong order: the main loops alternate strictly (warpgroup 1
+      // waits for the end of warpgroup 0's, which then waits for the end of
+      // warpgroup 1's, ...), so that a warpgroup never waits on a stage
+      // barrier more than one phase ahead (phase parities would alias).
+      Value consumer32 = ptx.toI32(consumer);
+      Value myOrder = add(orderRegion, mul(consumer32, c32(8)));
+      Value otherOrder =
+          add(orderRegion, mul(arith::SubIOp::create(b, loc, c32(1), consumer32),
+                               c32(8)));
       scf::ForOp::create(
-          b, loc, firstTile, tiles, tileStep, ValueRange{c32(0)},
+          b, loc, tileStart, tiles, tileStride, ValueRange{itStart, c32(0)},
           [&](OpBuilder &, Location, Value tile, ValueRange tileArgs) {
             auto [tm, tn] = tileCoords(tile);
+            Value round = tileArgs[1];
+            if (shape.pingpong) {
+              // Warpgroup 0's i-th main loop waits for phase i - 1 of
+              // order[1] (none before its first); warpgroup 1's waits for
+              // phase i of order[0].
+              Value isFirst = cmp(arith::CmpIPredicate::eq, consumer32, c32(0));
+              Value mustWait = arith::OrIOp::create(
+                  b, loc,
+                  arith::XOrIOp::create(b, loc, isFirst,
+                                        arith::ConstantIntOp::create(b, loc, 1, 1)),
+                  cmp(arith::CmpIPredicate::ugt, round, c32(0)));
+              Value phase = arith::SelectOp::create(
+                  b, loc, isFirst, arith::SubIOp::create(b, loc, round, c32(1)),
+                  round);
+              scf::IfOp::create(b, loc, mustWait, [&](OpBuilder &, Location) {
+                ptx.mbarrierWait(otherOrder,
+                                 arith::AndIOp::create(b, loc, phase, c32(1)));
+                scf::YieldOp::create(b, loc);
+              });
+            }
             SmallVector<Value> init{tileArgs[0]};
             init.append(zeros);
             if (!fastAccum)
@@ -1830,12 +1895,19 @@ private:
                                          args.begin() + 1 + numAcc);
                   ptx.emit({}, "wgmma.fence.sync.aligned;", "");
                   for (int64_t kk = 0; kk < kHopperBlockK / 32; ++kk) {
-                    // 32 bytes of K further along the swizzled rows.
-                    Value step = c64(2 * kk);
-                    acc = ptx.wgmma(aType, bType, blockN,
-                                    arith::AddIOp::create(b, loc, descA, step),
-                                    arith::AddIOp::create(b, loc, descB, step),
-                                    acc, fastAccum || kk > 0);
+                    // 32 bytes of K further along the swizzled rows; the
+                    // second half's A rows start 64 x 128 bytes later.
+                    for (int64_t half = 0; half < halves; ++half) {
+                      Value step = c64(2 * kk + half * 64 * kHopperBlockK / 16);
+                      auto part = MutableArrayRef<Value>(acc).slice(
+                          half * numHalf, numHalf);
+                      SmallVector<Value> out = ptx.wgmma(
+                          aType, bType, blockN,
+                          arith::AddIOp::create(b, loc, descA, step),
+                          arith::AddIOp::create(b, loc, descB, c64(2 * kk)),
+                          SmallVector<Value>(part), fastAccum || kk > 0);
+                      llvm::copy(out, part.begin());
+                    }
                   }
                   ptx.emit({}, "wgmma.commit_group.sync.aligned;", "");
                   SmallVector<Value> next{add(it, c32(1))};
@@ -1860,6 +1932,11 @@ private:
                   scf::YieldOp::create(b, loc, next);
                 });
             ValueRange results = kLoop.getResults();
+            if (shape.pingpong)
+              scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
+                ptx.mbarrierArrive(myOrder);
+                scf::YieldOp::create(b, loc);
+              });
             SmallVector<Value> sums(results.begin() + 1 + (fastAccum ? 0 : numAcc),
                                     results.begin() + 1 + (fastAccum ? 0 : numAcc) +
                                         numAcc);
@@ -1869,9 +1946,17 @@ private:
               release(arith::SubIOp::create(b, loc, results[0], c32(1)),
                       cmp(arith::CmpIPredicate::ugt, c32(kBlocks), c32(0)));
             }
-            emitEpilogue(b, loc, ptx, sums, tid, consumer, tm, tn, blockN, sa,
-                         sb, c, m, n, colInvRegion);
-            scf::YieldOp::create(b, loc, ValueRange{results[0]});
+            for (int64_t half = 0; half < halves; ++half)
+              emitEpilogue(
+                  b, loc, ptx, ArrayRef<Value>(sums).slice(half * numHalf, numHalf),
+                  tid, consumer, shape.pingpong ? cIdx(b, loc, half) : consumer,
+                  tm, tn, blockN, sa, sb, c, m, n, colInvRegion, half == 0);
+            // Pingpong: skip the other warpgroup's tile.
+            Value itNext = shape.pingpong
+                               ? add(results[0], c32(kBlocks))
+                               : results[0];
+            scf::YieldOp::create(b, loc,
+                                 ValueRange{itNext, add(round, c32(1))});
           });
     }
   }
@@ -1879,11 +1964,14 @@ private:
   /// Accumulator 4j + 2h + e of a thread holds row 16 w + l / 4 + 8 h and
   /// column 8 j + 2 (l % 4) + e of its warpgroup's 64 x N block (w: warp in
   /// the warpgroup, l: lane).
+  /// `consumer` picks the warpgroup's shared-memory slice and barrier,
+  /// `rowHalf` the tile's 64-row half; the column reciprocals are computed
+  /// only with `loadColumnScales` (the first half of a tile).
   static void emitEpilogue(OpBuilder &b, Location loc, PtxEmitter &ptx,
                            ArrayRef<Value> acc, Value tid, Value consumer,
-                           Value tm, Value tn, int64_t blockN, Value sa,
-                           Value sb, Value c, Value m, Value n,
-                           Value colInvRegion) {
+                           Value rowHalf, Value tm, Value tn, int64_t blockN,
+                           Value sa, Value sb, Value c, Value m, Value n,
+                           Value colInvRegion, bool loadColumnScales) {
     auto add = [&](Value x, Value y) {
       return arith::AddIOp::create(b, loc, x, y).getResult();
     };
@@ -1921,6 +2009,7 @@ private:
           b, loc, colInvRegion,
           arith::MulIOp::create(b, loc, ptx.toI32(consumer),
                                 ptx.i32(4 * blockN)));
+      if (loadColumnScales) {
       groupBarrier();
       for (int64_t part = 0; part < blockN / 128; ++part) {
         Value local = add(inGroup, cIdx(b, loc, 128 * part));
@@ -1934,6 +2023,7 @@ private:
                  "st.shared.f32 [$0], $1;", "r,f");
       }
       groupBarrier();
+      }
     }
     auto columnInverse = [&](Value local) {
       return ptx.emit(
@@ -1964,7 +2054,7 @@ private:
     Value warp = arith::RemUIOp::create(
         b, loc, arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32)),
         cIdx(b, loc, 4));
-    Value row0 = add(add(mul(tm, kHopperBlockM), mul(consumer, 64)),
+    Value row0 = add(add(mul(tm, kHopperBlockM), mul(rowHalf, 64)),
                      add(mul(warp, 16),
                          arith::DivUIOp::create(b, loc, lane, cIdx(b, loc, 4))));
     Value col0 = add(mul(tn, blockN),
@@ -2098,8 +2188,15 @@ struct FP8LowerToGPUPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (gemmSchedule != "auto" && gemmSchedule != "cooperative" &&
+        gemmSchedule != "pingpong") {
+      getOperation()->emitError()
+          << "fp8-lower-to-gpu: unknown gemm-schedule '" << gemmSchedule
+          << "'; expected auto, cooperative or pingpong";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    if (!populateFP8ToGPUPatterns(patterns, chip)) {
+    if (!populateFP8ToGPUPatterns(patterns, chip, gemmSchedule)) {
       getOperation()->emitError()
           << "fp8-lower-to-gpu: no fp8 matrix-core kernels for chip '" << chip
           << "'; supported: gfx942, gfx950, sm_89 and newer";
@@ -2152,7 +2249,7 @@ static unsigned getSmVersion(StringRef chip) {
 }
 
 bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
-                                   StringRef chip) {
+                                   StringRef chip, StringRef gemmSchedule) {
   if (chip == "gfx942" || chip == "gfx950") {
     patterns.add<AmaxToGPU>(patterns.getContext(), /*leaveFused=*/false);
     patterns.add<ScaledMatmulToMFMA>(patterns.getContext());
@@ -2165,7 +2262,7 @@ bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
         patterns.getContext());
     // wgmma is sm_90a only (not in sm_90 nor in later families).
     if (chip == "sm_90a")
-      patterns.add<ScaledMatmulToWGMMA>(patterns.getContext());
+      patterns.add<ScaledMatmulToWGMMA>(patterns.getContext(), gemmSchedule);
     return true;
   }
   return false;

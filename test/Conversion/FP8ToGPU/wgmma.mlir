@@ -15,7 +15,7 @@
 // CHECK: %[[SMS:.+]] = call @fp8MultiprocessorCount() : () -> index
 // CHECK: %[[GRID0:.+]] = arith.minui %{{.+}}, %[[SMS]]
 // CHECK: %[[GRID:.+]] = arith.maxui %[[GRID0]]
-// CHECK: %[[SMEM:.+]] = arith.constant 199744 : i32
+// CHECK: %[[SMEM:.+]] = arith.constant 199760 : i32
 // CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %[[GRID]], {{.+}}) threads({{.+}}) in (%{{.+}} = %c384{{.*}}, {{.+}}) dynamic_shared_memory_size %[[SMEM]] module(@fp8_kernels) function(@fp8_scaled_matmul_wgmma)
 // CHECK: gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK-COUNT-4: "mbarrier.init.shared::cta.b64 [$0], $1;"
@@ -68,7 +68,7 @@ func.func @tensorwise_fast(%x: tensor<4096x4096xbf16>, %w: tensor<4096x4096xbf16
 // CHECK-LABEL: func @promoted
 // CHECK: call @fp8TensorMap2D(%{{.+}}, %{{.+}}, %c256{{.*}}, %c128{{.*}}, %c128{{.*}})
 // CHECK: call @fp8TensorMap2D(%{{.+}}, %{{.+}}, %c256{{.*}}, %c128{{.*}}, %c128{{.*}})
-// CHECK: arith.constant 198752 : i32
+// CHECK: arith.constant 198768 : i32
 // CHECK: function(@fp8_scaled_matmul_wgmma)
 // The third operand of each wgmma statement is its scale-d flag.
 // CHECK: wgmma.mma_async.sync.aligned.m64n128k32.f32.e5m2.e4m3{{.+}}" %{{.+}}, %{{.+}}, %c0_i32{{[_0-9]*}}, %

@@ -24,9 +24,11 @@ namespace fp8 {
 /// (gpu.subgroup_reduce + atomic max) and fp8.scaled_matmul (not emulated)
 /// into a matrix-core kernel for `chip` (gfx942/gfx950: amdgpu.mfma
 /// 32x32x16 fp8/bf8; sm_89 and newer: mma.sync.m16n8k32 e4m3/e5m2), both as
-/// gpu.launch on buffers taken from the tensor operands. Fails (returns
-/// false) for a chip without fp8 matrix cores.
-bool populateFP8ToGPUPatterns(RewritePatternSet &patterns, StringRef chip);
+/// gpu.launch on buffers taken from the tensor operands; on sm_90a the
+/// persistent TMA + wgmma kernel with `gemmSchedule` (auto, cooperative or
+/// pingpong). Fails (returns false) for a chip without fp8 matrix cores.
+bool populateFP8ToGPUPatterns(RewritePatternSet &patterns, StringRef chip,
+                              StringRef gemmSchedule = "auto");
 
 /// Adds a pattern lowering scalar arith.truncf f32 -> f8E4M3FN/f8E5M2 to the
 /// saturating hardware conversion (cvt.rn.satfinite.{e4m3,e5m2}x2.f32).
