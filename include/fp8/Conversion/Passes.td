@@ -52,17 +52,38 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
     `fp8.scaled_matmul` (unless `emulate`) becomes a matrix-core kernel: on
     AMD (`chip=gfx942|gfx950`) one wave per 32x32 output tile issuing
     `amdgpu.mfma 32x32x16` on fp8/bf8 operands with f32 accumulation, the
-    reciprocal scales and the conversion to the result type in the epilogue;
-    on NVIDIA (`chip=sm_89` and newer) one warp per 16x8 tile issuing
-    `mma.sync.m16n8k32` on e4m3/e5m2 operands, with the partial sums of each
-    k step added in f32 registers when `fast_accum` is false.
+    reciprocal scales and the conversion to the result type in the epilogue.
+    On `chip=sm_90a`, a persistent warp-specialized kernel (grid = the
+    multiprocessors, tiles in groups of 8 tile rows): a producer warpgroup
+    issues TMA loads (`cp.async.bulk.tensor`, 128-byte swizzle, descriptors
+    from the runtime's `fp8TensorMap2D`) into a ring of stages guarded by
+    full/empty mbarriers; two consumer warpgroups issue
+    `wgmma.mma_async.m64nNk32` on e4m3/e5m2 shared-memory descriptors. Tiles
+    are 128 x 256 when fast accumulation leaves the registers and the
+    problem has at least 132 such tiles, else 128 x 128; as many stages as
+    fit (4 or 6). `gemm-schedule=cooperative` (the two warpgroups share each
+    tile) or `pingpong` (each warpgroup its own 128 x 128 tile, main loops
+    in turn, one's epilogue under the other's main loop); `auto` is
+    cooperative. Without fast accumulation each 128-deep K block starts from
+    zero and is added into f32 registers (the tensor cores' fp8
+    accumulation keeps about 14 bits). The epilogue applies 1/sa and 1/sb
+    (rowwise: through shared memory) and stores pairs. The mma.sync kernel
+    (one warp per 16x8 tile, `mma.sync.m16n8k32`, every k step promoted
+    without fast accumulation) serves sm_89, batched matmuls, K not a
+    static multiple of 16 and a B that is not cast here.
 
-    On NVIDIA, `fp8.cast` to f8E4M3FN/f8E5M2 becomes a kernel that converts
-    two neighbouring elements with one `cvt.rn.satfinite.{e4m3,e5m2}x2.f32`
-    (eight per thread with 16-byte loads and 8-byte stores when the innermost
-    size is a static multiple of 8, pairs with vector loads and stores when
-    it is static and even); the B operand of a `fp8.scaled_matmul` is cast by
-    the matmul kernel into N x K (K-major) layout.
+    On NVIDIA, `fp8.cast` to f8E4M3FN/f8E5M2 converts two neighbouring
+    elements with one `cvt.rn.satfinite.{e4m3,e5m2}x2.f32` (eight per
+    thread with 16-byte loads and 8-byte stores when the innermost size is
+    a static multiple of 8). A cast whose scale is `amax_to_scale` of its
+    own input's amax is fused: along the innermost dimension into one
+    kernel (a warp per row: amax, scale, cast), whole-tensor into two (the
+    amax kernel, then the cast kernel computing and writing the scale). The
+    B operand of a `fp8.scaled_matmul` is cast by the matmul lowering into
+    N x K (K-major) layout, through shared memory in 64 x 64 tiles when K
+    and N are static multiples of 64. An amax over the rows of a matrix
+    with a static column count that is a multiple of 8 reads whole rows
+    (fp8_amax_columns). Kernels are outlined as `@fp8_kernels::@fp8_<op>`.
     Kernels are `gpu.launch` ops on buffers of the tensor operands; the
     remaining fp8 ops are left for `--fp8-lower-to-linalg`.
   }];

@@ -149,6 +149,111 @@ struct AmaxKernel {
   SmallVector<Value> sizes;
 };
 
+/// Columns per workgroup of the column amax: 32 groups of 8.
+static constexpr int64_t kColumnAmaxColumns = 256;
+/// Rows a workgroup of the column amax reads at a time (one per warp).
+static constexpr int64_t kColumnAmaxRowLanes = 8;
+
+/// The amax over rows (dim 0) of a rows x `columns` matrix, into the f32
+/// bits `bits` (zero-initialized), read in its own layout: lane l of warp w
+/// reads 8 neighbouring columns (16 bytes of bf16) of rows w, w + 8, ... of
+/// the workgroup's chunk of rows, so that a warp reads 512 contiguous bytes
+/// of a row; the 8 warps' maxima meet in shared memory and warp 0 folds
+/// them into `bits` with atomic max. grid = (columns / 256, row chunks).
+static void emitColumnAmax(PatternRewriter &rewriter, Location loc,
+                           Value input, Value bits, Value rows,
+                           int64_t columns) {
+  Type elementType = cast<MemRefType>(input.getType()).getElementType();
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      rewriter.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+  auto partialType =
+      MemRefType::get({kColumnAmaxRowLanes, kColumnAmaxColumns},
+                      rewriter.getF32Type(), nullptr, workgroup);
+  // About 64 rows per warp and chunk, at most 128 chunks.
+  Value chunks = arith::CeilDivUIOp::create(
+      rewriter, loc, rows, cIdx(rewriter, loc, 64 * kColumnAmaxRowLanes));
+  chunks = arith::MaxUIOp::create(
+      rewriter, loc,
+      arith::MinUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 128)),
+      cIdx(rewriter, loc, 1));
+  Value rowsPerChunk = arith::CeilDivUIOp::create(rewriter, loc, rows, chunks);
+  auto launch = createKernel(
+      rewriter, loc, "fp8_amax_columns",
+      cIdx(rewriter, loc, llvm::divideCeil(columns, kColumnAmaxColumns)),
+      chunks, cIdx(rewriter, loc, 1),
+      cIdx(rewriter, loc, 32 * kColumnAmaxRowLanes), nullptr, {partialType});
+  OpBuilder::InsertionGuard guard(rewriter);
+  OpBuilder &b = rewriter;
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value partial = launch.getWorkgroupAttributions()[0];
+  Value tid = launch.getThreadIds().x;
+  Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 32));
+  Value warp = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32));
+  Value local = arith::MulIOp::create(b, loc, lane, cIdx(b, loc, 8));
+  Value column = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                            cIdx(b, loc, kColumnAmaxColumns)),
+      local);
+  Value first = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                      rowsPerChunk);
+  Value end = arith::MinUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, first, rowsPerChunk), rows);
+  Value columnOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                         column, cIdx(b, loc, columns));
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  SmallVector<Value> init(8, zero);
+  // Columns past the end (the last workgroup) read nothing.
+  Value start = arith::SelectOp::create(
+      b, loc, columnOk, arith::AddIOp::create(b, loc, first, warp), end);
+  auto loop = scf::ForOp::create(
+      b, loc, start, end, cIdx(b, loc, kColumnAmaxRowLanes), init,
+      [&](OpBuilder &, Location, Value row, ValueRange acc) {
+        int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
+        Value all = vector::LoadOp::create(
+            b, loc, VectorType::get({8}, elementType), input,
+            ValueRange{row, column}, /*nontemporal=*/false,
+            llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
+        SmallVector<Value> next;
+        for (int64_t e = 0; e < 8; ++e)
+          next.push_back(arith::MaximumFOp::create(
+              b, loc, acc[e],
+              math::AbsFOp::create(
+                  b, loc,
+                  widenToF32(b, loc,
+                             vector::ExtractOp::create(
+                                 b, loc, all, ArrayRef<int64_t>{e})))));
+        scf::YieldOp::create(b, loc, next);
+      });
+  for (int64_t e = 0; e < 8; ++e)
+    memref::StoreOp::create(
+        b, loc, loop.getResult(e), partial,
+        ValueRange{warp, arith::AddIOp::create(b, loc, local, cIdx(b, loc, e))});
+  gpu::BarrierOp::create(b, loc);
+  Value isWarp0 = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
+                            cIdx(b, loc, 0)),
+      columnOk);
+  scf::IfOp::create(b, loc, isWarp0, [&](OpBuilder &, Location) {
+    for (int64_t e = 0; e < 8; ++e) {
+      Value col = arith::AddIOp::create(b, loc, local, cIdx(b, loc, e));
+      Value max = zero;
+      for (int64_t w = 0; w < kColumnAmaxRowLanes; ++w)
+        max = arith::MaximumFOp::create(
+            b, loc, max,
+            memref::LoadOp::create(b, loc, partial,
+                                   ValueRange{cIdx(b, loc, w), col}));
+      memref::AtomicRMWOp::create(
+          b, loc, arith::AtomicRMWKind::maxu,
+          arith::BitcastOp::create(b, loc, b.getI32Type(), max), bits,
+          ValueRange{arith::AddIOp::create(b, loc, column, cIdx(b, loc, e))});
+    }
+    scf::YieldOp::create(b, loc);
+  });
+  gpu::TerminatorOp::create(b, loc);
+}
+
 /// Emits the kernel of `op`: one workgroup per output element (x) and per
 /// chunk of the reduction (y), 256 threads striding over it (8 elements a
 /// load for a whole-tensor amax of a static innermost multiple of 8), a
@@ -189,6 +294,12 @@ static AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
                              rewriter.getI32Type());
     Value zero = arith::ConstantIntOp::create(rewriter, loc, 0, 32);
     linalg::FillOp::create(rewriter, loc, zero, bits);
+
+    if (rank == 2 && reduced == SmallVector<int64_t>{0} &&
+        !ShapedType::isDynamic(staticOutputs) && staticOutputs % 8 == 0) {
+      emitColumnAmax(rewriter, loc, buffer, bits, sizes[0], staticOutputs);
+      return {bits, outputs, staticOutputs, sizes};
+    }
 
     // grid = (outputs, chunks): enough chunks that each thread reduces about
     // kAmaxPerThread elements, at most 1024.

@@ -43,11 +43,21 @@ func.func @rowwise(%x: tensor<2x64x256xbf16>) -> (tensor<2x64x256xf8E4M3FN>, ten
 
 // Not fused: the amax is also a result; an inner size that is not a
 // multiple of 8; an amax along the outer dimension.
+// The amax along the outer dimension reads rows of 8-column groups
+// (fp8_amax_columns: coalesced 16-byte loads, 8 row lanes per workgroup
+// combined in shared memory, one atomic max per column and workgroup).
 // CHECK-LABEL: func @not_fused
 // CHECK-NOT: fp8_cast_axiswise
 // CHECK: function(@fp8_amax)
 // CHECK: function(@fp8_amax)
-// CHECK: function(@fp8_amax)
+// CHECK: %[[PARTIAL:.+]] = memref.alloc() : memref<256xi32>
+// CHECK: gpu.launch {{.+}} threads({{.+}}) in (%{{.+}} = %c256{{.*}}, {{.+}}) module(@fp8_kernels) function(@fp8_amax_columns) workgroup(%[[SMEM:.+]] : memref<8x256xf32, #gpu.address_space<workgroup>>)
+// CHECK:   scf.for
+// CHECK:     vector.load %{{.+}} {alignment = 16 : i64} : memref<64x256xbf16>, vector<8xbf16>
+// CHECK-COUNT-8: memref.store %{{.+}}, %[[SMEM]]
+// CHECK:   gpu.barrier
+// CHECK:   scf.if
+// CHECK-COUNT-8: memref.atomic_rmw maxu %{{.+}}, %[[PARTIAL]]
 // CHECK-NOT: fp8_cast_axiswise
 func.func @not_fused(%x: tensor<64x256xbf16>, %y: tensor<64x12xbf16>) -> (tensor<64x256xf8E4M3FN>, tensor<64x1xf32>, tensor<64x12xf8E4M3FN>, tensor<64x256xf8E4M3FN>) {
   %amax = fp8.amax %x axiswise(1) : tensor<64x256xbf16> -> tensor<64x1xf32>
