@@ -36,11 +36,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
 #include <map>
 #include <mutex>
 #include <tuple>
-#include <cstring>
-#include <dlfcn.h>
 
 namespace {
 

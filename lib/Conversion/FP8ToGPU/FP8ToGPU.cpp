@@ -160,15 +160,13 @@ static constexpr int64_t kColumnAmaxRowLanes = 8;
 /// the workgroup's chunk of rows, so that a warp reads 512 contiguous bytes
 /// of a row; the 8 warps' maxima meet in shared memory and warp 0 folds
 /// them into `bits` with atomic max. grid = (columns / 256, row chunks).
-static void emitColumnAmax(PatternRewriter &rewriter, Location loc,
-                           Value input, Value bits, Value rows,
-                           int64_t columns) {
+static void emitColumnAmax(PatternRewriter &rewriter, Location loc, Value input,
+                           Value bits, Value rows, int64_t columns) {
   Type elementType = cast<MemRefType>(input.getType()).getElementType();
   auto workgroup = gpu::AddressSpaceAttr::get(
       rewriter.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-  auto partialType =
-      MemRefType::get({kColumnAmaxRowLanes, kColumnAmaxColumns},
-                      rewriter.getF32Type(), nullptr, workgroup);
+  auto partialType = MemRefType::get({kColumnAmaxRowLanes, kColumnAmaxColumns},
+                                     rewriter.getF32Type(), nullptr, workgroup);
   // About 64 rows per warp and chunk, at most 128 chunks.
   Value chunks = arith::CeilDivUIOp::create(
       rewriter, loc, rows, cIdx(rewriter, loc, 64 * kColumnAmaxRowLanes));
@@ -195,8 +193,8 @@ static void emitColumnAmax(PatternRewriter &rewriter, Location loc,
       arith::MulIOp::create(b, loc, launch.getBlockIds().x,
                             cIdx(b, loc, kColumnAmaxColumns)),
       local);
-  Value first = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
-                                      rowsPerChunk);
+  Value first =
+      arith::MulIOp::create(b, loc, launch.getBlockIds().y, rowsPerChunk);
   Value end = arith::MinUIOp::create(
       b, loc, arith::AddIOp::create(b, loc, first, rowsPerChunk), rows);
   Value columnOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
@@ -228,7 +226,8 @@ static void emitColumnAmax(PatternRewriter &rewriter, Location loc,
   for (int64_t e = 0; e < 8; ++e)
     memref::StoreOp::create(
         b, loc, loop.getResult(e), partial,
-        ValueRange{warp, arith::AddIOp::create(b, loc, local, cIdx(b, loc, e))});
+        ValueRange{warp,
+                   arith::AddIOp::create(b, loc, local, cIdx(b, loc, e))});
   gpu::BarrierOp::create(b, loc);
   Value isWarp0 = arith::AndIOp::create(
       b, loc,
@@ -260,153 +259,150 @@ static void emitColumnAmax(PatternRewriter &rewriter, Location loc,
 /// wave-level maximumf and one atomic unsigned max of the f32 bits per
 /// wave into a zero-initialized buffer.
 static AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
-    Location loc = op.getLoc();
-    Value input = op.getInput();
-    int64_t rank = op.getInput().getType().getRank();
-    SmallVector<int64_t> reduced = op.getReductionDims();
-    SmallVector<int64_t> kept;
-    for (int64_t dim = 0; dim < rank; ++dim)
-      if (!llvm::is_contained(reduced, dim))
-        kept.push_back(dim);
+  Location loc = op.getLoc();
+  Value input = op.getInput();
+  int64_t rank = op.getInput().getType().getRank();
+  SmallVector<int64_t> reduced = op.getReductionDims();
+  SmallVector<int64_t> kept;
+  for (int64_t dim = 0; dim < rank; ++dim)
+    if (!llvm::is_contained(reduced, dim))
+      kept.push_back(dim);
 
-    SmallVector<Value> sizes = getSizes(rewriter, loc, input);
-    SmallVector<Value> keptSizes, reducedSizes;
-    for (int64_t dim : kept)
-      keptSizes.push_back(sizes[dim]);
-    for (int64_t dim : reduced)
-      reducedSizes.push_back(sizes[dim]);
-    Value outputs = product(rewriter, loc, keptSizes);
-    Value elements = product(rewriter, loc, reducedSizes);
-    // The flat output is static when every kept dimension is.
-    int64_t staticOutputs = 1;
-    for (int64_t dim : kept) {
-      int64_t size = op.getInput().getType().getDimSize(dim);
-      staticOutputs =
-          ShapedType::isDynamic(size) || ShapedType::isDynamic(staticOutputs)
-              ? ShapedType::kDynamic
-              : staticOutputs * size;
-    }
+  SmallVector<Value> sizes = getSizes(rewriter, loc, input);
+  SmallVector<Value> keptSizes, reducedSizes;
+  for (int64_t dim : kept)
+    keptSizes.push_back(sizes[dim]);
+  for (int64_t dim : reduced)
+    reducedSizes.push_back(sizes[dim]);
+  Value outputs = product(rewriter, loc, keptSizes);
+  Value elements = product(rewriter, loc, reducedSizes);
+  // The flat output is static when every kept dimension is.
+  int64_t staticOutputs = 1;
+  for (int64_t dim : kept) {
+    int64_t size = op.getInput().getType().getDimSize(dim);
+    staticOutputs =
+        ShapedType::isDynamic(size) || ShapedType::isDynamic(staticOutputs)
+            ? ShapedType::kDynamic
+            : staticOutputs * size;
+  }
 
-    // The output holds f32 bit patterns, zero (+0.0) initialized; the kernel
-    // folds each wave's maximum in with an unsigned atomic max.
-    Value buffer = toBuffer(rewriter, loc, input);
-    Value bits = allocBuffer(rewriter, loc, {staticOutputs}, {outputs},
-                             rewriter.getI32Type());
-    Value zero = arith::ConstantIntOp::create(rewriter, loc, 0, 32);
-    linalg::FillOp::create(rewriter, loc, zero, bits);
+  // The output holds f32 bit patterns, zero (+0.0) initialized; the kernel
+  // folds each wave's maximum in with an unsigned atomic max.
+  Value buffer = toBuffer(rewriter, loc, input);
+  Value bits = allocBuffer(rewriter, loc, {staticOutputs}, {outputs},
+                           rewriter.getI32Type());
+  Value zero = arith::ConstantIntOp::create(rewriter, loc, 0, 32);
+  linalg::FillOp::create(rewriter, loc, zero, bits);
 
-    if (rank == 2 && reduced == SmallVector<int64_t>{0} &&
-        !ShapedType::isDynamic(staticOutputs) && staticOutputs % 8 == 0) {
-      emitColumnAmax(rewriter, loc, buffer, bits, sizes[0], staticOutputs);
-      return {bits, outputs, staticOutputs, sizes};
-    }
-
-    // grid = (outputs, chunks): enough chunks that each thread reduces about
-    // kAmaxPerThread elements, at most 1024.
-    // A whole-tensor amax whose innermost size is a static multiple of 8
-    // reads the (contiguous) input as groups of 8: 16-byte loads of bf16.
-    int64_t innermost = op.getInput().getType().getShape().empty()
-                            ? 1
-                            : op.getInput().getType().getShape().back();
-    bool groupsOfEight = kept.empty() && rank > 0 &&
-                         !ShapedType::isDynamic(innermost) &&
-                         innermost % 8 == 0;
-    Value items = elements;
-    if (groupsOfEight) {
-      items = arith::DivUIOp::create(rewriter, loc, elements,
-                                     cIdx(rewriter, loc, 8));
-      ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-      buffer = memref::CollapseShapeOp::create(
-          rewriter, loc, buffer, ArrayRef<ReassociationIndices>{all});
-    }
-    Value perBlock = cIdx(rewriter, loc,
-                          kAmaxBlock * (groupsOfEight ? kAmaxPerThread / 8
-                                                      : kAmaxPerThread));
-    Value chunks = arith::CeilDivUIOp::create(rewriter, loc, items, perBlock);
-    chunks = arith::MinUIOp::create(rewriter, loc, chunks,
-                                    cIdx(rewriter, loc, 1024));
-    chunks =
-        arith::MaxUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 1));
-    Value one = cIdx(rewriter, loc, 1);
-    auto launch =
-        createKernel(rewriter, loc, "fp8_amax", outputs, chunks, one,
-                     cIdx(rewriter, loc, kAmaxBlock));
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(&launch.getBody().front());
-      Value output = launch.getBlockIds().x;
-      Value chunk = launch.getBlockIds().y;
-      Value thread = launch.getThreadIds().x;
-      SmallVector<OpFoldResult> keptBasis(keptSizes.begin(), keptSizes.end());
-      SmallVector<OpFoldResult> reducedBasis(reducedSizes.begin(),
-                                             reducedSizes.end());
-      ValueRange keptIndex = kept.empty()
-                                 ? ValueRange()
-                                 : affine::AffineDelinearizeIndexOp::create(
-                                       rewriter, loc, output, keptBasis)
-                                       .getResults();
-      Value start = arith::AddIOp::create(
-          rewriter, loc,
-          arith::MulIOp::create(rewriter, loc, chunk,
-                                cIdx(rewriter, loc, kAmaxBlock)),
-          thread);
-      Value step = arith::MulIOp::create(rewriter, loc, launch.getGridSizeY(),
-                                         cIdx(rewriter, loc, kAmaxBlock));
-      Value init =
-          arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
-      auto loop = scf::ForOp::create(
-          rewriter, loc, start, items, step, ValueRange{init},
-          [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
-            if (groupsOfEight) {
-              Type elementType = op.getInput().getType().getElementType();
-              Value all = vector::LoadOp::create(
-                  b, l, VectorType::get({8}, elementType), buffer,
-                  ValueRange{arith::MulIOp::create(b, l, iv, cIdx(b, l, 8))},
-                  /*nontemporal=*/false,
-                  llvm::MaybeAlign(std::min<unsigned>(
-                      elementType.getIntOrFloatBitWidth(), 16)));
-              Value max = iterArgs[0];
-              for (int64_t e = 0; e < 8; ++e)
-                max = arith::MaximumFOp::create(
-                    b, l, max,
-                    math::AbsFOp::create(
-                        b, l,
-                        widenToF32(b, l,
-                                   vector::ExtractOp::create(
-                                       b, l, all, ArrayRef<int64_t>{e}))));
-              scf::YieldOp::create(b, l, max);
-              return;
-            }
-            ValueRange reducedIndex =
-                affine::AffineDelinearizeIndexOp::create(b, l, iv, reducedBasis)
-                    .getResults();
-            SmallVector<Value> index(rank);
-            for (auto [i, dim] : llvm::enumerate(kept))
-              index[dim] = keptIndex[i];
-            for (auto [i, dim] : llvm::enumerate(reduced))
-              index[dim] = reducedIndex[i];
-            Value value = memref::LoadOp::create(b, l, buffer, index);
-            Value abs = math::AbsFOp::create(b, l, widenToF32(b, l, value));
-            Value max = arith::MaximumFOp::create(b, l, iterArgs[0], abs);
-            scf::YieldOp::create(b, l, max);
-          });
-      Value wave = gpu::SubgroupReduceOp::create(
-          rewriter, loc, loop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
-          /*uniform=*/true);
-      Value lane = gpu::LaneIdOp::create(rewriter, loc, /*upperBound=*/nullptr);
-      Value first =
-          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, lane,
-                                cIdx(rewriter, loc, 0));
-      scf::IfOp::create(rewriter, loc, first, [&](OpBuilder &b, Location l) {
-        Value waveBits = arith::BitcastOp::create(b, l, b.getI32Type(), wave);
-        memref::AtomicRMWOp::create(b, l, arith::AtomicRMWKind::maxu, waveBits,
-                                    bits, ValueRange{output});
-        scf::YieldOp::create(b, l);
-      });
-      gpu::TerminatorOp::create(rewriter, loc);
-    }
-
+  if (rank == 2 && reduced == SmallVector<int64_t>{0} &&
+      !ShapedType::isDynamic(staticOutputs) && staticOutputs % 8 == 0) {
+    emitColumnAmax(rewriter, loc, buffer, bits, sizes[0], staticOutputs);
     return {bits, outputs, staticOutputs, sizes};
+  }
+
+  // grid = (outputs, chunks): enough chunks that each thread reduces about
+  // kAmaxPerThread elements, at most 1024.
+  // A whole-tensor amax whose innermost size is a static multiple of 8
+  // reads the (contiguous) input as groups of 8: 16-byte loads of bf16.
+  int64_t innermost = op.getInput().getType().getShape().empty()
+                          ? 1
+                          : op.getInput().getType().getShape().back();
+  bool groupsOfEight = kept.empty() && rank > 0 &&
+                       !ShapedType::isDynamic(innermost) && innermost % 8 == 0;
+  Value items = elements;
+  if (groupsOfEight) {
+    items =
+        arith::DivUIOp::create(rewriter, loc, elements, cIdx(rewriter, loc, 8));
+    ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    buffer = memref::CollapseShapeOp::create(
+        rewriter, loc, buffer, ArrayRef<ReassociationIndices>{all});
+  }
+  Value perBlock =
+      cIdx(rewriter, loc,
+           kAmaxBlock * (groupsOfEight ? kAmaxPerThread / 8 : kAmaxPerThread));
+  Value chunks = arith::CeilDivUIOp::create(rewriter, loc, items, perBlock);
+  chunks =
+      arith::MinUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 1024));
+  chunks =
+      arith::MaxUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 1));
+  Value one = cIdx(rewriter, loc, 1);
+  auto launch = createKernel(rewriter, loc, "fp8_amax", outputs, chunks, one,
+                             cIdx(rewriter, loc, kAmaxBlock));
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(&launch.getBody().front());
+    Value output = launch.getBlockIds().x;
+    Value chunk = launch.getBlockIds().y;
+    Value thread = launch.getThreadIds().x;
+    SmallVector<OpFoldResult> keptBasis(keptSizes.begin(), keptSizes.end());
+    SmallVector<OpFoldResult> reducedBasis(reducedSizes.begin(),
+                                           reducedSizes.end());
+    ValueRange keptIndex = kept.empty()
+                               ? ValueRange()
+                               : affine::AffineDelinearizeIndexOp::create(
+                                     rewriter, loc, output, keptBasis)
+                                     .getResults();
+    Value start = arith::AddIOp::create(
+        rewriter, loc,
+        arith::MulIOp::create(rewriter, loc, chunk,
+                              cIdx(rewriter, loc, kAmaxBlock)),
+        thread);
+    Value step = arith::MulIOp::create(rewriter, loc, launch.getGridSizeY(),
+                                       cIdx(rewriter, loc, kAmaxBlock));
+    Value init =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
+    auto loop = scf::ForOp::create(
+        rewriter, loc, start, items, step, ValueRange{init},
+        [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
+          if (groupsOfEight) {
+            Type elementType = op.getInput().getType().getElementType();
+            Value all = vector::LoadOp::create(
+                b, l, VectorType::get({8}, elementType), buffer,
+                ValueRange{arith::MulIOp::create(b, l, iv, cIdx(b, l, 8))},
+                /*nontemporal=*/false,
+                llvm::MaybeAlign(std::min<unsigned>(
+                    elementType.getIntOrFloatBitWidth(), 16)));
+            Value max = iterArgs[0];
+            for (int64_t e = 0; e < 8; ++e)
+              max = arith::MaximumFOp::create(
+                  b, l, max,
+                  math::AbsFOp::create(
+                      b, l,
+                      widenToF32(b, l,
+                                 vector::ExtractOp::create(
+                                     b, l, all, ArrayRef<int64_t>{e}))));
+            scf::YieldOp::create(b, l, max);
+            return;
+          }
+          ValueRange reducedIndex =
+              affine::AffineDelinearizeIndexOp::create(b, l, iv, reducedBasis)
+                  .getResults();
+          SmallVector<Value> index(rank);
+          for (auto [i, dim] : llvm::enumerate(kept))
+            index[dim] = keptIndex[i];
+          for (auto [i, dim] : llvm::enumerate(reduced))
+            index[dim] = reducedIndex[i];
+          Value value = memref::LoadOp::create(b, l, buffer, index);
+          Value abs = math::AbsFOp::create(b, l, widenToF32(b, l, value));
+          Value max = arith::MaximumFOp::create(b, l, iterArgs[0], abs);
+          scf::YieldOp::create(b, l, max);
+        });
+    Value wave = gpu::SubgroupReduceOp::create(
+        rewriter, loc, loop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
+        /*uniform=*/true);
+    Value lane = gpu::LaneIdOp::create(rewriter, loc, /*upperBound=*/nullptr);
+    Value first = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                        lane, cIdx(rewriter, loc, 0));
+    scf::IfOp::create(rewriter, loc, first, [&](OpBuilder &b, Location l) {
+      Value waveBits = arith::BitcastOp::create(b, l, b.getI32Type(), wave);
+      memref::AtomicRMWOp::create(b, l, arith::AtomicRMWKind::maxu, waveBits,
+                                  bits, ValueRange{output});
+      scf::YieldOp::create(b, l);
+    });
+    gpu::TerminatorOp::create(rewriter, loc);
+  }
+
+  return {bits, outputs, staticOutputs, sizes};
 }
 
 struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
@@ -518,7 +514,8 @@ static Value convertEight(OpBuilder &b, Location l, ArrayRef<Value> values,
                           Type target) {
   SmallVector<Value> packs;
   for (int64_t p = 0; p < 4; ++p)
-    packs.push_back(convertPair(b, l, values[2 * p + 1], values[2 * p], target));
+    packs.push_back(
+        convertPair(b, l, values[2 * p + 1], values[2 * p], target));
   Value low = vector::ShuffleOp::create(b, l, packs[0], packs[1],
                                         ArrayRef<int64_t>{0, 1, 2, 3});
   Value high = vector::ShuffleOp::create(b, l, packs[2], packs[3],
@@ -542,8 +539,8 @@ static Value convertEight(OpBuilder &b, Location l, ArrayRef<Value> values,
 /// With `amaxBits` (the f32 bits of a whole-tensor amax, emitAmaxKernel) the
 /// kernel computes the scale itself (buildAmaxToScale with `toScale`'s
 /// settings) and its first thread writes it to `scaleOut`.
-static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
-                          bool transposed, Value amaxBits = nullptr,
+static Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
+                          Value amaxBits = nullptr,
                           AmaxToScaleOp toScale = nullptr,
                           Value scaleOut = nullptr) {
   Type target = op.getResult().getType().getElementType();
@@ -591,9 +588,9 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
   blocks =
       arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
   Value one = cIdx(rewriter, loc, 1);
-  auto launch =
-      createKernel(rewriter, loc, transposed ? "fp8_cast_transposed" : "fp8_cast",
-                   blocks, one, one, cIdx(rewriter, loc, kCastBlock));
+  auto launch = createKernel(rewriter, loc,
+                             transposed ? "fp8_cast_transposed" : "fp8_cast",
+                             blocks, one, one, cIdx(rewriter, loc, kCastBlock));
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToStart(&launch.getBody().front());
   Value pair = arith::AddIOp::create(
@@ -611,9 +608,8 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
         rewriter, loc,
         arith::BitcastOp::create(rewriter, loc, rewriter.getF32Type(), bits),
         cast<FloatType>(toScale.getDtype()), toScale.getRoundToPowerOf_2());
-    Value first = arith::CmpIOp::create(rewriter, loc,
-                                        arith::CmpIPredicate::eq, pair,
-                                        cIdx(rewriter, loc, 0));
+    Value first = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                        pair, cIdx(rewriter, loc, 0));
     scf::IfOp::create(rewriter, loc, first, [&](OpBuilder &b, Location l) {
       memref::StoreOp::create(b, l, fusedScale, scaleOut, ValueRange{});
       scf::YieldOp::create(b, l);
@@ -665,10 +661,10 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op,
       for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
         scaleIndex.push_back(scaleType.getDimSize(dim) == 1 ? cIdx(b, l, 0)
                                                             : index[dim]);
-      Value s = fusedScale ? fusedScale
-                           : memref::LoadOp::create(b, l, scaleBuffer,
-                                                    scaleIndex)
-                                 .getResult();
+      Value s = fusedScale
+                    ? fusedScale
+                    : memref::LoadOp::create(b, l, scaleBuffer, scaleIndex)
+                          .getResult();
       Value product = arith::MulFOp::create(b, l, widenToF32(b, l, x), s);
       return arith::MinimumFOp::create(
           b, l, arith::MaximumFOp::create(b, l, product, lo), hi);
@@ -779,18 +775,18 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
   auto scaleType = cast<RankedTensorType>(op.getScale().getType());
   Value input = toBuffer(rewriter, loc, op.getInput());
   Value scales = toBuffer(rewriter, loc, op.getScale());
-  Value output = memref::AllocOp::create(rewriter, loc,
-                                         MemRefType::get({n, k}, target));
+  Value output =
+      memref::AllocOp::create(rewriter, loc, MemRefType::get({n, k}, target));
   auto workgroup = gpu::AddressSpaceAttr::get(
       rewriter.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
   auto tileType = MemRefType::get({kTransposeTile, kTransposeRowBytes},
                                   rewriter.getI8Type(), nullptr, workgroup);
-  auto launch = createKernel(
-      rewriter, loc, "fp8_cast_transposed",
-      cIdx(rewriter, loc, n / kTransposeTile),
-      cIdx(rewriter, loc, k / kTransposeTile), cIdx(rewriter, loc, 1),
-      cIdx(rewriter, loc, kCastBlock), /*dynamicSharedMemory=*/nullptr,
-      {tileType});
+  auto launch =
+      createKernel(rewriter, loc, "fp8_cast_transposed",
+                   cIdx(rewriter, loc, n / kTransposeTile),
+                   cIdx(rewriter, loc, k / kTransposeTile),
+                   cIdx(rewriter, loc, 1), cIdx(rewriter, loc, kCastBlock),
+                   /*dynamicSharedMemory=*/nullptr, {tileType});
   OpBuilder::InsertionGuard guard(rewriter);
   OpBuilder &b = rewriter;
   b.setInsertionPointToStart(&launch.getBody().front());
@@ -836,9 +832,9 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
                                     lo),
           hi));
     }
-    Value codes = arith::BitcastOp::create(
-        b, loc, VectorType::get({8}, b.getI8Type()),
-        convertEight(b, loc, values, target));
+    Value codes =
+        arith::BitcastOp::create(b, loc, VectorType::get({8}, b.getI8Type()),
+                                 convertEight(b, loc, values, target));
     for (int64_t e = 0; e < 8; ++e)
       memref::StoreOp::create(
           b, loc,
@@ -894,8 +890,8 @@ static AmaxOp getFusableAxiswiseAmax(CastOp op) {
     return nullptr;
   RankedTensorType inputType = op.getInput().getType();
   int64_t rank = inputType.getRank();
-  if (rank < 2 || !isa<BFloat16Type, Float16Type, Float32Type>(
-                      inputType.getElementType()))
+  if (rank < 2 ||
+      !isa<BFloat16Type, Float16Type, Float32Type>(inputType.getElementType()))
     return nullptr;
   int64_t k = inputType.getDimSize(rank - 1);
   if (ShapedType::isDynamic(k) || k % 8 != 0)
@@ -968,25 +964,24 @@ struct FusedAxiswiseCastToNVVM : public OpRewritePattern<CastOp> {
     auto dtype = cast<FloatType>(toScale.getDtype());
     bool pow2 = toScale.getRoundToPowerOf_2();
     SmallVector<Value> sizes = getSizes(rewriter, loc, op.getInput());
-    Value rows =
-        product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
+    Value rows = product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
     int64_t staticRows = 1;
     for (int64_t size : inputType.getShape().drop_back())
-      staticRows = ShapedType::isDynamic(size) ||
-                           ShapedType::isDynamic(staticRows)
-                       ? ShapedType::kDynamic
-                       : staticRows * size;
+      staticRows =
+          ShapedType::isDynamic(size) || ShapedType::isDynamic(staticRows)
+              ? ShapedType::kDynamic
+              : staticRows * size;
     SmallVector<ReassociationIndices> toRows{
         llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}};
 
     Value input = memref::CollapseShapeOp::create(
         rewriter, loc, toBuffer(rewriter, loc, op.getInput()), toRows);
-    Value output = allocBuffer(rewriter, loc, inputType.getShape(), sizes,
-                               target);
+    Value output =
+        allocBuffer(rewriter, loc, inputType.getShape(), sizes, target);
     Value output2d =
         memref::CollapseShapeOp::create(rewriter, loc, output, toRows);
-    Value scales = allocBuffer(rewriter, loc, {staticRows}, {rows},
-                               rewriter.getF32Type());
+    Value scales =
+        allocBuffer(rewriter, loc, {staticRows}, {rows}, rewriter.getF32Type());
     Value blocks = arith::CeilDivUIOp::create(
         rewriter, loc, rows, cIdx(rewriter, loc, kAxiswiseRowsPerBlock));
     blocks =
@@ -1063,11 +1058,10 @@ struct FusedAxiswiseCastToNVVM : public OpRewritePattern<CastOp> {
                         b, loc, arith::MulFOp::create(b, loc, value, scale),
                         lo),
                     hi));
-              vector::StoreOp::create(b, loc,
-                                      convertEight(b, loc, scaled, target),
-                                      output2d, ValueRange{row, column},
-                                      /*nontemporal=*/false,
-                                      llvm::MaybeAlign(8));
+              vector::StoreOp::create(
+                  b, loc, convertEight(b, loc, scaled, target), output2d,
+                  ValueRange{row, column},
+                  /*nontemporal=*/false, llvm::MaybeAlign(8));
               scf::YieldOp::create(b, loc);
             });
         scf::YieldOp::create(b, loc);
@@ -1079,11 +1073,11 @@ struct FusedAxiswiseCastToNVVM : public OpRewritePattern<CastOp> {
     RankedTensorType scaleType = toScale.getResult().getType();
     SmallVector<OpFoldResult> scaleSizes;
     for (int64_t dim = 0; dim < rank; ++dim)
-      scaleSizes.push_back(dim == rank - 1 ? OpFoldResult(rewriter.getIndexAttr(1))
-                           : scaleType.isDynamicDim(dim)
-                               ? OpFoldResult(sizes[dim])
-                               : OpFoldResult(rewriter.getIndexAttr(
-                                     scaleType.getDimSize(dim))));
+      scaleSizes.push_back(
+          dim == rank - 1 ? OpFoldResult(rewriter.getIndexAttr(1))
+          : scaleType.isDynamicDim(dim)
+              ? OpFoldResult(sizes[dim])
+              : OpFoldResult(rewriter.getIndexAttr(scaleType.getDimSize(dim))));
     Value scaleTensor = tensor::ExpandShapeOp::create(
         rewriter, loc, scaleType, toTensor(rewriter, loc, scales),
         ArrayRef<ReassociationIndices>{
@@ -1115,8 +1109,8 @@ struct FusedTensorwiseCastToNVVM : public OpRewritePattern<CastOp> {
     AmaxKernel kernel = emitAmaxKernel(rewriter, amax);
     Value scale = memref::AllocOp::create(
         rewriter, loc, MemRefType::get({}, rewriter.getF32Type()));
-    Value output = emitPairCast(rewriter, op, /*transposed=*/false,
-                                kernel.bits, toScale, scale);
+    Value output = emitPairCast(rewriter, op, /*transposed=*/false, kernel.bits,
+                                toScale, scale);
     rewriter.replaceOp(op, toTensor(rewriter, loc, output));
     rewriter.replaceOp(toScale, toTensor(rewriter, loc, scale));
     rewriter.eraseOp(amax);
@@ -1223,11 +1217,11 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
 
     // One wave (64 lanes) per 32x32 output tile.
     Value c32 = cIdx(rewriter, loc, 32);
-    auto launch = createKernel(
-        rewriter, loc, "fp8_scaled_matmul_mfma",
-        arith::CeilDivUIOp::create(rewriter, loc, n, c32),
-        arith::CeilDivUIOp::create(rewriter, loc, m, c32), batchCount,
-        cIdx(rewriter, loc, 64));
+    auto launch =
+        createKernel(rewriter, loc, "fp8_scaled_matmul_mfma",
+                     arith::CeilDivUIOp::create(rewriter, loc, n, c32),
+                     arith::CeilDivUIOp::create(rewriter, loc, m, c32),
+                     batchCount, cIdx(rewriter, loc, 64));
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
@@ -1363,9 +1357,8 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     // as stored, K x N.
     auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
     bool bKInnermost = rhsCast && isTransposableGemmRhs(rhsCast);
-    Value bm = bKInnermost
-                   ? emitTransposedCast(rewriter, rhsCast)
-                   : toBuffer(rewriter, loc, op.getRhs());
+    Value bm = bKInnermost ? emitTransposedCast(rewriter, rhsCast)
+                           : toBuffer(rewriter, loc, op.getRhs());
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
     SmallVector<Value> aSizes = getSizes(rewriter, loc, a);
@@ -1632,11 +1625,10 @@ struct PtxEmitter {
   SmallVector<Value> wgmma(StringRef aType, StringRef bType, int64_t n,
                            Value descA, Value descB, ArrayRef<Value> acc,
                            bool accumulate) {
-    std::string ptx = "{\n.reg .pred p;\nsetp.ne.b32 p, $" +
-                      std::to_string(acc.size() + 2) +
-                      ", 0;\nwgmma.mma_async.sync.aligned.m64n" +
-                      std::to_string(n) + "k32.f32." + aType.str() + "." +
-                      bType.str() + " {";
+    std::string ptx =
+        "{\n.reg .pred p;\nsetp.ne.b32 p, $" + std::to_string(acc.size() + 2) +
+        ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) +
+        "k32.f32." + aType.str() + "." + bType.str() + " {";
     std::string constraints;
     for (size_t i = 0; i < acc.size(); ++i) {
       ptx += (i ? ", $" : "$") + std::to_string(i);
@@ -1696,9 +1688,8 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
     RankedTensorType resultType = op.getResult().getType();
     Type resultElement = resultType.getElementType();
     bool fastAccum = op.useFastAccum();
-    HopperGemmShape shape =
-        chooseHopperGemmShape(lhsType.getDimSize(0), resultType.getDimSize(1),
-                              fastAccum, schedule);
+    HopperGemmShape shape = chooseHopperGemmShape(
+        lhsType.getDimSize(0), resultType.getDimSize(1), fastAccum, schedule);
     int64_t blockN = shape.blockN;
 
     // Runtime entry points (runtime/cuda): TMA descriptors and the size of
@@ -1739,8 +1730,8 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
     Value mapB = tensorMap(bt, n, blockN);
     Value tilesM = arith::CeilDivUIOp::create(
         rewriter, loc, m, cIdx(rewriter, loc, kHopperBlockM));
-    Value tilesN =
-        arith::CeilDivUIOp::create(rewriter, loc, n, cIdx(rewriter, loc, blockN));
+    Value tilesN = arith::CeilDivUIOp::create(rewriter, loc, n,
+                                              cIdx(rewriter, loc, blockN));
     Value tiles = arith::MulIOp::create(rewriter, loc, tilesM, tilesN);
     Value sms = func::CallOp::create(rewriter, loc, "fp8MultiprocessorCount",
                                      TypeRange{indexType}, ValueRange{})
@@ -1748,8 +1739,8 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
     Value one = cIdx(rewriter, loc, 1);
     Value grid = arith::MaxUIOp::create(
         rewriter, loc, arith::MinUIOp::create(rewriter, loc, tiles, sms), one);
-    Value smem = arith::ConstantIntOp::create(rewriter, loc,
-                                              shape.smemBytes(), 32);
+    Value smem =
+        arith::ConstantIntOp::create(rewriter, loc, shape.smemBytes(), 32);
     auto launch =
         createKernel(rewriter, loc, "fp8_scaled_matmul_wgmma", grid, one, one,
                      cIdx(rewriter, loc, kHopperThreads), smem);
@@ -1804,8 +1795,8 @@ private:
         b, loc,
         MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), nullptr,
                         workgroup));
-    Value base = ptx.toI32(
-        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, raw));
+    Value base =
+        ptx.toI32(memref::ExtractAlignedPointerAsIndexOp::create(b, loc, raw));
     base = arith::AndIOp::create(b, loc, add(base, c32(1023)), c32(~1023));
     Value bRegion = add(base, c32(stages * aBytes));
     Value fullRegion = add(base, c32(stages * (aBytes + bBytes)));
@@ -1882,15 +1873,15 @@ private:
                     Value it = args[0];
                     Value stage = stageOf(it);
                     Value full = at(fullRegion, stage, 8);
-                    ptx.mbarrierWait(at(emptyRegion, stage, 8),
-                                     arith::XOrIOp::create(
-                                         b, loc, parityOf(it), c32(1)));
+                    ptx.mbarrierWait(
+                        at(emptyRegion, stage, 8),
+                        arith::XOrIOp::create(b, loc, parityOf(it), c32(1)));
                     ptx.mbarrierExpectTx(full, aBytes + bBytes);
                     Value kOffset = mul(kb, c32(kHopperBlockK));
                     ptx.tmaLoad(at(base, stage, aBytes), mapA, kOffset, rowA,
                                 full);
-                    ptx.tmaLoad(at(bRegion, stage, bBytes), mapB, kOffset,
-                                rowB, full);
+                    ptx.tmaLoad(at(bRegion, stage, bBytes), mapB, kOffset, rowB,
+                                full);
                     scf::YieldOp::create(b, loc, ValueRange{add(it, c32(1))});
                   });
               scf::YieldOp::create(b, loc, kLoop.getResults());
@@ -1922,8 +1913,8 @@ private:
       // Shared-memory descriptors: K-major, 128-byte swizzle (layout 1 in
       // bits 62-63), 1024 bytes between 8-row groups (stride field 64),
       // leading-dimension field 1 (unused with this swizzle).
-      Value descBits = c64((int64_t(1) << 62) | (int64_t(64) << 32) |
-                           (int64_t(1) << 16));
+      Value descBits =
+          c64((int64_t(1) << 62) | (int64_t(64) << 32) | (int64_t(1) << 16));
       auto descriptor = [&](Value address) {
         Value field = arith::ShRUIOp::create(
             b, loc,
@@ -1952,8 +1943,8 @@ private:
       Value consumer32 = ptx.toI32(consumer);
       Value myOrder = add(orderRegion, mul(consumer32, c32(8)));
       Value otherOrder =
-          add(orderRegion, mul(arith::SubIOp::create(b, loc, c32(1), consumer32),
-                               c32(8)));
+          add(orderRegion,
+              mul(arith::SubIOp::create(b, loc, c32(1), consumer32), c32(8)));
       scf::ForOp::create(
           b, loc, tileStart, tiles, tileStride, ValueRange{itStart, c32(0)},
           [&](OpBuilder &, Location, Value tile, ValueRange tileArgs) {
@@ -1966,8 +1957,9 @@ private:
               Value isFirst = cmp(arith::CmpIPredicate::eq, consumer32, c32(0));
               Value mustWait = arith::OrIOp::create(
                   b, loc,
-                  arith::XOrIOp::create(b, loc, isFirst,
-                                        arith::ConstantIntOp::create(b, loc, 1, 1)),
+                  arith::XOrIOp::create(
+                      b, loc, isFirst,
+                      arith::ConstantIntOp::create(b, loc, 1, 1)),
                   cmp(arith::CmpIPredicate::ugt, round, c32(0)));
               Value phase = arith::SelectOp::create(
                   b, loc, isFirst, arith::SubIOp::create(b, loc, round, c32(1)),
@@ -2048,9 +2040,9 @@ private:
                 ptx.mbarrierArrive(myOrder);
                 scf::YieldOp::create(b, loc);
               });
-            SmallVector<Value> sums(results.begin() + 1 + (fastAccum ? 0 : numAcc),
-                                    results.begin() + 1 + (fastAccum ? 0 : numAcc) +
-                                        numAcc);
+            SmallVector<Value> sums(
+                results.begin() + 1 + (fastAccum ? 0 : numAcc),
+                results.begin() + 1 + (fastAccum ? 0 : numAcc) + numAcc);
             if (fastAccum) {
               ptx.emit({}, "wgmma.wait_group.sync.aligned 0;", "");
               sums = ptx.fence(sums);
@@ -2059,13 +2051,13 @@ private:
             }
             for (int64_t half = 0; half < halves; ++half)
               emitEpilogue(
-                  b, loc, ptx, ArrayRef<Value>(sums).slice(half * numHalf, numHalf),
-                  tid, consumer, shape.pingpong ? cIdx(b, loc, half) : consumer,
-                  tm, tn, blockN, sa, sb, c, m, n, colInvRegion, half == 0);
+                  b, loc, ptx,
+                  ArrayRef<Value>(sums).slice(half * numHalf, numHalf), tid,
+                  consumer, shape.pingpong ? cIdx(b, loc, half) : consumer, tm,
+                  tn, blockN, sa, sb, c, m, n, colInvRegion, half == 0);
             // Pingpong: skip the other warpgroup's tile.
-            Value itNext = shape.pingpong
-                               ? add(results[0], c32(kBlocks))
-                               : results[0];
+            Value itNext =
+                shape.pingpong ? add(results[0], c32(kBlocks)) : results[0];
             scf::YieldOp::create(b, loc,
                                  ValueRange{itNext, add(round, c32(1))});
           });
@@ -2097,8 +2089,8 @@ private:
     Value oneF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1));
     Value zeroIdx = cIdx(b, loc, 0);
     auto reciprocal = [&](Value scale, Value row, Value col) {
-      return arith::DivFOp::create(
-                 b, loc, oneF, loadScale(b, loc, scale, {}, row, col))
+      return arith::DivFOp::create(b, loc, oneF,
+                                   loadScale(b, loc, scale, {}, row, col))
           .getResult();
     };
     bool rowScale = cast<MemRefType>(sa.getType()).getRank() != 0;
@@ -2112,28 +2104,28 @@ private:
     Value inGroup = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 128));
     Value myInv;
     auto groupBarrier = [&]() {
-      ptx.emit({ptx.toI32(add(consumer, cIdx(b, loc, 1)))},
-               "bar.sync $0, 128;", "r");
+      ptx.emit({ptx.toI32(add(consumer, cIdx(b, loc, 1)))}, "bar.sync $0, 128;",
+               "r");
     };
     if (colScale) {
-      myInv = arith::AddIOp::create(
-          b, loc, colInvRegion,
-          arith::MulIOp::create(b, loc, ptx.toI32(consumer),
-                                ptx.i32(4 * blockN)));
+      myInv = arith::AddIOp::create(b, loc, colInvRegion,
+                                    arith::MulIOp::create(b, loc,
+                                                          ptx.toI32(consumer),
+                                                          ptx.i32(4 * blockN)));
       if (loadColumnScales) {
-      groupBarrier();
-      for (int64_t part = 0; part < blockN / 128; ++part) {
-        Value local = add(inGroup, cIdx(b, loc, 128 * part));
-        Value col = add(mul(tn, blockN), local);
-        Value safeCol = arith::SelectOp::create(b, loc, ult(col, n), col,
-                                                zeroIdx);
-        Value inv = reciprocal(sb, zeroIdx, safeCol);
-        ptx.emit({add(myInv, arith::MulIOp::create(b, loc, ptx.toI32(local),
-                                                   ptx.i32(4))),
-                  inv},
-                 "st.shared.f32 [$0], $1;", "r,f");
-      }
-      groupBarrier();
+        groupBarrier();
+        for (int64_t part = 0; part < blockN / 128; ++part) {
+          Value local = add(inGroup, cIdx(b, loc, 128 * part));
+          Value col = add(mul(tn, blockN), local);
+          Value safeCol =
+              arith::SelectOp::create(b, loc, ult(col, n), col, zeroIdx);
+          Value inv = reciprocal(sb, zeroIdx, safeCol);
+          ptx.emit({add(myInv, arith::MulIOp::create(b, loc, ptx.toI32(local),
+                                                     ptx.i32(4))),
+                    inv},
+                   "st.shared.f32 [$0], $1;", "r,f");
+        }
+        groupBarrier();
       }
     }
     auto columnInverse = [&](Value local) {
@@ -2165,12 +2157,13 @@ private:
     Value warp = arith::RemUIOp::create(
         b, loc, arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32)),
         cIdx(b, loc, 4));
-    Value row0 = add(add(mul(tm, kHopperBlockM), mul(rowHalf, 64)),
-                     add(mul(warp, 16),
-                         arith::DivUIOp::create(b, loc, lane, cIdx(b, loc, 4))));
-    Value col0 = add(mul(tn, blockN),
-                     mul(arith::RemUIOp::create(b, loc, lane, cIdx(b, loc, 4)),
-                         2));
+    Value row0 =
+        add(add(mul(tm, kHopperBlockM), mul(rowHalf, 64)),
+            add(mul(warp, 16),
+                arith::DivUIOp::create(b, loc, lane, cIdx(b, loc, 4))));
+    Value col0 =
+        add(mul(tn, blockN),
+            mul(arith::RemUIOp::create(b, loc, lane, cIdx(b, loc, 4)), 2));
     for (int64_t h = 0; h < 2; ++h) {
       Value row = add(row0, cIdx(b, loc, 8 * h));
       Value rowOk = ult(row, m);
@@ -2182,10 +2175,9 @@ private:
       for (int64_t j = 0; j < blockN / 8; ++j) {
         Value col = add(col0, cIdx(b, loc, 8 * j));
         auto scaled = [&](int64_t e, Value colE) {
-          Value colInv =
-              colScale ? columnInverse(arith::SubIOp::create(
-                             b, loc, colE, mul(tn, blockN)))
-                       : invB;
+          Value colInv = colScale ? columnInverse(arith::SubIOp::create(
+                                        b, loc, colE, mul(tn, blockN)))
+                                  : invB;
           Value value = arith::MulFOp::create(
               b, loc,
               arith::MulFOp::create(b, loc, acc[4 * j + 2 * h + e], rowInv),
@@ -2205,7 +2197,8 @@ private:
             // Even column, even N, 256-byte aligned buffer: one store.
             vector::StoreOp::create(
                 b, loc, pair, c, ValueRange{row, col}, /*nontemporal=*/false,
-                llvm::MaybeAlign(2 * resultElement.getIntOrFloatBitWidth() / 8));
+                llvm::MaybeAlign(2 * resultElement.getIntOrFloatBitWidth() /
+                                 8));
           });
           continue;
         }
@@ -2359,8 +2352,8 @@ static unsigned getSmVersion(StringRef chip) {
   return version;
 }
 
-bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
-                                   StringRef chip, StringRef gemmSchedule) {
+bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns, StringRef chip,
+                                   StringRef gemmSchedule) {
   if (chip == "gfx942" || chip == "gfx950") {
     patterns.add<AmaxToGPU>(patterns.getContext(), /*leaveFused=*/false);
     patterns.add<ScaledMatmulToMFMA>(patterns.getContext());

@@ -126,7 +126,7 @@ static Value roundDownToPowerOf2(OpBuilder &b, Location l, Value scale) {
 }
 
 Value fp8::buildAmaxToScale(OpBuilder &b, Location l, Value amax,
-                           FloatType dtype, bool roundToPowerOf2) {
+                            FloatType dtype, bool roundToPowerOf2) {
   // f32(f64(max) / max(f64(amax), eps)); maximumf keeps NaN.
   Type f64 = b.getF64Type();
   Value wide = arith::ExtFOp::create(b, l, f64, amax);
