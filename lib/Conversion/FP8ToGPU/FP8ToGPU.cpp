@@ -808,6 +808,25 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
   Value colInTile = arith::MulIOp::create(
       b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 8)),
       cIdx(b, loc, 8));
+  auto scaleAt = [&](Value row, Value col) -> Value {
+    SmallVector<Value> scaleIndex;
+    for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
+      scaleIndex.push_back(scaleType.getDimSize(dim) == 1 ? cIdx(b, loc, 0)
+                           : dim == 0                     ? row
+                                                          : col);
+    return memref::LoadOp::create(b, loc, scales, scaleIndex);
+  };
+  // Scales that do not change along K (tensorwise, or one per column of
+  // B) are loaded once, before both passes.
+  SmallVector<Value> columnScales;
+  if (scaleType.getRank() == 0 || scaleType.getDimSize(0) == 1) {
+    Value col = arith::AddIOp::create(b, loc, n0, colInTile);
+    for (int64_t e = 0; e < 8; ++e)
+      columnScales.push_back(
+          scaleType.getRank() == 0 && e > 0
+              ? columnScales[0]
+              : scaleAt(cIdx(b, loc, 0), add(col, e)));
+  }
   for (int64_t pass = 0; pass < kTransposeTile / 32; ++pass) {
     Value localK = add(rowInTile, 32 * pass);
     Value row = arith::AddIOp::create(b, loc, k0, localK);
@@ -818,12 +837,8 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
         /*nontemporal=*/false, llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
     SmallVector<Value> values;
     for (int64_t e = 0; e < 8; ++e) {
-      SmallVector<Value> scaleIndex;
-      for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
-        scaleIndex.push_back(scaleType.getDimSize(dim) == 1
-                                 ? cIdx(b, loc, 0)
-                                 : (dim == 0 ? row : add(col, e)));
-      Value s = memref::LoadOp::create(b, loc, scales, scaleIndex);
+      Value s = columnScales.empty() ? scaleAt(row, add(col, e))
+                                     : columnScales[e];
       Value x = widenToF32(
           b, loc, vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e}));
       values.push_back(arith::MinimumFOp::create(

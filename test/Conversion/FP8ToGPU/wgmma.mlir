@@ -8,6 +8,10 @@
 // CHECK-LABEL: func @tensorwise_fast
 // CHECK: %[[BT:.+]] = memref.alloc() : memref<4096x4096xf8E4M3FN>
 // CHECK: gpu.launch {{.+}} module(@fp8_kernels) function(@fp8_cast_transposed)
+// The tensorwise scale is loaded once for both 32-row passes of the tile.
+// CHECK:   memref.load %{{.+}}[] : memref<f32>
+// CHECK-NOT: memref.load %{{.+}}[] : memref<f32>
+// CHECK:   gpu.barrier
 // CHECK: %[[PA:.+]] = memref.extract_aligned_pointer_as_index %{{.+}} : memref<4096x4096xf8E4M3FN> -> index
 // CHECK: %[[MAPA:.+]] = call @fp8TensorMap2D(%[[PA]], %c4096{{.*}}, %c4096{{.*}}, %c128{{.*}}, %c128{{.*}}) : (index, index, index, index, index) -> i64
 // CHECK: %[[PB:.+]] = memref.extract_aligned_pointer_as_index %[[BT]]

@@ -287,7 +287,7 @@ def main():
           f"{exact} scales and fp8 codes bit-exact; worst GEMM error "
           f"{worst:.3g} x bound vs f64; {compared} compared with torch._scaled_mm, "
           f"worst {worst_t:.3g} x the joint bound (torch's own error up to "
-          f"{worst_te:.3g} x our f32 bound)")
+          f"{worst_te:.3g} x our accumulation model's bound)")
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"device": torch.cuda.get_device_name(0),
