@@ -651,11 +651,8 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
       return result;
     };
 
-    double max =
-        APFloat::getLargest(cast<FloatType>(target).getFloatSemantics())
-            .convertToDouble();
-    Value hi = arith::ConstantOp::create(b, l, b.getF32FloatAttr(max));
-    Value lo = arith::ConstantOp::create(b, l, b.getF32FloatAttr(-max));
+    SaturationBounds bounds =
+        buildSaturationBounds(b, l, cast<FloatType>(target));
     auto scaled = [&](Value x, ArrayRef<Value> index) -> Value {
       SmallVector<Value> scaleIndex;
       for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
@@ -665,9 +662,8 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
                     ? fusedScale
                     : memref::LoadOp::create(b, l, scaleBuffer, scaleIndex)
                           .getResult();
-      Value product = arith::MulFOp::create(b, l, widenToF32(b, l, x), s);
-      return arith::MinimumFOp::create(
-          b, l, arith::MaximumFOp::create(b, l, product, lo), hi);
+      return buildSaturate(
+          b, l, arith::MulFOp::create(b, l, widenToF32(b, l, x), s), bounds);
     };
 
     Type elementType = inputType.getElementType();
@@ -799,10 +795,8 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
   auto add = [&](Value x, int64_t y) {
     return arith::AddIOp::create(b, loc, x, cIdx(b, loc, y)).getResult();
   };
-  double max = APFloat::getLargest(cast<FloatType>(target).getFloatSemantics())
-                   .convertToDouble();
-  Value hi = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(max));
-  Value lo = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-max));
+  SaturationBounds bounds =
+      buildSaturationBounds(b, loc, cast<FloatType>(target));
   // Phase 1: thread t reads row k0 + t / 8 (+ 32) at columns 8 (t % 8).
   Value rowInTile = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 8));
   Value colInTile = arith::MulIOp::create(
@@ -841,11 +835,8 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
                                      : columnScales[e];
       Value x = widenToF32(
           b, loc, vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e}));
-      values.push_back(arith::MinimumFOp::create(
-          b, loc,
-          arith::MaximumFOp::create(b, loc, arith::MulFOp::create(b, loc, x, s),
-                                    lo),
-          hi));
+      values.push_back(
+          buildSaturate(b, loc, arith::MulFOp::create(b, loc, x, s), bounds));
     }
     Value codes =
         arith::BitcastOp::create(b, loc, VectorType::get({8}, b.getI8Type()),
@@ -896,44 +887,47 @@ struct CastToNVVMPairs : public OpRewritePattern<CastOp> {
   }
 };
 
-/// The amax of `op` when `op` casts with the scale of its own input's amax
-/// along the innermost dimension (static, a multiple of 8; rank >= 2) and
-/// nothing else uses that amax: FusedAxiswiseCastToNVVM then computes all
-/// three in one kernel.
-static AmaxOp getFusableAxiswiseAmax(CastOp op) {
+/// The amax of `op`'s input when `op` casts with amax_to_scale of it, that
+/// amax has no other use and the cast is not left to a GEMM: such a cast
+/// may compute its amax and scale itself (FusedCastToNVVM).
+static AmaxOp getOwnAmax(CastOp op) {
   if (!hasNVVMConversion(op) || isTransposableGemmRhs(op))
-    return nullptr;
-  RankedTensorType inputType = op.getInput().getType();
-  int64_t rank = inputType.getRank();
-  if (rank < 2 ||
-      !isa<BFloat16Type, Float16Type, Float32Type>(inputType.getElementType()))
-    return nullptr;
-  int64_t k = inputType.getDimSize(rank - 1);
-  if (ShapedType::isDynamic(k) || k % 8 != 0)
     return nullptr;
   auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
   auto amax = toScale ? toScale.getAmax().getDefiningOp<AmaxOp>() : nullptr;
   if (!amax || amax.getInput() != op.getInput() ||
-      amax.getReductionDims() != SmallVector<int64_t>{rank - 1} ||
       !amax.getResult().hasOneUse())
     return nullptr;
   return amax;
 }
 
-/// The amax of `op` when `op` casts with the scale of its own input's
-/// whole-tensor amax and nothing else uses that amax:
-/// FusedTensorwiseCastToNVVM then computes the scale in the cast kernel.
-static AmaxOp getFusableTensorwiseAmax(CastOp op) {
-  if (!hasNVVMConversion(op) || isTransposableGemmRhs(op) ||
-      op.getInput().getType().getRank() == 0)
-    return nullptr;
-  auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
-  auto amax = toScale ? toScale.getAmax().getDefiningOp<AmaxOp>() : nullptr;
-  if (!amax || amax.getInput() != op.getInput() ||
-      amax.getResult().getType().getRank() != 0 ||
-      !amax.getResult().hasOneUse())
-    return nullptr;
-  return amax;
+/// Whether `amax` reduces along the innermost dimension, static and a
+/// multiple of 8, of a bf16/f16/f32 tensor of rank >= 2: its cast is then
+/// one kernel, a warp per row.
+static bool isFusableAxiswise(AmaxOp amax) {
+  RankedTensorType inputType = amax.getInput().getType();
+  int64_t rank = inputType.getRank();
+  if (rank < 2 ||
+      !isa<BFloat16Type, Float16Type, Float32Type>(inputType.getElementType()))
+    return false;
+  int64_t k = inputType.getDimSize(rank - 1);
+  return !ShapedType::isDynamic(k) && k % 8 == 0 &&
+         amax.getReductionDims() == SmallVector<int64_t>{rank - 1};
+}
+
+/// Whether `amax` reduces a whole (non-scalar) tensor: its cast is then the
+/// amax kernel and a cast kernel that computes the scale.
+static bool isFusableTensorwise(AmaxOp amax) {
+  return amax.getInput().getType().getRank() > 0 &&
+         amax.getResult().getType().getRank() == 0;
+}
+
+/// The amax whose kernel `op`'s fused kernels take over, or null.
+static AmaxOp getFusedAmax(CastOp op) {
+  AmaxOp amax = getOwnAmax(op);
+  return amax && (isFusableAxiswise(amax) || isFusableTensorwise(amax))
+             ? amax
+             : nullptr;
 }
 
 /// Whether a cast takes `op` into its fused kernels.
@@ -941,8 +935,7 @@ static bool isFusedIntoCast(AmaxOp op) {
   for (Operation *scaleUser : op.getResult().getUsers())
     for (Operation *user : scaleUser->getUsers())
       if (auto cast = dyn_cast<CastOp>(user))
-        if (getFusableAxiswiseAmax(cast) == op ||
-            getFusableTensorwiseAmax(cast) == op)
+        if (getFusedAmax(cast) == op)
           return true;
   return false;
 }
@@ -951,184 +944,177 @@ static bool isFusedIntoCast(AmaxOp op) {
 static constexpr int64_t kAxiswiseRowsPerBlock = 8;
 
 /// fp8.cast(x, amax_to_scale(amax(x) along the innermost dim)) as one
-/// kernel (torchao's axiswise/rowwise operands): a warp per row reduces the
-/// row's amax with 16-byte loads and a shuffle reduction, computes the scale
-/// (SPEC section 1, the same f64 arithmetic as amax_to_scale), writes it,
-/// then reads the row again (from L2) to scale, saturate and convert eight
-/// elements per thread (16-byte loads, 8-byte stores). The input is read
-/// from memory once instead of twice and the small scale kernels go away.
-/// Needs a static innermost size that is a multiple of 8 and an amax used
-/// only by this scale.
-struct FusedAxiswiseCastToNVVM : public OpRewritePattern<CastOp> {
-  FusedAxiswiseCastToNVVM(MLIRContext *context)
-      : OpRewritePattern<CastOp>(context, /*benefit=*/2) {}
+/// kernel (torchao's axiswise/rowwise operands, isFusableAxiswise): a warp per
+/// row reduces the row's amax with 16-byte loads and a shuffle reduction,
+/// computes the scale (SPEC section 1, the same f64 arithmetic as
+/// amax_to_scale), writes it, then reads the row again (from L2) to scale,
+/// saturate and convert eight elements per thread (16-byte loads, 8-byte
+/// stores). The input is read from memory once instead of twice and the small
+/// scale kernels go away.
+static void emitAxiswiseCast(PatternRewriter &rewriter, CastOp op,
+                             AmaxOp amax) {
+  auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
+  RankedTensorType inputType = op.getInput().getType();
+  int64_t rank = inputType.getRank();
+  int64_t k = inputType.getDimSize(rank - 1);
 
-  LogicalResult matchAndRewrite(CastOp op,
-                                PatternRewriter &rewriter) const override {
-    AmaxOp amax = getFusableAxiswiseAmax(op);
-    if (!amax)
-      return rewriter.notifyMatchFailure(op, "scale is not a fusable amax");
-    auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
-    RankedTensorType inputType = op.getInput().getType();
-    int64_t rank = inputType.getRank();
-    int64_t k = inputType.getDimSize(rank - 1);
+  Location loc = op.getLoc();
+  Type target = op.getResult().getType().getElementType();
+  Type elementType = inputType.getElementType();
+  auto dtype = cast<FloatType>(toScale.getDtype());
+  bool pow2 = toScale.getRoundToPowerOf_2();
+  SmallVector<Value> sizes = getSizes(rewriter, loc, op.getInput());
+  Value rows = product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
+  int64_t staticRows = 1;
+  for (int64_t size : inputType.getShape().drop_back())
+    staticRows =
+        ShapedType::isDynamic(size) || ShapedType::isDynamic(staticRows)
+            ? ShapedType::kDynamic
+            : staticRows * size;
+  SmallVector<ReassociationIndices> toRows{
+      llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}};
 
-    Location loc = op.getLoc();
-    Type target = op.getResult().getType().getElementType();
-    Type elementType = inputType.getElementType();
-    auto dtype = cast<FloatType>(toScale.getDtype());
-    bool pow2 = toScale.getRoundToPowerOf_2();
-    SmallVector<Value> sizes = getSizes(rewriter, loc, op.getInput());
-    Value rows = product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
-    int64_t staticRows = 1;
-    for (int64_t size : inputType.getShape().drop_back())
-      staticRows =
-          ShapedType::isDynamic(size) || ShapedType::isDynamic(staticRows)
-              ? ShapedType::kDynamic
-              : staticRows * size;
-    SmallVector<ReassociationIndices> toRows{
-        llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}};
-
-    Value input = memref::CollapseShapeOp::create(
-        rewriter, loc, toBuffer(rewriter, loc, op.getInput()), toRows);
-    Value output =
-        allocBuffer(rewriter, loc, inputType.getShape(), sizes, target);
-    Value output2d =
-        memref::CollapseShapeOp::create(rewriter, loc, output, toRows);
-    Value scales =
-        allocBuffer(rewriter, loc, {staticRows}, {rows}, rewriter.getF32Type());
-    Value blocks = arith::CeilDivUIOp::create(
-        rewriter, loc, rows, cIdx(rewriter, loc, kAxiswiseRowsPerBlock));
-    blocks =
-        arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
-    Value one = cIdx(rewriter, loc, 1);
-    auto launch =
-        createKernel(rewriter, loc, "fp8_cast_axiswise", blocks, one, one,
-                     cIdx(rewriter, loc, 32 * kAxiswiseRowsPerBlock));
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      OpBuilder &b = rewriter;
-      b.setInsertionPointToStart(&launch.getBody().front());
-      Value tid = launch.getThreadIds().x;
-      Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 32));
-      Value row = arith::AddIOp::create(
-          b, loc,
-          arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                                cIdx(b, loc, kAxiswiseRowsPerBlock)),
-          arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32)));
-      // The condition is the same for the 32 lanes of a warp, so the
-      // shuffle reduction below runs with the whole warp.
-      Value rowOk =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, rows);
-      scf::IfOp::create(b, loc, rowOk, [&](OpBuilder &, Location) {
-        Value first = arith::MulIOp::create(b, loc, lane, cIdx(b, loc, 8));
-        Value end = cIdx(b, loc, k);
-        Value step = cIdx(b, loc, 32 * 8);
-        int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
-        auto load8 = [&](Value column) {
-          Value all = vector::LoadOp::create(
-              b, loc, VectorType::get({8}, elementType), input,
-              ValueRange{row, column}, /*nontemporal=*/false,
-              llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
-          SmallVector<Value> values;
-          for (int64_t e = 0; e < 8; ++e)
-            values.push_back(widenToF32(
-                b, loc,
-                vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e})));
-          return values;
-        };
-        Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-        auto amaxLoop = scf::ForOp::create(
-            b, loc, first, end, step, ValueRange{zero},
-            [&](OpBuilder &, Location, Value column, ValueRange acc) {
-              Value max = acc[0];
-              for (Value value : load8(column))
-                max = arith::MaximumFOp::create(
-                    b, loc, max, math::AbsFOp::create(b, loc, value));
-              scf::YieldOp::create(b, loc, max);
-            });
-        Value rowAmax = gpu::SubgroupReduceOp::create(
-            b, loc, amaxLoop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
-            /*uniform=*/true);
-        Value scale = buildAmaxToScale(b, loc, rowAmax, dtype, pow2);
-        Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                              lane, cIdx(b, loc, 0));
-        scf::IfOp::create(b, loc, isFirst, [&](OpBuilder &, Location) {
-          memref::StoreOp::create(b, loc, scale, scales, ValueRange{row});
-          scf::YieldOp::create(b, loc);
-        });
-        double max =
-            APFloat::getLargest(cast<FloatType>(target).getFloatSemantics())
-                .convertToDouble();
-        Value hi = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(max));
-        Value lo = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-max));
-        scf::ForOp::create(
-            b, loc, first, end, step, ValueRange{},
-            [&](OpBuilder &, Location, Value column, ValueRange) {
-              SmallVector<Value> scaled;
-              for (Value value : load8(column))
-                scaled.push_back(arith::MinimumFOp::create(
-                    b, loc,
-                    arith::MaximumFOp::create(
-                        b, loc, arith::MulFOp::create(b, loc, value, scale),
-                        lo),
-                    hi));
-              vector::StoreOp::create(
-                  b, loc, convertEight(b, loc, scaled, target), output2d,
-                  ValueRange{row, column},
-                  /*nontemporal=*/false, llvm::MaybeAlign(8));
-              scf::YieldOp::create(b, loc);
-            });
+  Value input = memref::CollapseShapeOp::create(
+      rewriter, loc, toBuffer(rewriter, loc, op.getInput()), toRows);
+  Value output =
+      allocBuffer(rewriter, loc, inputType.getShape(), sizes, target);
+  Value output2d =
+      memref::CollapseShapeOp::create(rewriter, loc, output, toRows);
+  Value scales =
+      allocBuffer(rewriter, loc, {staticRows}, {rows}, rewriter.getF32Type());
+  Value blocks = arith::CeilDivUIOp::create(
+      rewriter, loc, rows, cIdx(rewriter, loc, kAxiswiseRowsPerBlock));
+  blocks =
+      arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
+  Value one = cIdx(rewriter, loc, 1);
+  auto launch =
+      createKernel(rewriter, loc, "fp8_cast_axiswise", blocks, one, one,
+                   cIdx(rewriter, loc, 32 * kAxiswiseRowsPerBlock));
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    OpBuilder &b = rewriter;
+    b.setInsertionPointToStart(&launch.getBody().front());
+    Value tid = launch.getThreadIds().x;
+    Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 32));
+    Value row = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                              cIdx(b, loc, kAxiswiseRowsPerBlock)),
+        arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32)));
+    // The condition is the same for the 32 lanes of a warp, so the
+    // shuffle reduction below runs with the whole warp.
+    Value rowOk =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, rows);
+    scf::IfOp::create(b, loc, rowOk, [&](OpBuilder &, Location) {
+      Value first = arith::MulIOp::create(b, loc, lane, cIdx(b, loc, 8));
+      Value end = cIdx(b, loc, k);
+      Value step = cIdx(b, loc, 32 * 8);
+      int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
+      auto load8 = [&](Value column) {
+        Value all = vector::LoadOp::create(
+            b, loc, VectorType::get({8}, elementType), input,
+            ValueRange{row, column}, /*nontemporal=*/false,
+            llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
+        SmallVector<Value> values;
+        for (int64_t e = 0; e < 8; ++e)
+          values.push_back(widenToF32(
+              b, loc,
+              vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e})));
+        return values;
+      };
+      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+      auto amaxLoop = scf::ForOp::create(
+          b, loc, first, end, step, ValueRange{zero},
+          [&](OpBuilder &, Location, Value column, ValueRange acc) {
+            Value max = acc[0];
+            for (Value value : load8(column))
+              max = arith::MaximumFOp::create(
+                  b, loc, max, math::AbsFOp::create(b, loc, value));
+            scf::YieldOp::create(b, loc, max);
+          });
+      Value rowAmax = gpu::SubgroupReduceOp::create(
+          b, loc, amaxLoop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
+          /*uniform=*/true);
+      Value scale = buildAmaxToScale(b, loc, rowAmax, dtype, pow2);
+      Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            lane, cIdx(b, loc, 0));
+      scf::IfOp::create(b, loc, isFirst, [&](OpBuilder &, Location) {
+        memref::StoreOp::create(b, loc, scale, scales, ValueRange{row});
         scf::YieldOp::create(b, loc);
       });
-      gpu::TerminatorOp::create(b, loc);
-    }
-
-    // The scales in the keep-dim shape of amax_to_scale's result.
-    RankedTensorType scaleType = toScale.getResult().getType();
-    SmallVector<OpFoldResult> scaleSizes;
-    for (int64_t dim = 0; dim < rank; ++dim)
-      scaleSizes.push_back(
-          dim == rank - 1 ? OpFoldResult(rewriter.getIndexAttr(1))
-          : scaleType.isDynamicDim(dim)
-              ? OpFoldResult(sizes[dim])
-              : OpFoldResult(rewriter.getIndexAttr(scaleType.getDimSize(dim))));
-    Value scaleTensor = tensor::ExpandShapeOp::create(
-        rewriter, loc, scaleType, toTensor(rewriter, loc, scales),
-        ArrayRef<ReassociationIndices>{
-            llvm::to_vector(llvm::seq<int64_t>(0, rank))},
-        scaleSizes);
-    rewriter.replaceOp(op, toTensor(rewriter, loc, output));
-    rewriter.replaceOp(toScale, scaleTensor);
-    rewriter.eraseOp(amax);
-    return success();
+      SaturationBounds bounds =
+          buildSaturationBounds(b, loc, cast<FloatType>(target));
+      scf::ForOp::create(
+          b, loc, first, end, step, ValueRange{},
+          [&](OpBuilder &, Location, Value column, ValueRange) {
+            SmallVector<Value> scaled;
+            for (Value value : load8(column))
+              scaled.push_back(buildSaturate(
+                  b, loc, arith::MulFOp::create(b, loc, value, scale), bounds));
+            vector::StoreOp::create(b, loc,
+                                    convertEight(b, loc, scaled, target),
+                                    output2d, ValueRange{row, column},
+                                    /*nontemporal=*/false, llvm::MaybeAlign(8));
+            scf::YieldOp::create(b, loc);
+          });
+      scf::YieldOp::create(b, loc);
+    });
+    gpu::TerminatorOp::create(b, loc);
   }
-};
+
+  // The scales in the keep-dim shape of amax_to_scale's result.
+  RankedTensorType scaleType = toScale.getResult().getType();
+  SmallVector<OpFoldResult> scaleSizes;
+  for (int64_t dim = 0; dim < rank; ++dim)
+    scaleSizes.push_back(
+        dim == rank - 1 ? OpFoldResult(rewriter.getIndexAttr(1))
+        : scaleType.isDynamicDim(dim)
+            ? OpFoldResult(sizes[dim])
+            : OpFoldResult(rewriter.getIndexAttr(scaleType.getDimSize(dim))));
+  Value scaleTensor = tensor::ExpandShapeOp::create(
+      rewriter, loc, scaleType, toTensor(rewriter, loc, scales),
+      ArrayRef<ReassociationIndices>{
+          llvm::to_vector(llvm::seq<int64_t>(0, rank))},
+      scaleSizes);
+  rewriter.replaceOp(op, toTensor(rewriter, loc, output));
+  rewriter.replaceOp(toScale, scaleTensor);
+  rewriter.eraseOp(amax);
+}
 
 /// fp8.cast(x, amax_to_scale(amax(x))) for a whole-tensor amax as two
 /// kernels (two passes over x): the amax kernel, then the cast kernel, in
 /// which every thread computes the scale from the amax bits (SPEC section
 /// 1) and the first one writes it for the GEMM. The amax_to_scale kernel
 /// and the one turning the bits into f32 go away.
-struct FusedTensorwiseCastToNVVM : public OpRewritePattern<CastOp> {
-  FusedTensorwiseCastToNVVM(MLIRContext *context)
+static void emitTensorwiseCast(PatternRewriter &rewriter, CastOp op,
+                               AmaxOp amax) {
+  auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
+  Location loc = op.getLoc();
+  AmaxKernel kernel = emitAmaxKernel(rewriter, amax);
+  Value scale = memref::AllocOp::create(
+      rewriter, loc, MemRefType::get({}, rewriter.getF32Type()));
+  Value output = emitPairCast(rewriter, op, /*transposed=*/false, kernel.bits,
+                              toScale, scale);
+  rewriter.replaceOp(op, toTensor(rewriter, loc, output));
+  rewriter.replaceOp(toScale, toTensor(rewriter, loc, scale));
+  rewriter.eraseOp(amax);
+}
+
+/// A cast that computes its own amax and scale (getFusedAmax): the
+/// axiswise or the tensorwise fused kernels above.
+struct FusedCastToNVVM : public OpRewritePattern<CastOp> {
+  FusedCastToNVVM(MLIRContext *context)
       : OpRewritePattern<CastOp>(context, /*benefit=*/2) {}
 
   LogicalResult matchAndRewrite(CastOp op,
                                 PatternRewriter &rewriter) const override {
-    AmaxOp amax = getFusableTensorwiseAmax(op);
+    AmaxOp amax = getFusedAmax(op);
     if (!amax)
       return rewriter.notifyMatchFailure(op, "scale is not a fusable amax");
-    auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
-    Location loc = op.getLoc();
-    AmaxKernel kernel = emitAmaxKernel(rewriter, amax);
-    Value scale = memref::AllocOp::create(
-        rewriter, loc, MemRefType::get({}, rewriter.getF32Type()));
-    Value output = emitPairCast(rewriter, op, /*transposed=*/false, kernel.bits,
-                                toScale, scale);
-    rewriter.replaceOp(op, toTensor(rewriter, loc, output));
-    rewriter.replaceOp(toScale, toTensor(rewriter, loc, scale));
-    rewriter.eraseOp(amax);
+    if (isFusableAxiswise(amax))
+      emitAxiswiseCast(rewriter, op, amax);
+    else
+      emitTensorwiseCast(rewriter, op, amax);
     return success();
   }
 };
@@ -2376,8 +2362,7 @@ bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns, StringRef chip,
   }
   if (getSmVersion(chip) >= 89) {
     patterns.add<AmaxToGPU>(patterns.getContext(), /*leaveFused=*/true);
-    patterns.add<CastToNVVMPairs, FusedAxiswiseCastToNVVM,
-                 FusedTensorwiseCastToNVVM, ScaledMatmulToMMASync>(
+    patterns.add<CastToNVVMPairs, FusedCastToNVVM, ScaledMatmulToMMASync>(
         patterns.getContext());
     // wgmma is sm_90a only (not in sm_90 nor in later families).
     if (chip == "sm_90a")

@@ -139,6 +139,20 @@ Value fp8::buildAmaxToScale(OpBuilder &b, Location l, Value amax,
   return roundToPowerOf2 ? roundDownToPowerOf2(b, l, scale) : scale;
 }
 
+SaturationBounds fp8::buildSaturationBounds(OpBuilder &b, Location l,
+                                            FloatType dtype) {
+  auto max = static_cast<float>(getFloat8MaxFinite(dtype));
+  Value hi = arith::ConstantOp::create(b, l, b.getF32FloatAttr(max));
+  Value lo = arith::ConstantOp::create(b, l, b.getF32FloatAttr(-max));
+  return {lo, hi};
+}
+
+Value fp8::buildSaturate(OpBuilder &b, Location l, Value x,
+                         SaturationBounds bounds) {
+  return arith::MinimumFOp::create(
+      b, l, arith::MaximumFOp::create(b, l, x, bounds.lo), bounds.hi);
+}
+
 namespace {
 //===----------------------------------------------------------------------===//
 // fp8.amax
@@ -255,7 +269,6 @@ struct CastLowering : public OpRewritePattern<CastOp> {
     Location loc = op.getLoc();
     RankedTensorType inputType = op.getInput().getType();
     auto dtype = cast<FloatType>(op.getResult().getType().getElementType());
-    double maxFinite = getFloat8MaxFinite(dtype);
     int64_t rank = inputType.getRank();
     SmallVector<int64_t> dims = llvm::to_vector(llvm::seq<int64_t>(0, rank));
     SmallVector<AffineMap> maps = {
@@ -267,12 +280,8 @@ struct CastLowering : public OpRewritePattern<CastOp> {
           // clamp(f32(x) * scale, -max, max), then round to nearest even.
           Value scaled =
               arith::MulFOp::create(b, l, toF32(b, l, args[0]), args[1]);
-          Value hi = arith::ConstantOp::create(
-              b, l, b.getF32FloatAttr(static_cast<float>(maxFinite)));
-          Value lo = arith::ConstantOp::create(
-              b, l, b.getF32FloatAttr(static_cast<float>(-maxFinite)));
-          Value clamped = arith::MinimumFOp::create(
-              b, l, arith::MaximumFOp::create(b, l, scaled, lo), hi);
+          Value clamped =
+              buildSaturate(b, l, scaled, buildSaturationBounds(b, l, dtype));
           return arith::TruncFOp::create(b, l, dtype, clamped);
         });
     rewriter.replaceOp(op, result);

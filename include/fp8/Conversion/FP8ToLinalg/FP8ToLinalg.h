@@ -8,6 +8,7 @@
 #ifndef FP8_CONVERSION_FP8TOLINALG_FP8TOLINALG_H
 #define FP8_CONVERSION_FP8TOLINALG_FP8TOLINALG_H
 
+#include "mlir/IR/Value.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
@@ -31,6 +32,18 @@ void populateFP8ToLinalgPatterns(RewritePatternSet &patterns);
 /// down to a power of two when asked; NaN stays NaN. `amax` is an f32 value.
 Value buildAmaxToScale(OpBuilder &b, Location loc, Value amax, FloatType dtype,
                        bool roundToPowerOf2);
+
+/// The f32 bounds -max(dtype), max(dtype) that `fp8.cast` saturates its
+/// scaled input to before rounding (SPEC section 1).
+struct SaturationBounds {
+  Value lo, hi;
+};
+SaturationBounds buildSaturationBounds(OpBuilder &b, Location loc,
+                                       FloatType dtype);
+
+/// min(max(x, lo), hi) on f32 values (NaN stays NaN).
+Value buildSaturate(OpBuilder &b, Location loc, Value x,
+                    SaturationBounds bounds);
 
 } // namespace fp8
 } // namespace mlir
