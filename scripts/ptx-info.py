@@ -4,7 +4,9 @@ in gpu.binary attributes), assembles each with ptxas and prints one line per
 kernel:
 
   <binary> <kernel>: registers=N spill_stores=N spill_loads=N stack=N
-      wgmma=N tma=N mbarrier=N warnings=N
+      wgmma=N tma_load=N tma_store=N mbarrier=N warnings=N
+
+(wgmma, TMA and mbarrier counts are static instruction counts in the PTX.)
 
   ptx-info.py INPUT.mlir [--ptxas PATH] [--arch sm_90a] [--dump DIR]
 
@@ -16,6 +18,10 @@ import re
 import subprocess
 import sys
 import tempfile
+
+# TMA tensor copies global -> shared and shared -> global.
+tma_load = re.compile(r"cp\.async\.bulk\.tensor\.\dd\.shared")
+tma_store = re.compile(r"cp\.async\.bulk\.tensor\.\dd\.global")
 
 BINARY = re.compile(r'gpu\.binary @(\w+)\s+\[#gpu\.object<#nvvm\.target<'
                     r'chip = "(\w+)"[^\n]*?assembly = "')
@@ -106,7 +112,8 @@ def main():
                   f"spill_loads={k.get('spill_loads', 0)} "
                   f"stack={k.get('stack', 0)} "
                   f"wgmma={body.count('wgmma.mma_async')} "
-                  f"tma={body.count('cp.async.bulk.tensor')} "
+                  f"tma_load={len(re.findall(tma_load, body))} "
+                  f"tma_store={len(re.findall(tma_store, body))} "
                   f"mbarrier={body.count('mbarrier.')} "
                   f"warnings={len(k['warnings'])}")
             for line in k["warnings"]:

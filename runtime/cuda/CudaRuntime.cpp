@@ -539,42 +539,59 @@ void mgpuMemHostUnregisterMemRef(int64_t /*rank*/, void *ptr,
 //===----------------------------------------------------------------------===//
 
 /// The device address of a TMA descriptor (CUtensorMap) for a row-major
-/// `rows` x `cols` matrix of bytes at `base`, read in `boxRows` x `boxCols`
-/// boxes swizzled by 128 bytes (the layout wgmma reads K-major operands
-/// in); out-of-bounds elements read as zero. Descriptors live in device
-/// memory, made once per distinct argument tuple (the kernel reads them
-/// through a generic pointer). An empty matrix gets 0: its kernel loads
-/// nothing.
+/// `rows` x `cols` matrix of `elementBytes`-byte elements (1, 2 or 4) at
+/// `base`, accessed in `boxRows` x `boxCols` boxes swizzled by 128 bytes
+/// (the layout wgmma reads K-major operands in, and the one the GEMM's
+/// epilogue stages its output in); out-of-bounds elements read as zero and
+/// are not written. Descriptors live in device memory, made once per
+/// distinct argument tuple (the kernel reads them through a generic
+/// pointer). An empty matrix gets 0: its kernel touches nothing.
 uint64_t fp8TensorMap2D(uint64_t base, int64_t rows, int64_t cols,
-                        int64_t boxRows, int64_t boxCols) {
+                        int64_t boxRows, int64_t boxCols,
+                        int64_t elementBytes) {
   if (rows <= 0 || cols <= 0)
     return 0;
   useContext();
-  using Key = std::tuple<uint64_t, int64_t, int64_t, int64_t, int64_t>;
+  using Key = std::tuple<uint64_t, int64_t, int64_t, int64_t, int64_t, int64_t>;
   static std::map<Key, CUdeviceptr> cache;
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);
-  Key key{base, rows, cols, boxRows, boxCols};
+  Key key{base, rows, cols, boxRows, boxCols, elementBytes};
   auto it = cache.find(key);
   if (it != cache.end())
     return it->second;
-  if (base % 16 != 0 || cols % 16 != 0)
-    fatal("fp8TensorMap2D: a %lld x %lld matrix at 0x%llx is not 16-byte "
-          "aligned",
+  CUtensorMapDataType type;
+  switch (elementBytes) {
+  case 1:
+    type = CU_TENSOR_MAP_DATA_TYPE_UINT8;
+    break;
+  case 2:
+    type = CU_TENSOR_MAP_DATA_TYPE_UINT16;
+    break;
+  case 4:
+    type = CU_TENSOR_MAP_DATA_TYPE_UINT32;
+    break;
+  default:
+    fatal("fp8TensorMap2D: %lld-byte elements (1, 2 or 4 expected)",
+          static_cast<long long>(elementBytes));
+  }
+  if (base % 16 != 0 || (cols * elementBytes) % 16 != 0)
+    fatal("fp8TensorMap2D: a %lld x %lld matrix of %lld-byte elements at "
+          "0x%llx is not 16-byte aligned",
           static_cast<long long>(rows), static_cast<long long>(cols),
+          static_cast<long long>(elementBytes),
           static_cast<unsigned long long>(base));
   CUtensorMap map;
   cuuint64_t dims[2] = {static_cast<cuuint64_t>(cols),
                         static_cast<cuuint64_t>(rows)};
-  cuuint64_t strides[1] = {static_cast<cuuint64_t>(cols)};
+  cuuint64_t strides[1] = {static_cast<cuuint64_t>(cols * elementBytes)};
   cuuint32_t box[2] = {static_cast<cuuint32_t>(boxCols),
                        static_cast<cuuint32_t>(boxRows)};
   cuuint32_t elementStrides[2] = {1, 1};
   FP8_CHECK(cuTensorMapEncodeTiled(
-      &map, CU_TENSOR_MAP_DATA_TYPE_UINT8, 2, reinterpret_cast<void *>(base),
-      dims, strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
-      CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
-      CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
+      &map, type, 2, reinterpret_cast<void *>(base), dims, strides, box,
+      elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+      CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
   CUdeviceptr device;
   FP8_CHECK(cuMemAlloc(&device, sizeof(map)));
   FP8_CHECK(cuMemcpyHtoD(device, &map, sizeof(map)));

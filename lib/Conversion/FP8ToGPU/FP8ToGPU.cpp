@@ -753,12 +753,20 @@ static constexpr int64_t kTransposeTile = 64;
 /// (rows stay 16-byte aligned for the vector reads).
 static constexpr int64_t kTransposeRowBytes = kTransposeTile + 16;
 
+static AmaxOp getTransposedFusedAmax(CastOp op);
+
 /// The K x N -> N x K cast of a GEMM's B operand as a tiled transpose when
 /// K and N are static multiples of 64, else the pair kernel: a workgroup of
 /// 256 threads converts a 64 x 64 tile, reading rows of B with 16-byte
 /// loads (8 elements a thread), writing the codes transposed into shared
 /// memory, then storing rows of the N x K result with 16-byte stores. Both
 /// global sides are coalesced.
+///
+/// A tensorwise scale = amax_to_scale(amax(B)) (getTransposedFusedAmax) is
+/// computed on the GPU: the amax kernel, then every thread of this kernel
+/// computes the scale from the amax (SPEC section 1) and the first one
+/// writes it for the GEMM's epilogue. (Left alone, the rank-0
+/// amax_to_scale would run in host code between the two kernels.)
 static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
   RankedTensorType inputType = op.getInput().getType();
   int64_t k = inputType.getDimSize(0), n = inputType.getDimSize(1);
@@ -770,7 +778,16 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
   Type elementType = inputType.getElementType();
   auto scaleType = cast<RankedTensorType>(op.getScale().getType());
   Value input = toBuffer(rewriter, loc, op.getInput());
-  Value scales = toBuffer(rewriter, loc, op.getScale());
+  AmaxOp amax = getTransposedFusedAmax(op);
+  auto toScale =
+      amax ? op.getScale().getDefiningOp<AmaxToScaleOp>() : AmaxToScaleOp();
+  Value amaxBits = amax ? emitAmaxKernel(rewriter, amax).bits : Value();
+  Value scaleOut =
+      amax ? memref::AllocOp::create(rewriter, loc,
+                                     MemRefType::get({}, rewriter.getF32Type()))
+                 .getResult()
+           : Value();
+  Value scales = amax ? Value() : toBuffer(rewriter, loc, op.getScale());
   Value output =
       memref::AllocOp::create(rewriter, loc, MemRefType::get({n, k}, target));
   auto workgroup = gpu::AddressSpaceAttr::get(
@@ -783,87 +800,115 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
                    cIdx(rewriter, loc, k / kTransposeTile),
                    cIdx(rewriter, loc, 1), cIdx(rewriter, loc, kCastBlock),
                    /*dynamicSharedMemory=*/nullptr, {tileType});
-  OpBuilder::InsertionGuard guard(rewriter);
-  OpBuilder &b = rewriter;
-  b.setInsertionPointToStart(&launch.getBody().front());
-  Value tile = launch.getWorkgroupAttributions()[0];
-  Value tid = launch.getThreadIds().x;
-  Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                                   cIdx(b, loc, kTransposeTile));
-  Value k0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
-                                   cIdx(b, loc, kTransposeTile));
-  auto add = [&](Value x, int64_t y) {
-    return arith::AddIOp::create(b, loc, x, cIdx(b, loc, y)).getResult();
-  };
-  SaturationBounds bounds =
-      buildSaturationBounds(b, loc, cast<FloatType>(target));
-  // Phase 1: thread t reads row k0 + t / 8 (+ 32) at columns 8 (t % 8).
-  Value rowInTile = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 8));
-  Value colInTile = arith::MulIOp::create(
-      b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 8)),
-      cIdx(b, loc, 8));
-  auto scaleAt = [&](Value row, Value col) -> Value {
-    SmallVector<Value> scaleIndex;
-    for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
-      scaleIndex.push_back(scaleType.getDimSize(dim) == 1 ? cIdx(b, loc, 0)
-                           : dim == 0                     ? row
-                                                          : col);
-    return memref::LoadOp::create(b, loc, scales, scaleIndex);
-  };
-  // Scales that do not change along K (tensorwise, or one per column of
-  // B) are loaded once, before both passes.
-  SmallVector<Value> columnScales;
-  if (scaleType.getRank() == 0 || scaleType.getDimSize(0) == 1) {
-    Value col = arith::AddIOp::create(b, loc, n0, colInTile);
-    for (int64_t e = 0; e < 8; ++e)
-      columnScales.push_back(
-          scaleType.getRank() == 0 && e > 0
-              ? columnScales[0]
-              : scaleAt(cIdx(b, loc, 0), add(col, e)));
-  }
-  for (int64_t pass = 0; pass < kTransposeTile / 32; ++pass) {
-    Value localK = add(rowInTile, 32 * pass);
-    Value row = arith::AddIOp::create(b, loc, k0, localK);
-    Value col = arith::AddIOp::create(b, loc, n0, colInTile);
-    int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
-    Value all = vector::LoadOp::create(
-        b, loc, VectorType::get({8}, elementType), input, ValueRange{row, col},
-        /*nontemporal=*/false, llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
-    SmallVector<Value> values;
-    for (int64_t e = 0; e < 8; ++e) {
-      Value s = columnScales.empty() ? scaleAt(row, add(col, e))
-                                     : columnScales[e];
-      Value x = widenToF32(
-          b, loc, vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e}));
-      values.push_back(
-          buildSaturate(b, loc, arith::MulFOp::create(b, loc, x, s), bounds));
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    OpBuilder &b = rewriter;
+    b.setInsertionPointToStart(&launch.getBody().front());
+    Value tile = launch.getWorkgroupAttributions()[0];
+    Value tid = launch.getThreadIds().x;
+    Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                     cIdx(b, loc, kTransposeTile));
+    Value k0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                     cIdx(b, loc, kTransposeTile));
+    auto add = [&](Value x, int64_t y) {
+      return arith::AddIOp::create(b, loc, x, cIdx(b, loc, y)).getResult();
+    };
+    SaturationBounds bounds =
+        buildSaturationBounds(b, loc, cast<FloatType>(target));
+    // Phase 1: thread t reads row k0 + t / 8 (+ 32) at columns 8 (t % 8).
+    Value rowInTile = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 8));
+    Value colInTile = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 8)),
+        cIdx(b, loc, 8));
+    auto scaleAt = [&](Value row, Value col) -> Value {
+      SmallVector<Value> scaleIndex;
+      for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
+        scaleIndex.push_back(scaleType.getDimSize(dim) == 1 ? cIdx(b, loc, 0)
+                             : dim == 0                     ? row
+                                                            : col);
+      return memref::LoadOp::create(b, loc, scales, scaleIndex);
+    };
+    // Scales that do not change along K (tensorwise, or one per column of
+    // B) are loaded once, before both passes.
+    SmallVector<Value> columnScales;
+    if (amax) {
+      Value bits =
+          memref::LoadOp::create(b, loc, amaxBits, ValueRange{cIdx(b, loc, 0)});
+      Value scale = buildAmaxToScale(
+          b, loc, arith::BitcastOp::create(b, loc, b.getF32Type(), bits),
+          cast<FloatType>(toScale.getDtype()), toScale.getRoundToPowerOf_2());
+      columnScales.assign(8, scale);
+      Value zero = cIdx(b, loc, 0);
+      auto isZero = [&](Value v) {
+        return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, v, zero);
+      };
+      Value first = arith::AndIOp::create(
+          b, loc, isZero(tid),
+          arith::AndIOp::create(b, loc, isZero(launch.getBlockIds().x),
+                                isZero(launch.getBlockIds().y)));
+      scf::IfOp::create(b, loc, first, [&](OpBuilder &, Location) {
+        memref::StoreOp::create(b, loc, scale, scaleOut, ValueRange{});
+        scf::YieldOp::create(b, loc);
+      });
+    } else if (scaleType.getRank() == 0 || scaleType.getDimSize(0) == 1) {
+      Value col = arith::AddIOp::create(b, loc, n0, colInTile);
+      for (int64_t e = 0; e < 8; ++e)
+        columnScales.push_back(scaleType.getRank() == 0 && e > 0
+                                   ? columnScales[0]
+                                   : scaleAt(cIdx(b, loc, 0), add(col, e)));
     }
+    for (int64_t pass = 0; pass < kTransposeTile / 32; ++pass) {
+      Value localK = add(rowInTile, 32 * pass);
+      Value row = arith::AddIOp::create(b, loc, k0, localK);
+      Value col = arith::AddIOp::create(b, loc, n0, colInTile);
+      int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
+      Value all = vector::LoadOp::create(
+          b, loc, VectorType::get({8}, elementType), input,
+          ValueRange{row, col},
+          /*nontemporal=*/false,
+          llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
+      SmallVector<Value> values;
+      for (int64_t e = 0; e < 8; ++e) {
+        Value s =
+            columnScales.empty() ? scaleAt(row, add(col, e)) : columnScales[e];
+        Value x = widenToF32(
+            b, loc,
+            vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e}));
+        values.push_back(
+            buildSaturate(b, loc, arith::MulFOp::create(b, loc, x, s), bounds));
+      }
+      Value codes =
+          arith::BitcastOp::create(b, loc, VectorType::get({8}, b.getI8Type()),
+                                   convertEight(b, loc, values, target));
+      for (int64_t e = 0; e < 8; ++e)
+        memref::StoreOp::create(
+            b, loc,
+            vector::ExtractOp::create(b, loc, codes, ArrayRef<int64_t>{e}),
+            tile, ValueRange{add(colInTile, e), localK});
+    }
+    gpu::BarrierOp::create(b, loc);
+    // Phase 2: thread t writes 16 codes of output row n0 + t / 4.
+    Value outRow = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 4));
+    Value outCol = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 4)),
+        cIdx(b, loc, 16));
     Value codes =
-        arith::BitcastOp::create(b, loc, VectorType::get({8}, b.getI8Type()),
-                                 convertEight(b, loc, values, target));
-    for (int64_t e = 0; e < 8; ++e)
-      memref::StoreOp::create(
-          b, loc,
-          vector::ExtractOp::create(b, loc, codes, ArrayRef<int64_t>{e}), tile,
-          ValueRange{add(colInTile, e), localK});
+        vector::LoadOp::create(b, loc, VectorType::get({16}, b.getI8Type()),
+                               tile, ValueRange{outRow, outCol},
+                               /*nontemporal=*/false, llvm::MaybeAlign(16));
+    vector::StoreOp::create(
+        b, loc,
+        arith::BitcastOp::create(b, loc, VectorType::get({16}, target), codes),
+        output,
+        ValueRange{arith::AddIOp::create(b, loc, n0, outRow),
+                   arith::AddIOp::create(b, loc, k0, outCol)},
+        /*nontemporal=*/false, llvm::MaybeAlign(16));
+    gpu::TerminatorOp::create(b, loc);
   }
-  gpu::BarrierOp::create(b, loc);
-  // Phase 2: thread t writes 16 codes of output row n0 + t / 4.
-  Value outRow = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 4));
-  Value outCol = arith::MulIOp::create(
-      b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 4)),
-      cIdx(b, loc, 16));
-  Value codes = vector::LoadOp::create(
-      b, loc, VectorType::get({16}, b.getI8Type()), tile,
-      ValueRange{outRow, outCol}, /*nontemporal=*/false, llvm::MaybeAlign(16));
-  vector::StoreOp::create(
-      b, loc,
-      arith::BitcastOp::create(b, loc, VectorType::get({16}, target), codes),
-      output,
-      ValueRange{arith::AddIOp::create(b, loc, n0, outRow),
-                 arith::AddIOp::create(b, loc, k0, outCol)},
-      /*nontemporal=*/false, llvm::MaybeAlign(16));
-  gpu::TerminatorOp::create(b, loc);
+  if (amax) {
+    rewriter.replaceOp(toScale, toTensor(rewriter, loc, scaleOut));
+    rewriter.eraseOp(amax);
+  }
   return output;
 }
 
@@ -887,18 +932,23 @@ struct CastToNVVMPairs : public OpRewritePattern<CastOp> {
   }
 };
 
-/// The amax of `op`'s input when `op` casts with amax_to_scale of it, that
-/// amax has no other use and the cast is not left to a GEMM: such a cast
-/// may compute its amax and scale itself (FusedCastToNVVM).
-static AmaxOp getOwnAmax(CastOp op) {
-  if (!hasNVVMConversion(op) || isTransposableGemmRhs(op))
-    return nullptr;
+/// The amax of `op`'s input when `op` casts with amax_to_scale of it and
+/// that amax has no other use.
+static AmaxOp getSoleAmax(CastOp op) {
   auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
   auto amax = toScale ? toScale.getAmax().getDefiningOp<AmaxOp>() : nullptr;
   if (!amax || amax.getInput() != op.getInput() ||
       !amax.getResult().hasOneUse())
     return nullptr;
   return amax;
+}
+
+/// getSoleAmax for a cast that is not left to a GEMM: such a cast may
+/// compute its amax and scale itself (FusedCastToNVVM).
+static AmaxOp getOwnAmax(CastOp op) {
+  if (!hasNVVMConversion(op) || isTransposableGemmRhs(op))
+    return nullptr;
+  return getSoleAmax(op);
 }
 
 /// Whether `amax` reduces along the innermost dimension, static and a
@@ -930,12 +980,30 @@ static AmaxOp getFusedAmax(CastOp op) {
              : nullptr;
 }
 
+/// Whether emitTransposedCast casts the K x N `op` with the tiled kernel
+/// (K and N static multiples of kTransposeTile).
+static bool hasTiledTranspose(CastOp op) {
+  RankedTensorType type = op.getInput().getType();
+  return type.hasStaticShape() && type.getDimSize(0) % kTransposeTile == 0 &&
+         type.getDimSize(1) % kTransposeTile == 0;
+}
+
+/// The whole-tensor amax of a GEMM's rhs cast that the tiled transposing
+/// kernel takes over (it computes the scale from the amax, like the
+/// tensorwise fused cast), or null.
+static AmaxOp getTransposedFusedAmax(CastOp op) {
+  if (!isTransposableGemmRhs(op) || !hasTiledTranspose(op))
+    return nullptr;
+  AmaxOp amax = getSoleAmax(op);
+  return amax && isFusableTensorwise(amax) ? amax : nullptr;
+}
+
 /// Whether a cast takes `op` into its fused kernels.
 static bool isFusedIntoCast(AmaxOp op) {
   for (Operation *scaleUser : op.getResult().getUsers())
     for (Operation *user : scaleUser->getUsers())
       if (auto cast = dyn_cast<CastOp>(user))
-        if (getFusedAmax(cast) == op)
+        if (getFusedAmax(cast) == op || getTransposedFusedAmax(cast) == op)
           return true;
   return false;
 }
@@ -1503,9 +1571,12 @@ static constexpr int64_t kHopperBlockK = 128;
 /// Threads: one producer warpgroup (TMA) and two consumer warpgroups (wgmma,
 /// 64 rows of the tile each).
 static constexpr int64_t kHopperThreads = 384;
-/// Shared memory a CTA may use on sm_90 (227 KB) less what the kernel keeps
-/// for alignment and barriers.
-static constexpr int64_t kHopperSmemForStages = 220 * 1024;
+/// Dynamic shared memory a CTA may use on sm_90 (227 KB).
+static constexpr int64_t kHopperSmemBytes = 227 * 1024;
+/// One TMA-store box of the epilogue: 64 rows of 128 bytes (the 128-byte
+/// swizzle's row), staged in shared memory. Each consumer warpgroup owns
+/// two, written and stored in turn.
+static constexpr int64_t kHopperStoreBoxBytes = 64 * 128;
 /// Tiles are visited in groups of this many tile rows, so that CTAs running
 /// at the same time share A and B tiles in L2.
 static constexpr int64_t kHopperRasterGroup = 8;
@@ -1517,16 +1588,29 @@ struct HopperGemmShape {
   /// Each consumer warpgroup computes whole tiles (both 64-row halves),
   /// the two alternating, instead of sharing every tile.
   bool pingpong = false;
+  /// Bytes of a C element when the epilogue stores C with TMA (through
+  /// swizzled shared-memory boxes), 0 when it stores from registers.
+  int64_t storeElementBytes = 0;
 
   int64_t stageBytes() const {
     return (kHopperBlockM + blockN) * kHopperBlockK;
   }
-  /// Dynamic shared memory: the stages, full and empty barriers, the two
-  /// pingpong order barriers, the two consumer warpgroups' column-scale
-  /// reciprocals, and slack to align the
-  /// base to the 1024 bytes of the 128-byte swizzle pattern.
+  /// The epilogue's staging boxes: two per consumer warpgroup.
+  int64_t storeBytes() const {
+    return storeElementBytes ? 4 * kHopperStoreBoxBytes : 0;
+  }
+  /// Column-scale reciprocals: one slice of blockN floats per tile in
+  /// flight (both warpgroups share a tile unless pingpong).
+  int64_t columnScaleBytes() const { return (pingpong ? 2 : 1) * blockN * 4; }
+  /// Dynamic shared memory but the stages: staging boxes, full and empty
+  /// barriers (16 bytes a stage), the two pingpong order barriers, the
+  /// column-scale reciprocals, and slack to align the base to the 1024
+  /// bytes of the 128-byte swizzle pattern.
+  int64_t fixedBytes() const {
+    return storeBytes() + 16 + columnScaleBytes() + 1024;
+  }
   int64_t smemBytes() const {
-    return stages * (stageBytes() + 16) + 16 + 2 * blockN * 4 + 1024;
+    return stages * (stageBytes() + 16) + fixedBytes();
   }
 };
 
@@ -1538,17 +1622,18 @@ struct HopperGemmShape {
 /// accumulation only: a warpgroup then holds 128 accumulators for a whole
 /// 128 x 128 tile) forces 128 x 128 tiles.
 static HopperGemmShape chooseHopperGemmShape(int64_t m, int64_t n,
-                                             bool fastAccum,
-                                             StringRef schedule) {
+                                             bool fastAccum, StringRef schedule,
+                                             int64_t storeElementBytes) {
   HopperGemmShape shape{128, 0};
+  shape.storeElementBytes = storeElementBytes;
   if (schedule == "pingpong" && fastAccum)
     shape.pingpong = true;
   else if (fastAccum && !ShapedType::isDynamic(m) &&
            !ShapedType::isDynamic(n) &&
            llvm::divideCeil(m, kHopperBlockM) * llvm::divideCeil(n, 256) >= 132)
     shape.blockN = 256;
-  shape.stages =
-      std::min<int64_t>(8, kHopperSmemForStages / shape.stageBytes());
+  shape.stages = std::min<int64_t>(8, (kHopperSmemBytes - shape.fixedBytes()) /
+                                          (shape.stageBytes() + 16));
   return shape;
 }
 
@@ -1689,8 +1774,16 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
     RankedTensorType resultType = op.getResult().getType();
     Type resultElement = resultType.getElementType();
     bool fastAccum = op.useFastAccum();
+    // C goes out through TMA when its rows are a static multiple of 16
+    // bytes (the tensor map's row stride).
+    int64_t elementBytes = resultElement.getIntOrFloatBitWidth() / 8;
+    int64_t staticN = resultType.getDimSize(1);
+    int64_t storeElementBytes =
+        !ShapedType::isDynamic(staticN) && (staticN * elementBytes) % 16 == 0
+            ? elementBytes
+            : 0;
     HopperGemmShape shape = chooseHopperGemmShape(
-        lhsType.getDimSize(0), resultType.getDimSize(1), fastAccum, schedule);
+        lhsType.getDimSize(0), staticN, fastAccum, schedule, storeElementBytes);
     int64_t blockN = shape.blockN;
 
     // Runtime entry points (runtime/cuda): TMA descriptors and the size of
@@ -1705,7 +1798,7 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
       func.setPrivate();
     };
     declare("fp8TensorMap2D",
-            rewriter.getFunctionType(SmallVector<Type>(5, indexType), {i64}));
+            rewriter.getFunctionType(SmallVector<Type>(6, indexType), {i64}));
     declare("fp8MultiprocessorCount",
             rewriter.getFunctionType({}, {indexType}));
 
@@ -1718,17 +1811,24 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
     Value k = cIdx(rewriter, loc, staticK);
     Value c = allocBuffer(rewriter, loc, resultType.getShape(), {m, n},
                           resultElement);
-    auto tensorMap = [&](Value buffer, Value rows, int64_t boxRows) {
+    auto tensorMap = [&](Value buffer, Value rows, Value cols, int64_t boxRows,
+                         int64_t boxCols, int64_t bytes) {
       Value base =
           memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, buffer);
       return func::CallOp::create(
                  rewriter, loc, "fp8TensorMap2D", TypeRange{i64},
-                 ValueRange{base, rows, k, cIdx(rewriter, loc, boxRows),
-                            cIdx(rewriter, loc, kHopperBlockK)})
+                 ValueRange{base, rows, cols, cIdx(rewriter, loc, boxRows),
+                            cIdx(rewriter, loc, boxCols),
+                            cIdx(rewriter, loc, bytes)})
           .getResult(0);
     };
-    Value mapA = tensorMap(a, m, kHopperBlockM);
-    Value mapB = tensorMap(bt, n, blockN);
+    Value mapA = tensorMap(a, m, k, kHopperBlockM, kHopperBlockK, 1);
+    Value mapB = tensorMap(bt, n, k, blockN, kHopperBlockK, 1);
+    // The epilogue's boxes: 64 rows of one 128-byte swizzle row each.
+    Value mapC =
+        storeElementBytes
+            ? tensorMap(c, m, n, 64, 128 / storeElementBytes, storeElementBytes)
+            : Value();
     Value tilesM = arith::CeilDivUIOp::create(
         rewriter, loc, m, cIdx(rewriter, loc, kHopperBlockM));
     Value tilesN = arith::CeilDivUIOp::create(rewriter, loc, n,
@@ -1749,7 +1849,7 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
       emitHopperKernel(rewriter, loc, launch, op, shape, fastAccum, mapA, mapB,
-                       sa, sb, c, m, n, tilesM, tilesN, tiles);
+                       mapC, sa, sb, c, m, n, tilesM, tilesN, tiles);
       gpu::TerminatorOp::create(rewriter, loc);
     }
     rewriter.replaceOp(op, toTensor(rewriter, loc, c));
@@ -1762,9 +1862,10 @@ private:
 
   static void emitHopperKernel(OpBuilder &b, Location loc, gpu::LaunchOp launch,
                                ScaledMatmulOp op, HopperGemmShape shape,
-                               bool fastAccum, Value mapA, Value mapB, Value sa,
-                               Value sb, Value c, Value m, Value n,
-                               Value tilesM, Value tilesN, Value tiles) {
+                               bool fastAccum, Value mapA, Value mapB,
+                               Value mapC, Value sa, Value sb, Value c, Value m,
+                               Value n, Value tilesM, Value tilesN,
+                               Value tiles) {
     PtxEmitter ptx{b, loc};
     int64_t blockN = shape.blockN, stages = shape.stages;
     int64_t aBytes = kHopperBlockM * kHopperBlockK;
@@ -1787,9 +1888,10 @@ private:
       return arith::CmpIOp::create(b, loc, p, x, y).getResult();
     };
 
-    // Shared memory: [A stages][B stages][full barriers][empty barriers]
-    // [column-scale reciprocals], from a 1024-aligned base (32-bit
-    // shared-window addresses).
+    // Shared memory: [A stages][B stages][staging boxes][full barriers]
+    // [empty barriers][order barriers][column-scale reciprocals], from a
+    // 1024-aligned base (32-bit shared-window addresses; the boxes stay
+    // 1024-aligned).
     auto workgroup = gpu::AddressSpaceAttr::get(
         b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
     Value raw = gpu::DynamicSharedMemoryOp::create(
@@ -1800,7 +1902,8 @@ private:
         ptx.toI32(memref::ExtractAlignedPointerAsIndexOp::create(b, loc, raw));
     base = arith::AndIOp::create(b, loc, add(base, c32(1023)), c32(~1023));
     Value bRegion = add(base, c32(stages * aBytes));
-    Value fullRegion = add(base, c32(stages * (aBytes + bBytes)));
+    Value storeRegion = add(base, c32(stages * (aBytes + bBytes)));
+    Value fullRegion = add(storeRegion, c32(shape.storeBytes()));
     Value emptyRegion = add(fullRegion, c32(stages * 8));
     Value orderRegion = add(emptyRegion, c32(stages * 8));
     Value colInvRegion = add(orderRegion, c32(16));
@@ -1946,6 +2049,8 @@ private:
       Value otherOrder =
           add(orderRegion,
               mul(arith::SubIOp::create(b, loc, c32(1), consumer32), c32(8)));
+      EpilogueContext epilogue{
+          mapC, storeRegion, colInvRegion, shape.pingpong, sa, sb, c, m, n};
       scf::ForOp::create(
           b, loc, tileStart, tiles, tileStride, ValueRange{itStart, c32(0)},
           [&](OpBuilder &, Location, Value tile, ValueRange tileArgs) {
@@ -2051,31 +2156,56 @@ private:
                       cmp(arith::CmpIPredicate::ugt, c32(kBlocks), c32(0)));
             }
             for (int64_t half = 0; half < halves; ++half)
-              emitEpilogue(
-                  b, loc, ptx,
-                  ArrayRef<Value>(sums).slice(half * numHalf, numHalf), tid,
-                  consumer, shape.pingpong ? cIdx(b, loc, half) : consumer, tm,
-                  tn, blockN, sa, sb, c, m, n, colInvRegion, half == 0);
+              emitEpilogue(b, loc, ptx, epilogue,
+                           ArrayRef<Value>(sums).slice(half * numHalf, numHalf),
+                           tid, consumer,
+                           shape.pingpong ? cIdx(b, loc, half) : consumer, tm,
+                           tn, blockN, half == 0);
             // Pingpong: skip the other warpgroup's tile.
             Value itNext =
                 shape.pingpong ? add(results[0], c32(kBlocks)) : results[0];
             scf::YieldOp::create(b, loc,
                                  ValueRange{itNext, add(round, c32(1))});
           });
+      // The epilogue's last TMA stores must be done before the CTA exits.
+      if (mapC)
+        scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
+          ptx.emit({}, "cp.async.bulk.wait_group 0;", "");
+          scf::YieldOp::create(b, loc);
+        });
     }
   }
+
+  /// What every epilogue of a kernel shares: C's TMA descriptor (null:
+  /// stores from registers) and staging boxes, the column-scale slices,
+  /// the scales and C.
+  struct EpilogueContext {
+    Value mapC, storeRegion, colInvRegion;
+    bool pingpong;
+    Value sa, sb, c, m, n;
+  };
 
   /// Accumulator 4j + 2h + e of a thread holds row 16 w + l / 4 + 8 h and
   /// column 8 j + 2 (l % 4) + e of its warpgroup's 64 x N block (w: warp in
   /// the warpgroup, l: lane).
-  /// `consumer` picks the warpgroup's shared-memory slice and barrier,
-  /// `rowHalf` the tile's 64-row half; the column reciprocals are computed
-  /// only with `loadColumnScales` (the first half of a tile).
+  /// `consumer` picks the warpgroup's staging boxes and barrier, `rowHalf`
+  /// the tile's 64-row half; the column reciprocals are computed only with
+  /// `loadColumnScales` (the first half of a tile).
+  ///
+  /// With a TMA descriptor for C, the scaled values go 128 bytes of a row
+  /// at a time into a 64-row box in shared memory, swizzled like the TMA
+  /// (16-byte chunk c of row r at chunk c ^ (r % 8): the warp's stores hit
+  /// 32 different banks), and one thread stores the box with
+  /// cp.async.bulk.tensor while the warpgroup fills the next one and then
+  /// goes back to its main loop: the global stores overlap the tensor
+  /// cores' work, and out-of-bounds rows and columns are clipped by the
+  /// TMA. Otherwise each thread stores its pairs of columns directly.
   static void emitEpilogue(OpBuilder &b, Location loc, PtxEmitter &ptx,
-                           ArrayRef<Value> acc, Value tid, Value consumer,
-                           Value rowHalf, Value tm, Value tn, int64_t blockN,
-                           Value sa, Value sb, Value c, Value m, Value n,
-                           Value colInvRegion, bool loadColumnScales) {
+                           const EpilogueContext &context, ArrayRef<Value> acc,
+                           Value tid, Value consumer, Value rowHalf, Value tm,
+                           Value tn, int64_t blockN, bool loadColumnScales) {
+    Value sa = context.sa, sb = context.sb, c = context.c, m = context.m,
+          n = context.n;
     auto add = [&](Value x, Value y) {
       return arith::AddIOp::create(b, loc, x, y).getResult();
     };
@@ -2099,34 +2229,56 @@ private:
     Value invA = rowScale ? Value() : reciprocal(sa, zeroIdx, zeroIdx);
     Value invB = colScale ? Value() : reciprocal(sb, zeroIdx, zeroIdx);
 
-    // Column scales: the warpgroup computes the tile's blockN reciprocals
-    // once into shared memory (one slice per consumer warpgroup), between
-    // two warpgroup barriers (ids 1 and 2; 0 is the CTA's).
+    // Column scales: the tile's blockN reciprocals are computed once into
+    // shared memory, by both warpgroups between two barriers of the pair
+    // (id 3), or with pingpong by the tile's warpgroup into its own slice
+    // between two warpgroup barriers (ids 1 and 2; 0 is the CTA's).
     Value inGroup = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 128));
+    Value consumer32 = ptx.toI32(consumer);
     Value myInv;
     auto groupBarrier = [&]() {
       ptx.emit({ptx.toI32(add(consumer, cIdx(b, loc, 1)))}, "bar.sync $0, 128;",
                "r");
     };
+    auto scaleBarrier = [&]() {
+      if (context.pingpong)
+        return groupBarrier();
+      ptx.emit({}, "bar.sync 3, 256;", "");
+    };
     if (colScale) {
-      myInv = arith::AddIOp::create(b, loc, colInvRegion,
-                                    arith::MulIOp::create(b, loc,
-                                                          ptx.toI32(consumer),
-                                                          ptx.i32(4 * blockN)));
+      myInv = context.colInvRegion;
+      if (context.pingpong)
+        myInv = arith::AddIOp::create(
+            b, loc, myInv,
+            arith::MulIOp::create(b, loc, consumer32, ptx.i32(4 * blockN)));
       if (loadColumnScales) {
-        groupBarrier();
-        for (int64_t part = 0; part < blockN / 128; ++part) {
-          Value local = add(inGroup, cIdx(b, loc, 128 * part));
-          Value col = add(mul(tn, blockN), local);
-          Value safeCol =
-              arith::SelectOp::create(b, loc, ult(col, n), col, zeroIdx);
-          Value inv = reciprocal(sb, zeroIdx, safeCol);
-          ptx.emit({add(myInv, arith::MulIOp::create(b, loc, ptx.toI32(local),
-                                                     ptx.i32(4))),
-                    inv},
-                   "st.shared.f32 [$0], $1;", "r,f");
+        scaleBarrier();
+        int64_t perGroup = context.pingpong ? blockN : blockN / 2;
+        Value first = context.pingpong ? zeroIdx : mul(consumer, perGroup);
+        for (int64_t part = 0; part < (perGroup + 127) / 128; ++part) {
+          Value index = add(inGroup, cIdx(b, loc, 128 * part));
+          auto fill = [&] {
+            Value local = add(first, index);
+            Value col = add(mul(tn, blockN), local);
+            Value safeCol =
+                arith::SelectOp::create(b, loc, ult(col, n), col, zeroIdx);
+            Value inv = reciprocal(sb, zeroIdx, safeCol);
+            ptx.emit({add(myInv, arith::MulIOp::create(b, loc, ptx.toI32(local),
+                                                       ptx.i32(4))),
+                      inv},
+                     "st.shared.f32 [$0], $1;", "r,f");
+          };
+          if (perGroup >= 128 * (part + 1)) {
+            fill();
+            continue;
+          }
+          scf::IfOp::create(b, loc, ult(index, cIdx(b, loc, perGroup)),
+                            [&](OpBuilder &, Location) {
+                              fill();
+                              scf::YieldOp::create(b, loc);
+                            });
         }
-        groupBarrier();
+        scaleBarrier();
       }
     }
     auto columnInverse = [&](Value local) {
@@ -2165,27 +2317,125 @@ private:
     Value col0 =
         add(mul(tn, blockN),
             mul(arith::RemUIOp::create(b, loc, lane, cIdx(b, loc, 4)), 2));
+    // The reciprocal row scale of the thread's rows row0 + 8 h.
+    auto rowInverse = [&](Value row) {
+      if (!rowScale)
+        return invA;
+      Value safeRow =
+          arith::SelectOp::create(b, loc, ult(row, m), row, zeroIdx);
+      return reciprocal(sa, safeRow, zeroIdx);
+    };
+    // C's element at accumulator `index`, column `colE`, of a row whose
+    // reciprocal scale is `rowInv`.
+    auto scaledAt = [&](int64_t index, Value rowInv, Value colE) {
+      Value colInv = colScale ? columnInverse(arith::SubIOp::create(
+                                    b, loc, colE, mul(tn, blockN)))
+                              : invB;
+      Value value = arith::MulFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, acc[index], rowInv), colInv);
+      if (!resultElement.isF32())
+        value = arith::TruncFOp::create(b, loc, resultElement, value);
+      return value;
+    };
+
+    if (context.mapC) {
+      int64_t elementBytes = resultElement.getIntOrFloatBitWidth() / 8;
+      int64_t boxCols = 128 / elementBytes;
+      Value isLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             inGroup, zeroIdx);
+      auto leaderDoes = [&](ValueRange operands, StringRef ptxText,
+                            StringRef constraints) {
+        scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
+          ptx.emit(operands, ptxText, constraints);
+          scf::YieldOp::create(b, loc);
+        });
+      };
+      // Byte offsets in a box: row warp * 16 + lane / 4 (+ 8 h) at 128
+      // bytes a row; the thread's first column starts 2 (lane % 4)
+      // elements into each 8-column group.
+      Value lane32 = ptx.toI32(lane);
+      Value quad = arith::DivUIOp::create(b, loc, lane32, ptx.i32(4));
+      Value rowBytes = arith::MulIOp::create(
+          b, loc,
+          arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(b, loc, ptx.toI32(warp), ptx.i32(16)),
+              quad),
+          ptx.i32(128));
+      Value laneBytes = arith::MulIOp::create(
+          b, loc, arith::RemUIOp::create(b, loc, lane32, ptx.i32(4)),
+          ptx.i32(2 * elementBytes));
+      Value boxes = arith::AddIOp::create(
+          b, loc, context.storeRegion,
+          arith::MulIOp::create(b, loc, consumer32,
+                                ptx.i32(2 * kHopperStoreBoxBytes)));
+      Value rowInv[2] = {rowInverse(row0),
+                         rowInverse(add(row0, cIdx(b, loc, 8)))};
+      Type pairType = VectorType::get({2}, resultElement);
+      for (int64_t box = 0; box < blockN / boxCols; ++box) {
+        Value buffer = arith::AddIOp::create(
+            b, loc, boxes, ptx.i32((box % 2) * kHopperStoreBoxBytes));
+        // The TMA has read this buffer's previous box (at most the other
+        // buffer's store still reads), and the warpgroup knows it.
+        leaderDoes({}, "cp.async.bulk.wait_group.read 1;", "");
+        groupBarrier();
+        for (int64_t jj = 0; jj < boxCols / 8; ++jj) {
+          int64_t j = box * (boxCols / 8) + jj;
+          Value col = add(col0, cIdx(b, loc, 8 * j));
+          Value byteCol = arith::AddIOp::create(b, loc, laneBytes,
+                                                ptx.i32(8 * elementBytes * jj));
+          Value chunk = arith::XOrIOp::create(
+              b, loc, arith::ShRUIOp::create(b, loc, byteCol, ptx.i32(4)),
+              quad);
+          Value inChunk = arith::AndIOp::create(b, loc, byteCol, ptx.i32(15));
+          for (int64_t h = 0; h < 2; ++h) {
+            Value address = arith::AddIOp::create(
+                b, loc,
+                arith::AddIOp::create(
+                    b, loc, add(buffer, rowBytes),
+                    arith::ShLIOp::create(b, loc, chunk, ptx.i32(4))),
+                arith::AddIOp::create(b, loc, inChunk, ptx.i32(1024 * h)));
+            Value first = scaledAt(4 * j + 2 * h, rowInv[h], col);
+            Value second = scaledAt(4 * j + 2 * h + 1, rowInv[h],
+                                    add(col, cIdx(b, loc, 1)));
+            if (elementBytes == 4) {
+              ptx.emit({address, first, second},
+                       "st.shared.v2.f32 [$0], {$1, $2};", "r,f,f");
+              continue;
+            }
+            Value pair = vector::FromElementsOp::create(
+                b, loc, pairType, ValueRange{first, second});
+            Value bits = vector::ExtractOp::create(
+                b, loc,
+                vector::BitCastOp::create(
+                    b, loc, VectorType::get({1}, b.getI32Type()), pair),
+                ArrayRef<int64_t>{0});
+            ptx.emit({address, bits}, "st.shared.b32 [$0], $1;", "r,r");
+          }
+        }
+        // The generic-proxy writes become visible to the TMA (async
+        // proxy), then one thread stores the box.
+        ptx.emit({}, "fence.proxy.async.shared::cta;", "");
+        groupBarrier();
+        Value x = ptx.toI32(add(mul(tn, blockN), cIdx(b, loc, box * boxCols)));
+        Value y = ptx.toI32(add(mul(tm, kHopperBlockM), mul(rowHalf, 64)));
+        leaderDoes({context.mapC, x, y, buffer},
+                   "cp.async.bulk.tensor.2d.global.shared::cta.bulk_group "
+                   "[$0, {$1, $2}], [$3];\n"
+                   "cp.async.bulk.commit_group;",
+                   "l,r,r,r");
+      }
+      return;
+    }
+
     for (int64_t h = 0; h < 2; ++h) {
       Value row = add(row0, cIdx(b, loc, 8 * h));
       Value rowOk = ult(row, m);
-      Value rowInv = invA;
-      if (rowScale) {
-        Value safeRow = arith::SelectOp::create(b, loc, rowOk, row, zeroIdx);
-        rowInv = reciprocal(sa, safeRow, zeroIdx);
-      }
+      Value rowInv = rowInverse(row);
       for (int64_t j = 0; j < blockN / 8; ++j) {
         Value col = add(col0, cIdx(b, loc, 8 * j));
         auto scaled = [&](int64_t e, Value colE) {
-          Value colInv = colScale ? columnInverse(arith::SubIOp::create(
-                                        b, loc, colE, mul(tn, blockN)))
-                                  : invB;
-          Value value = arith::MulFOp::create(
-              b, loc,
-              arith::MulFOp::create(b, loc, acc[4 * j + 2 * h + e], rowInv),
-              colInv);
-          if (!resultElement.isF32())
-            value = arith::TruncFOp::create(b, loc, resultElement, value);
-          return value;
+          return scaledAt(4 * j + 2 * h + e, rowInv, colE);
         };
         if (pairs) {
           // col is even and so is N: the pair is in or out as a whole.

@@ -116,3 +116,45 @@ func.func @tensorwise(%x: tensor<64x256xbf16>) -> (tensor<64x256xf8E5M2>, tensor
   %q = fp8.cast %x, %scale : tensor<64x256xbf16>, tensor<f32> -> tensor<64x256xf8E5M2>
   return %q, %scale : tensor<64x256xf8E5M2>, tensor<f32>
 }
+
+// -----
+
+// A GEMM's tensorwise B: the amax kernel, then the transposing cast kernel
+// computes the scale from the amax bits itself (block (0, 0)'s first thread
+// writes it) and the GEMM's epilogue reads that buffer: the rank-0
+// amax_to_scale does not run in host code between the kernels. A's cast is
+// the tensorwise pair above.
+// CHECK-LABEL: func @tensorwise_gemm_rhs
+// CHECK: function(@fp8_cast)
+// CHECK: %[[BITS:.+]] = memref.alloc() : memref<1xi32>
+// CHECK: function(@fp8_amax
+// CHECK: memref.atomic_rmw maxu %{{.+}}, %[[BITS]]
+// CHECK: %[[SCALE:.+]] = memref.alloc() : memref<f32>
+// CHECK: %[[BT:.+]] = memref.alloc() : memref<128x256xf8E4M3FN>
+// CHECK: function(@fp8_cast_transposed)
+// CHECK:   %[[B:.+]] = memref.load %[[BITS]]
+// CHECK:   %[[AMAX:.+]] = arith.bitcast %[[B]] : i32 to f32
+// CHECK:   arith.divf %{{.+}} : f64
+// CHECK:   %[[S:.+]] = arith.truncf %{{.+}} : f64 to f32
+// CHECK:   scf.if
+// CHECK:     memref.store %[[S]], %[[SCALE]][] : memref<f32>
+// CHECK-NOT: memref.load
+// CHECK:   vector.load
+// CHECK:   arith.mulf %{{.+}}, %[[S]] : f32
+// CHECK:   gpu.barrier
+// CHECK: %[[ST:.+]] = bufferization.to_tensor %[[SCALE]]
+// CHECK: %[[SB:.+]] = bufferization.to_buffer %[[ST]]
+// CHECK: function(@fp8_scaled_matmul_wgmma)
+// CHECK: memref.load %[[SB]][] : memref<f32>
+// CHECK-NOT: fp8.amax_to_scale
+// CHECK: return
+func.func @tensorwise_gemm_rhs(%x: tensor<128x256xbf16>, %w: tensor<256x128xbf16>) -> tensor<128x128xbf16> {
+  %ax = fp8.amax %x tensorwise : tensor<128x256xbf16> -> tensor<f32>
+  %sx = fp8.amax_to_scale %ax : tensor<f32> for f8E4M3FN
+  %a = fp8.cast %x, %sx : tensor<128x256xbf16>, tensor<f32> -> tensor<128x256xf8E4M3FN>
+  %aw = fp8.amax %w tensorwise : tensor<256x128xbf16> -> tensor<f32>
+  %sw = fp8.amax_to_scale %aw : tensor<f32> for f8E4M3FN
+  %b = fp8.cast %w, %sw : tensor<256x128xbf16>, tensor<f32> -> tensor<256x128xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %b scales(%sx, %sw) {gemm = #fp8.gemm<fast_accum = true>} : tensor<128x256xf8E4M3FN>, tensor<256x128xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<128x128xbf16>
+  return %c : tensor<128x128xbf16>
+}

@@ -4,7 +4,8 @@
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_89" | FileCheck %s --check-prefix=SM89
 
 // 4096^3 with fast accumulation: 128 x 256 tiles (32 x 16 = 512 tiles, more
-// than the 132 multiprocessors), 4 stages of 48 KB.
+// than the 132 multiprocessors), 4 stages of 48 KB and 32 KB of staging
+// boxes for the TMA-store epilogue.
 // CHECK-LABEL: func @tensorwise_fast
 // CHECK: %[[BT:.+]] = memref.alloc() : memref<4096x4096xf8E4M3FN>
 // CHECK: gpu.launch {{.+}} module(@fp8_kernels) function(@fp8_cast_transposed)
@@ -13,13 +14,16 @@
 // CHECK-NOT: memref.load %{{.+}}[] : memref<f32>
 // CHECK:   gpu.barrier
 // CHECK: %[[PA:.+]] = memref.extract_aligned_pointer_as_index %{{.+}} : memref<4096x4096xf8E4M3FN> -> index
-// CHECK: %[[MAPA:.+]] = call @fp8TensorMap2D(%[[PA]], %c4096{{.*}}, %c4096{{.*}}, %c128{{.*}}, %c128{{.*}}) : (index, index, index, index, index) -> i64
+// CHECK: %[[MAPA:.+]] = call @fp8TensorMap2D(%[[PA]], %c4096{{.*}}, %c4096{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}}) : (index, index, index, index, index, index) -> i64
 // CHECK: %[[PB:.+]] = memref.extract_aligned_pointer_as_index %[[BT]]
-// CHECK: %[[MAPB:.+]] = call @fp8TensorMap2D(%[[PB]], %c4096{{.*}}, %c4096{{.*}}, %c256{{.*}}, %c128{{.*}})
+// CHECK: %[[MAPB:.+]] = call @fp8TensorMap2D(%[[PB]], %c4096{{.*}}, %c4096{{.*}}, %c256{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// C: 64-row boxes of 64 bf16 columns (128 bytes), 2-byte elements.
+// CHECK: %[[PC:.+]] = memref.extract_aligned_pointer_as_index %{{.+}} : memref<4096x4096xbf16> -> index
+// CHECK: %[[MAPC:.+]] = call @fp8TensorMap2D(%[[PC]], %c4096{{.*}}, %c4096{{.*}}, %c64{{.*}}, %c64{{.*}}, %c2{{(_[0-9]+)?}})
 // CHECK: %[[SMS:.+]] = call @fp8MultiprocessorCount() : () -> index
 // CHECK: %[[GRID0:.+]] = arith.minui %{{.+}}, %[[SMS]]
 // CHECK: %[[GRID:.+]] = arith.maxui %[[GRID0]]
-// CHECK: %[[SMEM:.+]] = arith.constant 199760 : i32
+// CHECK: %[[SMEM:.+]] = arith.constant 231504 : i32
 // CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %[[GRID]], {{.+}}) threads({{.+}}) in (%{{.+}} = %c384{{.*}}, {{.+}}) dynamic_shared_memory_size %[[SMEM]] module(@fp8_kernels) function(@fp8_scaled_matmul_wgmma)
 // CHECK: gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK-COUNT-4: "mbarrier.init.shared::cta.b64 [$0], $1;"
@@ -42,15 +46,28 @@
 // CHECK: "mbarrier.arrive.shared::cta.b64 _, [$0];"
 // CHECK: "wgmma.wait_group.sync.aligned 0;"
 // CHECK: "mbarrier.arrive.shared::cta.b64 _, [$0];"
-// Epilogue: 1/sa, 1/sb (tensorwise: once), bf16 pairs stored as 4-byte
-// vectors, without bounds checks (4096 is a whole number of tiles).
+// Epilogue: 1/sa, 1/sb (tensorwise: once); per 64-column box: the leader
+// waits until the TMA has read the buffer's previous box, the warpgroup
+// writes its 16 bf16 pairs a thread into the swizzled box (chunk ^ row % 8),
+// fences for the async proxy, and the leader stores the box; 4 boxes, and
+// the last stores are waited for before the CTA exits. No global stores
+// from registers.
 // CHECK: arith.divf
 // CHECK: arith.divf
-// CHECK-NOT: scf.if
-// CHECK: vector.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<4096x4096xbf16>, vector<2xbf16>
-// CHECK-NOT: scf.if
+// CHECK-NOT: vector.store
+// CHECK: "cp.async.bulk.wait_group.read 1;"
+// CHECK: "bar.sync $0, 128;"
+// CHECK-COUNT-16: "st.shared.b32 [$0], $1;"
+// CHECK-NOT: "st.shared.b32
+// CHECK: "fence.proxy.async.shared::cta;"
+// CHECK: "bar.sync $0, 128;"
+// CHECK: "cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$0, {$1, $2}], [$3];\0Acp.async.bulk.commit_group;", "l,r,r,r" %[[MAPC]]
+// CHECK-COUNT-3: "cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$0, {$1, $2}], [$3];\0Acp.async.bulk.commit_group;", "l,r,r,r" %[[MAPC]]
+// CHECK-NOT: "st.shared.b32
+// CHECK: "cp.async.bulk.wait_group 0;"
+// CHECK-NOT: vector.store
 // CHECK: gpu.terminator
-// CHECK: func.func private @fp8TensorMap2D(index, index, index, index, index) -> i64
+// CHECK: func.func private @fp8TensorMap2D(index, index, index, index, index, index) -> i64
 // CHECK: func.func private @fp8MultiprocessorCount() -> index
 // SM89-LABEL: func @tensorwise_fast
 // SM89-NOT: wgmma
@@ -66,13 +83,15 @@ func.func @tensorwise_fast(%x: tensor<4096x4096xbf16>, %w: tensor<4096x4096xbf16
 // -----
 
 // Without fast accumulation (grad_input: e5m2 x e4m3), rowwise scales and an
-// odd N: 128 x 128 tiles, 6 stages; the first wgmma of each K block starts
+// odd N: 128 x 128 tiles, 7 stages; the first wgmma of each K block starts
 // from zero and the block is added into f32 registers; the epilogue loads
-// 1/sa per row and 1/sb per column and stores element by element.
+// 1/sa per row and 1/sb per column and, rows of 45 f32 not being a multiple
+// of 16 bytes (no TMA store, no staging boxes), stores element by element.
 // CHECK-LABEL: func @promoted
-// CHECK: call @fp8TensorMap2D(%{{.+}}, %{{.+}}, %c256{{.*}}, %c128{{.*}}, %c128{{.*}})
-// CHECK: call @fp8TensorMap2D(%{{.+}}, %{{.+}}, %c256{{.*}}, %c128{{.*}}, %c128{{.*}})
-// CHECK: arith.constant 198768 : i32
+// CHECK: call @fp8TensorMap2D(%{{.+}}, %{{.+}}, %c256{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{.*}})
+// CHECK: call @fp8TensorMap2D(%{{.+}}, %{{.+}}, %c256{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{.*}})
+// CHECK-NOT: call @fp8TensorMap2D
+// CHECK: arith.constant 231040 : i32
 // CHECK: function(@fp8_scaled_matmul_wgmma)
 // The third operand of each wgmma statement is its scale-d flag.
 // CHECK: wgmma.mma_async.sync.aligned.m64n128k32.f32.e5m2.e4m3{{.+}}" %{{.+}}, %{{.+}}, %c0_i32{{[_0-9]*}}, %
@@ -81,12 +100,14 @@ func.func @tensorwise_fast(%x: tensor<4096x4096xbf16>, %w: tensor<4096x4096xbf16
 // CHECK: "mbarrier.arrive.shared::cta.b64 _, [$0];"
 // CHECK-COUNT-64: arith.addf
 // CHECK-NOT: wgmma.wait_group
-// The warpgroup's 128 column reciprocals go through shared memory.
-// CHECK: "bar.sync $0, 128;"
+// The tile's 128 column reciprocals go through shared memory, 64 from each
+// warpgroup, between barriers of the two.
+// CHECK: "bar.sync 3, 256;"
+// CHECK: scf.if
 // CHECK: memref.load %{{.+}} : memref<1x45xf32>
 // CHECK: arith.divf
 // CHECK: "st.shared.f32 [$0], $1;"
-// CHECK: "bar.sync $0, 128;"
+// CHECK: "bar.sync 3, 256;"
 // CHECK: memref.load %{{.+}} : memref<100x1xf32>
 // CHECK: "ld.shared.f32 $0, [$1];"
 // CHECK: memref.store %{{.+}} : memref<100x45xf32>
@@ -116,4 +137,27 @@ func.func @fallbacks(%x: tensor<64x200xbf16>, %w: tensor<200x64xbf16>, %xd: tens
   %d = fp8.scaled_matmul %ad, %bd scales(%s, %s) {gemm = #fp8.gemm<fast_accum = true>} : tensor<64x?xf8E4M3FN>, tensor<?x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<64x64xbf16>
   %e = fp8.scaled_matmul %a, %bq scales(%s, %s) {gemm = #fp8.gemm<fast_accum = true>} : tensor<64x200xf8E4M3FN>, tensor<200x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<64x64xbf16>
   return %c, %d, %e : tensor<64x64xbf16>, tensor<64x64xbf16>, tensor<64x64xbf16>
+}
+
+// -----
+
+// f32 results with 16-byte rows go out through TMA too: boxes of 64 rows x
+// 32 columns (128 bytes), pairs written as 8-byte vectors; M = 100 is not a
+// whole tile, which the TMA store clips (no bounds checks in the kernel).
+// CHECK-LABEL: func @f32_partial
+// CHECK: %[[MAPC:.+]] = call @fp8TensorMap2D(%{{.+}}, %c100{{.*}}, %c64{{.*}}, %c64{{.*}}, %c32{{.*}}, %c4{{(_[0-9]+)?}})
+// CHECK: function(@fp8_scaled_matmul_wgmma)
+// CHECK-NOT: memref.store
+// CHECK-COUNT-8: "st.shared.v2.f32 [$0], {$1, $2};"
+// CHECK-NOT: "st.shared.v2.f32
+// CHECK: "fence.proxy.async.shared::cta;"
+// CHECK: "cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$0, {$1, $2}], [$3];\0Acp.async.bulk.commit_group;", "l,r,r,r" %[[MAPC]]
+// CHECK-NOT: memref.store
+// CHECK-NOT: vector.store
+// CHECK: gpu.terminator
+func.func @f32_partial(%x: tensor<100x256xbf16>, %w: tensor<256x64xbf16>, %s: tensor<f32>) -> tensor<100x64xf32> {
+  %a = fp8.cast %x, %s : tensor<100x256xbf16>, tensor<f32> -> tensor<100x256xf8E4M3FN>
+  %b = fp8.cast %w, %s : tensor<256x64xbf16>, tensor<f32> -> tensor<256x64xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %b scales(%s, %s) {gemm = #fp8.gemm<fast_accum = true>} : tensor<100x256xf8E4M3FN>, tensor<256x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<100x64xf32>
+  return %c : tensor<100x64xf32>
 }
