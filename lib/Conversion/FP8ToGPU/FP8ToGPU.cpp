@@ -1010,15 +1010,185 @@ static bool isFusedIntoCast(AmaxOp op) {
 
 /// Rows per workgroup of the fused axiswise cast: one warp per row.
 static constexpr int64_t kAxiswiseRowsPerBlock = 8;
+/// Threads per workgroup of the fused axiswise cast.
+static constexpr int64_t kAxiswiseBlock = 256;
+/// At most this many bytes of input (64 bf16/f16 or 32 f32 elements, held
+/// as f32 registers) are a thread's part of a row in the single-read
+/// axiswise cast.
+static constexpr int64_t kAxiswiseThreadBytes = 128;
+
+/// How the fused axiswise cast spreads a row of `k` elements of
+/// `elementBytes` bytes: `rowThreads` threads per row, each holding
+/// `chunks` groups of 8 elements in registers (the row is read from memory
+/// once), or chunks == 0 when no row group of at most a workgroup fits the
+/// register budget (a warp per row then reads the row twice).
+struct AxiswisePlan {
+  int64_t rowThreads = 32;
+  int64_t chunks = 0;
+};
+static AxiswisePlan chooseAxiswisePlan(int64_t k, int64_t elementBytes) {
+  int64_t maxChunks = kAxiswiseThreadBytes / (8 * elementBytes);
+  for (int64_t threads = 32; threads <= kAxiswiseBlock; threads *= 2) {
+    int64_t chunks = llvm::divideCeil(k, 8 * threads);
+    if (chunks <= maxChunks)
+      return {threads, chunks};
+  }
+  return {};
+}
+
+/// The kernel body of the single-read axiswise cast (AxiswisePlan with
+/// chunks > 0): `plan.rowThreads` threads per row load their chunks (8
+/// elements each, 16-byte loads; chunk c of thread t at columns
+/// 8 (c T + t), so that the row group's loads are contiguous) into
+/// registers, reduce the amax in the warp and, for groups larger than a
+/// warp, across its warps through `partials` in shared memory; compute the
+/// scale, then scale, saturate and convert the registers. Rows past `rows`
+/// read the last row and store nothing (every thread reaches the barrier).
+static void emitAxiswiseRowsInRegisters(OpBuilder &b, Location loc,
+                                        gpu::LaunchOp launch, AxiswisePlan plan,
+                                        int64_t k, Value rows, Value input,
+                                        Value output, Value scales,
+                                        Value partials, FloatType dtype,
+                                        bool pow2, Type target) {
+  Type elementType = cast<MemRefType>(input.getType()).getElementType();
+  int64_t rowThreads = plan.rowThreads;
+  int64_t warpsPerRow = rowThreads / 32;
+  auto idx = [&](int64_t v) { return cIdx(b, loc, v); };
+  auto ult = [&](Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y)
+        .getResult();
+  };
+  auto ifThen = [&](Value cond, function_ref<void()> body) {
+    scf::IfOp::create(b, loc, cond, [&](OpBuilder &, Location) {
+      body();
+      scf::YieldOp::create(b, loc);
+    });
+  };
+  Value tid = launch.getThreadIds().x;
+  Value rowInBlock = arith::DivUIOp::create(b, loc, tid, idx(rowThreads));
+  Value t = arith::RemUIOp::create(b, loc, tid, idx(rowThreads));
+  Value row = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                            idx(kAxiswiseBlock / rowThreads)),
+      rowInBlock);
+  Value rowOk = ult(row, rows);
+  // rows > 0 for the whole workgroup (the kernel is launched once even for
+  // an empty input).
+  ifThen(ult(idx(0), rows), [&] {
+    Value safeRow = arith::MinUIOp::create(
+        b, loc, row, arith::SubIOp::create(b, loc, rows, idx(1)));
+    auto vectorType = VectorType::get({8}, elementType);
+    int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
+    // Chunk c's first column, and whether it is inside the row (only the
+    // last chunk can be outside).
+    auto column = [&](int64_t c) {
+      return arith::MulIOp::create(
+                 b, loc, arith::AddIOp::create(b, loc, idx(c * rowThreads), t),
+                 idx(8))
+          .getResult();
+    };
+    auto mayBeOutside = [&](int64_t c) { return (c + 1) * rowThreads * 8 > k; };
+    SmallVector<SmallVector<Value>> values;
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    Value amax = zero;
+    for (int64_t c = 0; c < plan.chunks; ++c) {
+      Value col = column(c);
+      auto load = [&](OpBuilder &, Location) {
+        return vector::LoadOp::create(
+                   b, loc, vectorType, input, ValueRange{safeRow, col},
+                   /*nontemporal=*/false,
+                   llvm::MaybeAlign(std::min<int64_t>(bytes, 16)))
+            .getResult();
+      };
+      Value all;
+      if (!mayBeOutside(c)) {
+        all = load(b, loc);
+      } else {
+        // Outside the row: zeros, which leave the amax alone.
+        auto ifOp = scf::IfOp::create(
+            b, loc, ult(col, idx(k)),
+            [&](OpBuilder &, Location) {
+              scf::YieldOp::create(b, loc, load(b, loc));
+            },
+            [&](OpBuilder &, Location) {
+              scf::YieldOp::create(
+                  b, loc,
+                  arith::ConstantOp::create(
+                      b, loc,
+                      DenseElementsAttr::get(vectorType,
+                                             b.getFloatAttr(elementType, 0.0)))
+                      .getResult());
+            });
+        all = ifOp.getResult(0);
+      }
+      SmallVector<Value> chunk;
+      for (int64_t e = 0; e < 8; ++e) {
+        chunk.push_back(widenToF32(
+            b, loc,
+            vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e})));
+        amax = arith::MaximumFOp::create(
+            b, loc, amax, math::AbsFOp::create(b, loc, chunk.back()));
+      }
+      values.push_back(std::move(chunk));
+    }
+    Value rowAmax = gpu::SubgroupReduceOp::create(
+        b, loc, amax, gpu::AllReduceOperation::MAXIMUMF, /*uniform=*/true);
+    if (warpsPerRow > 1) {
+      Value lane = arith::RemUIOp::create(b, loc, tid, idx(32));
+      Value warpInRow = arith::DivUIOp::create(b, loc, t, idx(32));
+      ifThen(
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0)),
+          [&] {
+            memref::StoreOp::create(b, loc, rowAmax, partials,
+                                    ValueRange{rowInBlock, warpInRow});
+          });
+      gpu::BarrierOp::create(b, loc);
+      rowAmax = zero;
+      for (int64_t w = 0; w < warpsPerRow; ++w)
+        rowAmax = arith::MaximumFOp::create(
+            b, loc, rowAmax,
+            memref::LoadOp::create(b, loc, partials,
+                                   ValueRange{rowInBlock, idx(w)}));
+    }
+    Value scale = buildAmaxToScale(b, loc, rowAmax, dtype, pow2);
+    ifThen(rowOk, [&] {
+      ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, idx(0)),
+             [&] {
+               memref::StoreOp::create(b, loc, scale, scales, ValueRange{row});
+             });
+      SaturationBounds bounds =
+          buildSaturationBounds(b, loc, cast<FloatType>(target));
+      for (int64_t c = 0; c < plan.chunks; ++c) {
+        Value col = column(c);
+        auto store = [&] {
+          SmallVector<Value> scaled;
+          for (Value value : values[c])
+            scaled.push_back(buildSaturate(
+                b, loc, arith::MulFOp::create(b, loc, value, scale), bounds));
+          vector::StoreOp::create(b, loc, convertEight(b, loc, scaled, target),
+                                  output, ValueRange{row, col},
+                                  /*nontemporal=*/false, llvm::MaybeAlign(8));
+        };
+        if (!mayBeOutside(c))
+          store();
+        else
+          ifThen(ult(col, idx(k)), store);
+      }
+    });
+  });
+}
 
 /// fp8.cast(x, amax_to_scale(amax(x) along the innermost dim)) as one
-/// kernel (torchao's axiswise/rowwise operands, isFusableAxiswise): a warp per
-/// row reduces the row's amax with 16-byte loads and a shuffle reduction,
+/// kernel (torchao's axiswise/rowwise operands, isFusableAxiswise). Rows
+/// that fit in the registers of a group of at most 256 threads
+/// (chooseAxiswisePlan: up to 16384 bf16 elements) are read once, into
+/// registers (emitAxiswiseRowsInRegisters). Longer rows: a warp per row
+/// reduces the row's amax with 16-byte loads and a shuffle reduction,
 /// computes the scale (SPEC section 1, the same f64 arithmetic as
 /// amax_to_scale), writes it, then reads the row again (from L2) to scale,
 /// saturate and convert eight elements per thread (16-byte loads, 8-byte
-/// stores). The input is read from memory once instead of twice and the small
-/// scale kernels go away.
+/// stores). Either way the small scale kernels go away.
 static void emitAxiswiseCast(PatternRewriter &rewriter, CastOp op,
                              AmaxOp amax) {
   auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
@@ -1050,15 +1220,37 @@ static void emitAxiswiseCast(PatternRewriter &rewriter, CastOp op,
       memref::CollapseShapeOp::create(rewriter, loc, output, toRows);
   Value scales =
       allocBuffer(rewriter, loc, {staticRows}, {rows}, rewriter.getF32Type());
-  Value blocks = arith::CeilDivUIOp::create(
-      rewriter, loc, rows, cIdx(rewriter, loc, kAxiswiseRowsPerBlock));
+  AxiswisePlan plan =
+      chooseAxiswisePlan(k, elementType.getIntOrFloatBitWidth() / 8);
+  int64_t rowsPerBlock =
+      plan.chunks ? kAxiswiseBlock / plan.rowThreads : kAxiswiseRowsPerBlock;
+  Value blocks = arith::CeilDivUIOp::create(rewriter, loc, rows,
+                                            cIdx(rewriter, loc, rowsPerBlock));
   blocks =
       arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
   Value one = cIdx(rewriter, loc, 1);
-  auto launch =
-      createKernel(rewriter, loc, "fp8_cast_axiswise", blocks, one, one,
-                   cIdx(rewriter, loc, 32 * kAxiswiseRowsPerBlock));
-  {
+  SmallVector<Type> workgroupMemory;
+  if (plan.chunks && plan.rowThreads > 32)
+    workgroupMemory.push_back(MemRefType::get(
+        {rowsPerBlock, plan.rowThreads / 32}, rewriter.getF32Type(), nullptr,
+        gpu::AddressSpaceAttr::get(
+            rewriter.getContext(),
+            gpu::GPUDialect::getWorkgroupAddressSpace())));
+  auto launch = createKernel(
+      rewriter, loc, "fp8_cast_axiswise", blocks, one, one,
+      cIdx(rewriter, loc,
+           plan.chunks ? kAxiswiseBlock : 32 * kAxiswiseRowsPerBlock),
+      /*dynamicSharedMemory=*/nullptr, workgroupMemory);
+  if (plan.chunks) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(&launch.getBody().front());
+    emitAxiswiseRowsInRegisters(
+        rewriter, loc, launch, plan, k, rows, input, output2d, scales,
+        workgroupMemory.empty() ? Value()
+                                : Value(launch.getWorkgroupAttributions()[0]),
+        dtype, pow2, target);
+    gpu::TerminatorOp::create(rewriter, loc);
+  } else {
     OpBuilder::InsertionGuard guard(rewriter);
     OpBuilder &b = rewriter;
     b.setInsertionPointToStart(&launch.getBody().front());

@@ -4,6 +4,8 @@
 // AMD keeps the separate amax kernel (no fused cast there).
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=gfx942" | FileCheck %s --check-prefix=AMD
 
+// Rows of 256 bf16: a warp per row, each lane holding 8 elements in
+// registers (one 16-byte load): the row is read once.
 // CHECK-LABEL: func @rowwise
 // CHECK-NOT: fp8.amax
 // CHECK-NOT: function(@fp8_amax)
@@ -11,10 +13,9 @@
 // CHECK: %[[OUT:.+]] = memref.alloc() : memref<2x64x256xf8E4M3FN>
 // CHECK: %[[OUT2:.+]] = memref.collapse_shape %[[OUT]] {{\[}}[0, 1], [2]] : memref<2x64x256xf8E4M3FN> into memref<128x256xf8E4M3FN>
 // CHECK: %[[SCALES:.+]] = memref.alloc() : memref<128xf32>
-// CHECK: gpu.launch {{.+}} threads({{.+}}) in (%{{.+}} = %c256{{.*}}, {{.+}}) module(@fp8_kernels) function(@fp8_cast_axiswise)
-// Pass 1: the row's amax, 8 elements per load, then across the warp.
-// CHECK:   scf.for
-// CHECK:     vector.load %[[IN]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<128x256xbf16>, vector<8xbf16>
+// CHECK: gpu.launch {{.+}} threads({{.+}}) in (%{{.+}} = %c256{{.*}}, {{.+}}) module(@fp8_kernels) function(@fp8_cast_axiswise) {
+// CHECK-NOT: scf.for
+// CHECK:   vector.load %[[IN]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<128x256xbf16>, vector<8xbf16>
 // CHECK-COUNT-8: math.absf
 // CHECK:   gpu.subgroup_reduce maximumf %{{.+}} uniform : (f32) -> f32
 // The scale of amax_to_scale (f64 division, power of 2), stored by lane 0.
@@ -23,12 +24,12 @@
 // CHECK:   arith.truncf %{{.+}} : f64 to f32
 // CHECK:   math.ctlz
 // CHECK:   memref.store %{{.+}}, %[[SCALES]][%{{.+}}] : memref<128xf32>
-// Pass 2: scale, clamp to +-448, four cvt x2, one 8-byte store.
+// The registers: scale, clamp to +-448, four cvt x2, one 8-byte store.
 // CHECK:   arith.constant 4.480000e+02 : f32
-// CHECK:   scf.for
-// CHECK:     vector.load %[[IN]]
+// CHECK-NOT: vector.load
 // CHECK-COUNT-4: nvvm.convert.f32x2.to.f8x2 {{.+}} {rnd = #nvvm.fp_rnd_mode<rn>, sat = #nvvm.sat_mode<satfinite>
 // CHECK:     vector.store %{{.+}}, %[[OUT2]][%{{.+}}, %{{.+}}] {alignment = 8 : i64} : memref<128x256xf8E4M3FN>, vector<8xf8E4M3FN>
+// CHECK-NOT: scf.for
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1, 2]] output_shape [2, 64, 1] : tensor<128xf32> into tensor<2x64x1xf32>
 // AMD-LABEL: func @rowwise
 // AMD: function(@fp8_amax)
@@ -37,6 +38,46 @@ func.func @rowwise(%x: tensor<2x64x256xbf16>) -> (tensor<2x64x256xf8E4M3FN>, ten
   %scale = fp8.amax_to_scale %amax {round_to_power_of_2} : tensor<2x64x1xf32> for f8E4M3FN
   %q = fp8.cast %x, %scale : tensor<2x64x256xbf16>, tensor<2x64x1xf32> -> tensor<2x64x256xf8E4M3FN>
   return %q, %scale : tensor<2x64x256xf8E4M3FN>, tensor<2x64x1xf32>
+}
+
+// -----
+
+// Rows of 6000 bf16: 128 threads a row (two rows a workgroup), 6 chunks of
+// 8 elements a thread, the last one partly outside the row (loaded as zeros,
+// not stored); the row's 4 warps combine their amaxes in shared memory.
+// CHECK-LABEL: func @rowwise_wide
+// CHECK: gpu.launch {{.+}} threads({{.+}}) in (%{{.+}} = %c256{{.*}}, {{.+}}) module(@fp8_kernels) function(@fp8_cast_axiswise) workgroup(%[[PARTIALS:.+]] : memref<2x4xf32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-5: vector.load %{{.+}} {alignment = 16 : i64} : memref<16x6000xbf16>, vector<8xbf16>
+// CHECK:   scf.if %{{.+}} -> (vector<8xbf16>)
+// CHECK:     vector.load %{{.+}} {alignment = 16 : i64} : memref<16x6000xbf16>, vector<8xbf16>
+// CHECK:   } else {
+// CHECK:     arith.constant dense<0.000000e+00> : vector<8xbf16>
+// CHECK:   gpu.subgroup_reduce maximumf
+// CHECK:   memref.store %{{.+}}, %[[PARTIALS]]
+// CHECK:   gpu.barrier
+// CHECK-COUNT-4: memref.load %[[PARTIALS]]
+// CHECK:   arith.divf %{{.+}} : f64
+// CHECK-NOT: vector.load
+// CHECK-COUNT-5: vector.store %{{.+}} : memref<16x6000xf8E4M3FN>, vector<8xf8E4M3FN>
+// CHECK:   scf.if
+// CHECK:     vector.store %{{.+}} : memref<16x6000xf8E4M3FN>, vector<8xf8E4M3FN>
+// Rows of 20000 bf16 do not fit the registers of 256 threads: a warp per
+// row reads the row twice.
+// CHECK: function(@fp8_cast_axiswise)
+// CHECK:   scf.for
+// CHECK:     vector.load %{{.+}} : memref<4x20000xbf16>, vector<8xbf16>
+// CHECK:   gpu.subgroup_reduce maximumf
+// CHECK:   scf.for
+// CHECK:     vector.load %{{.+}} : memref<4x20000xbf16>, vector<8xbf16>
+// CHECK:     vector.store %{{.+}} : memref<4x20000xf8E4M3FN>, vector<8xf8E4M3FN>
+func.func @rowwise_wide(%x: tensor<16x6000xbf16>, %y: tensor<4x20000xbf16>) -> (tensor<16x6000xf8E4M3FN>, tensor<4x20000xf8E4M3FN>) {
+  %amax = fp8.amax %x axiswise(1) : tensor<16x6000xbf16> -> tensor<16x1xf32>
+  %scale = fp8.amax_to_scale %amax : tensor<16x1xf32> for f8E4M3FN
+  %q = fp8.cast %x, %scale : tensor<16x6000xbf16>, tensor<16x1xf32> -> tensor<16x6000xf8E4M3FN>
+  %amax2 = fp8.amax %y axiswise(1) : tensor<4x20000xbf16> -> tensor<4x1xf32>
+  %scale2 = fp8.amax_to_scale %amax2 : tensor<4x1xf32> for f8E4M3FN
+  %q2 = fp8.cast %y, %scale2 : tensor<4x20000xbf16>, tensor<4x1xf32> -> tensor<4x20000xf8E4M3FN>
+  return %q, %q2 : tensor<16x6000xf8E4M3FN>, tensor<4x20000xf8E4M3FN>
 }
 
 // -----
