@@ -5,10 +5,11 @@ peers in one run, on the same device, with warm-up and medians.
   bench.py BENCH_DIR [--json OUT.json]
 
 BENCH_DIR comes from build-bench.py. For each program (a whole fp8 linear
-of one recipe and shape) the executable runs FP8_REPEAT=4 times with
+of one recipe and shape) the executable runs FP8_REPEAT=10 times with
 FP8_PROFILE=1 (the runtime times every kernel launch with CUDA events); the
-first run is warm-up (managed memory migrates to the GPU), the median of
-the other three is reported per kernel:
+first two runs are warm-up (fresh managed allocations, cold caches), the
+median of the other eight is reported per kernel (the JSON keeps every
+run's times):
   GEMM  the scaled-GEMM kernel (fp8_scaled_matmul_*);
   cast  the input operand's amax + amax_to_scale + cast kernels, or its
         fused fp8_cast_axiswise (3 bytes per element: read bf16, write fp8,
@@ -37,7 +38,10 @@ import torch
 
 LINE = re.compile(r"fp8-profile: (\S+) grid=(\d+),(\d+),(\d+) "
                   r"block=(\d+),(\d+),(\d+) ms=([0-9.]+)")
-RUNS = 4
+# Runs of each program (FP8_REPEAT): the first WARMUP_RUNS (fresh managed
+# allocations, cold caches and clocks) are dropped, the rest give medians.
+RUNS = 10
+WARMUP_RUNS = 2
 
 
 def time_cuda(fn, warmup=5, iters=20):
@@ -96,11 +100,14 @@ def ours(case_dir, meta):
         last = max(i for i in fp8 if run[i][0].startswith("fp8_scaled_matmul"))
         return sum(ms for _, _, _, ms in run[fp8[0]:last + 1])
 
-    timed = runs[1:]
+    timed = runs[WARMUP_RUNS:]
     return {"gemm_ms": statistics.median(gemm(r) for r in timed),
             "cast_ms": statistics.median(cast(r) for r in timed),
             "cast_transposed_ms": statistics.median(transposed(r) for r in timed),
             "layer_ms": statistics.median(layer(r) for r in timed),
+            "per_run": {"gemm_ms": [gemm(r) for r in runs],
+                        "cast_ms": [cast(r) for r in runs],
+                        "cast_transposed_ms": [transposed(r) for r in runs]},
             "kernels": [(name, grid, block, ms) for name, grid, block, ms in runs[-1]]}
 
 

@@ -27,6 +27,19 @@
 // TILES: .entry fp8_cast_axiswise(
 // TILES: shfl.sync.bfly
 // TILES: cvt.rn.satfinite.e4m3x2.f32
+// B's transposing cast: a thread loads a 4 x 4 block (four 8-byte loads of
+// bf16 rows), writes 4 codes along K per 32-bit shared store (no byte
+// stores), and after the barrier reads 16 codes of an output row as four
+// words for one 16-byte global store.
+// RUN: FileCheck %s --check-prefix=TRANSPOSE < %t.ptx/fp8_kernels.ptx
+// TRANSPOSE-LABEL: .entry fp8_cast_transposed(
+// TRANSPOSE-COUNT-4: ld.global.v4.b16
+// TRANSPOSE-NOT: st.shared.b8
+// TRANSPOSE-COUNT-4: st.shared.v2.b16
+// TRANSPOSE: bar.sync 0;
+// TRANSPOSE-COUNT-4: ld.shared.b32
+// TRANSPOSE: st.global.v4.b32
+// TRANSPOSE: ret;
 func.func @layer(%x: tensor<4096x4096xbf16>, %w: tensor<4096x4096xbf16>, %go: tensor<4096x4096xbf16>, %wt: tensor<4096x4096xbf16>, %r: tensor<256x512xbf16>, %rw: tensor<512x256xbf16>)
     -> (tensor<4096x4096xbf16>, tensor<4096x4096xbf16>, tensor<256x256xbf16>) {
   %e = tensor.empty() : tensor<4096x4096xbf16>

@@ -18,14 +18,15 @@
 // PTX-DAG: shfl.sync.bfly.b32
 // PTX-DAG: atom.global.max.u32
 // Casts convert two values per instruction (two registers, no constant);
-// B's transposing cast goes through shared memory and stores 16 bytes at a
-// time (8 values per thread and 8-byte stores: checked below on a 16x64
-// cast).
+// B's transposing cast goes through shared memory (4 codes along K per
+// 32-bit store, 68-byte rows read as 32-bit words) and stores 16 bytes at
+// a time (8 values per thread and 8-byte stores: checked below on a 16x64
+// cast; the transposing kernel's instructions in nvvm-ptxas.mlir).
 // PTX-DAG: cvt.rn.satfinite.e4m3x2.f32 \09%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
 // PTX-DAG: cvt.rn.satfinite.e5m2x2.f32 \09%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
 // PTX-DAG: .entry fp8_cast_transposed(
-// PTX-DAG: st.shared.b8
-// PTX-DAG: ld.shared.v4.b32
+// PTX-DAG: st.shared.v2.b16
+// PTX-DAG: ld.shared.b32
 // PTX-DAG: st.global.v4.b32
 // RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a" | FileCheck %s --check-prefix=WIDE
 // WIDE: ld.global.v4.b32

@@ -61,13 +61,19 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
     `wgmma.mma_async.m64nNk32` on e4m3/e5m2 shared-memory descriptors. Tiles
     are 128 x 256 when fast accumulation leaves the registers and the
     problem has at least 132 such tiles, else 128 x 128; as many stages as
-    fit (4 or 6). `gemm-schedule=cooperative` (the two warpgroups share each
+    fit in the 227 KB of shared memory (4 or 6 with TMA stores, 4 or 7
+    without). `gemm-schedule=cooperative` (the two warpgroups share each
     tile) or `pingpong` (each warpgroup its own 128 x 128 tile, main loops
     in turn, one's epilogue under the other's main loop); `auto` is
     cooperative. Without fast accumulation each 128-deep K block starts from
     zero and is added into f32 registers (the tensor cores' fp8
     accumulation keeps about 14 bits). The epilogue applies 1/sa and 1/sb
-    (rowwise: through shared memory) and stores pairs. The mma.sync kernel
+    (rowwise: through shared memory). When C's rows are a static multiple
+    of 16 bytes it stages C in 64-row boxes of 128 bytes (swizzled like the
+    TMA, two boxes per warpgroup) and one thread stores each box with a TMA
+    bulk store (`fp8TensorMap2D` with the element size), which clips
+    partial tiles and overlaps the next tile's main loop; otherwise it
+    stores pairs from registers. The mma.sync kernel
     (one warp per 16x8 tile, `mma.sync.m16n8k32`, every k step promoted
     without fast accumulation) serves sm_89, batched matmuls, K not a
     static multiple of 16 and a B that is not cast here.
@@ -77,11 +83,14 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
     thread with 16-byte loads and 8-byte stores when the innermost size is
     a static multiple of 8). A cast whose scale is `amax_to_scale` of its
     own input's amax is fused: along the innermost dimension into one
-    kernel (a warp per row: amax, scale, cast), whole-tensor into two (the
-    amax kernel, then the cast kernel computing and writing the scale). The
-    B operand of a `fp8.scaled_matmul` is cast by the matmul lowering into
-    N x K (K-major) layout, through shared memory in 64 x 64 tiles when K
-    and N are static multiples of 64. An amax over the rows of a matrix
+    kernel (32 to 256 threads per row holding up to 64 bf16 elements each in
+    registers, so the row is read once: amax, scale, cast; a warp per row
+    reading it twice for rows longer than 16384 bf16), whole-tensor into two
+    (the amax kernel, then the cast kernel computing and writing the
+    scale). The B operand of a `fp8.scaled_matmul` is cast by the matmul
+    lowering into N x K (K-major) layout, through shared memory in 64 x 64
+    tiles when K and N are static multiples of 64 (a tensorwise B's kernel
+    also computes the scale from its amax). An amax over the rows of a matrix
     with a static column count that is a multiple of 8 reads whole rows
     (fp8_amax_columns). Kernels are outlined as `@fp8_kernels::@fp8_<op>`.
     Kernels are `gpu.launch` ops on buffers of the tensor operands; the

@@ -351,27 +351,74 @@ static AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
                                        cIdx(rewriter, loc, kAmaxBlock));
     Value init =
         arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
+    // Groups of eight: the main loop keeps 4 loads in flight per thread
+    // (grid-stride, 4 strides a step), the rest go one at a time.
+    Type elementType = op.getInput().getType().getElementType();
+    auto loadEight = [&](OpBuilder &b, Location l, Value group) -> Value {
+      return vector::LoadOp::create(
+          b, l, VectorType::get({8}, elementType), buffer,
+          ValueRange{arith::MulIOp::create(b, l, group, cIdx(b, l, 8))},
+          /*nontemporal=*/false,
+          llvm::MaybeAlign(
+              std::min<unsigned>(elementType.getIntOrFloatBitWidth(), 16)));
+    };
+    auto foldEight = [&](OpBuilder &b, Location l, Value all, Value max) {
+      for (int64_t e = 0; e < 8; ++e)
+        max = arith::MaximumFOp::create(
+            b, l, max,
+            math::AbsFOp::create(
+                b, l,
+                widenToF32(b, l,
+                           vector::ExtractOp::create(b, l, all,
+                                                     ArrayRef<int64_t>{e}))));
+      return max;
+    };
+    Value rest = start, partial = init;
+    if (groupsOfEight) {
+      constexpr int64_t kUnroll = 4;
+      Value span = arith::MulIOp::create(rewriter, loc, step,
+                                         cIdx(rewriter, loc, kUnroll - 1));
+      Value mainEnd = arith::SelectOp::create(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt, items,
+                                span),
+          arith::SubIOp::create(rewriter, loc, items, span),
+          cIdx(rewriter, loc, 0));
+      Value wideStep = arith::MulIOp::create(rewriter, loc, step,
+                                             cIdx(rewriter, loc, kUnroll));
+      auto unrolled = scf::ForOp::create(
+          rewriter, loc, start, mainEnd, wideStep, ValueRange{init},
+          [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
+            SmallVector<Value> loaded;
+            for (int64_t u = 0; u < kUnroll; ++u)
+              loaded.push_back(loadEight(
+                  b, l,
+                  arith::AddIOp::create(
+                      b, l, iv,
+                      arith::MulIOp::create(b, l, step, cIdx(b, l, u)))));
+            Value max = iterArgs[0];
+            for (Value all : loaded)
+              max = foldEight(b, l, all, max);
+            scf::YieldOp::create(b, l, max);
+          });
+      // Where the main loop stopped: start + trips * wideStep.
+      Value trips = arith::CeilDivUIOp::create(
+          rewriter, loc,
+          arith::SubIOp::create(
+              rewriter, loc,
+              arith::MaxUIOp::create(rewriter, loc, mainEnd, start), start),
+          wideStep);
+      rest = arith::AddIOp::create(
+          rewriter, loc, start,
+          arith::MulIOp::create(rewriter, loc, trips, wideStep));
+      partial = unrolled.getResult(0);
+    }
     auto loop = scf::ForOp::create(
-        rewriter, loc, start, items, step, ValueRange{init},
+        rewriter, loc, rest, items, step, ValueRange{partial},
         [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
           if (groupsOfEight) {
-            Type elementType = op.getInput().getType().getElementType();
-            Value all = vector::LoadOp::create(
-                b, l, VectorType::get({8}, elementType), buffer,
-                ValueRange{arith::MulIOp::create(b, l, iv, cIdx(b, l, 8))},
-                /*nontemporal=*/false,
-                llvm::MaybeAlign(std::min<unsigned>(
-                    elementType.getIntOrFloatBitWidth(), 16)));
-            Value max = iterArgs[0];
-            for (int64_t e = 0; e < 8; ++e)
-              max = arith::MaximumFOp::create(
-                  b, l, max,
-                  math::AbsFOp::create(
-                      b, l,
-                      widenToF32(b, l,
-                                 vector::ExtractOp::create(
-                                     b, l, all, ArrayRef<int64_t>{e}))));
-            scf::YieldOp::create(b, l, max);
+            scf::YieldOp::create(
+                b, l, foldEight(b, l, loadEight(b, l, iv), iterArgs[0]));
             return;
           }
           ValueRange reducedIndex =
@@ -538,7 +585,8 @@ static Value convertEight(OpBuilder &b, Location l, ArrayRef<Value> values,
 ///
 /// With `amaxBits` (the f32 bits of a whole-tensor amax, emitAmaxKernel) the
 /// kernel computes the scale itself (buildAmaxToScale with `toScale`'s
-/// settings) and its first thread writes it to `scaleOut`.
+/// settings), its first thread writes it to `scaleOut`, and workgroups take
+/// the input from its end (what the amax pass left in L2) to its start.
 static Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
                           Value amaxBits = nullptr,
                           AmaxToScaleOp toScale = nullptr,
@@ -593,9 +641,18 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
                              blocks, one, one, cIdx(rewriter, loc, kCastBlock));
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToStart(&launch.getBody().front());
+  // After the amax kernel's front-to-back pass, the end of the input is
+  // what L2 still holds: the fused tensorwise cast starts there.
+  Value block = launch.getBlockIds().x;
+  if (amaxBits)
+    block = arith::SubIOp::create(rewriter, loc,
+                                  arith::SubIOp::create(rewriter, loc,
+                                                        launch.getGridSizeX(),
+                                                        cIdx(rewriter, loc, 1)),
+                                  block);
   Value pair = arith::AddIOp::create(
       rewriter, loc,
-      arith::MulIOp::create(rewriter, loc, launch.getBlockIds().x,
+      arith::MulIOp::create(rewriter, loc, block,
                             cIdx(rewriter, loc, kCastBlock)),
       launch.getThreadIds().x);
   Value inRange = arith::CmpIOp::create(rewriter, loc,
@@ -749,17 +806,17 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
 
 /// Edge of the square tiles of the transposing cast kernel.
 static constexpr int64_t kTransposeTile = 64;
-/// Bytes per shared-memory row of a tile: 64 codes and 16 bytes of padding
-/// (rows stay 16-byte aligned for the vector reads).
-static constexpr int64_t kTransposeRowBytes = kTransposeTile + 16;
+/// Bytes per shared-memory row of a tile: 64 codes and 4 bytes of padding
+/// (17 words: the 32-bit stores and loads of a warp spread over the banks).
+static constexpr int64_t kTransposeRowBytes = kTransposeTile + 4;
 
 static AmaxOp getTransposedFusedAmax(CastOp op);
 
 /// The K x N -> N x K cast of a GEMM's B operand as a tiled transpose when
 /// K and N are static multiples of 64, else the pair kernel: a workgroup of
-/// 256 threads converts a 64 x 64 tile, reading rows of B with 16-byte
-/// loads (8 elements a thread), writing the codes transposed into shared
-/// memory, then storing rows of the N x K result with 16-byte stores. Both
+/// 256 threads converts a 64 x 64 tile, each thread a 4 x 4 block (four
+/// 8-byte loads of bf16 rows, four 32-bit shared stores of 4 codes along
+/// K), then stores rows of the N x K result with 16-byte stores. Both
 /// global sides are coalesced.
 ///
 /// A tensorwise scale = amax_to_scale(amax(B)) (getTransposedFusedAmax) is
@@ -815,11 +872,18 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
     };
     SaturationBounds bounds =
         buildSaturationBounds(b, loc, cast<FloatType>(target));
-    // Phase 1: thread t reads row k0 + t / 8 (+ 32) at columns 8 (t % 8).
-    Value rowInTile = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 8));
-    Value colInTile = arith::MulIOp::create(
-        b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 8)),
-        cIdx(b, loc, 8));
+    // Phase 1: thread t reads rows k0 + 4 (t / 16) + r, r < 4, at columns
+    // n0 + 4 (t % 16) + c, c < 4 (a half-warp reads 128 contiguous bytes of
+    // a bf16 row), and writes, per column, its 4 codes along K as one
+    // 32-bit word of the tile's row n: with 68-byte rows the warp's stores
+    // meet at most two to a bank.
+    Value kInTile = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 16)),
+        cIdx(b, loc, 4));
+    Value nInTile = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 16)),
+        cIdx(b, loc, 4));
+    Value col = arith::AddIOp::create(b, loc, n0, nInTile);
     auto scaleAt = [&](Value row, Value col) -> Value {
       SmallVector<Value> scaleIndex;
       for (int64_t dim = 0; dim < scaleType.getRank(); ++dim)
@@ -829,7 +893,7 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
       return memref::LoadOp::create(b, loc, scales, scaleIndex);
     };
     // Scales that do not change along K (tensorwise, or one per column of
-    // B) are loaded once, before both passes.
+    // B) are loaded once.
     SmallVector<Value> columnScales;
     if (amax) {
       Value bits =
@@ -837,7 +901,7 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
       Value scale = buildAmaxToScale(
           b, loc, arith::BitcastOp::create(b, loc, b.getF32Type(), bits),
           cast<FloatType>(toScale.getDtype()), toScale.getRoundToPowerOf_2());
-      columnScales.assign(8, scale);
+      columnScales.assign(4, scale);
       Value zero = cIdx(b, loc, 0);
       auto isZero = [&](Value v) {
         return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, v, zero);
@@ -851,40 +915,42 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
         scf::YieldOp::create(b, loc);
       });
     } else if (scaleType.getRank() == 0 || scaleType.getDimSize(0) == 1) {
-      Value col = arith::AddIOp::create(b, loc, n0, colInTile);
-      for (int64_t e = 0; e < 8; ++e)
-        columnScales.push_back(scaleType.getRank() == 0 && e > 0
+      for (int64_t c = 0; c < 4; ++c)
+        columnScales.push_back(scaleType.getRank() == 0 && c > 0
                                    ? columnScales[0]
-                                   : scaleAt(cIdx(b, loc, 0), add(col, e)));
+                                   : scaleAt(cIdx(b, loc, 0), add(col, c)));
     }
-    for (int64_t pass = 0; pass < kTransposeTile / 32; ++pass) {
-      Value localK = add(rowInTile, 32 * pass);
-      Value row = arith::AddIOp::create(b, loc, k0, localK);
-      Value col = arith::AddIOp::create(b, loc, n0, colInTile);
-      int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
+    int64_t bytes = 4 * elementType.getIntOrFloatBitWidth() / 8;
+    // values[r][c]: row k0 + kInTile + r, column col + c, scaled and
+    // saturated.
+    SmallVector<SmallVector<Value>> values;
+    for (int64_t r = 0; r < 4; ++r) {
+      Value row = arith::AddIOp::create(b, loc, k0, add(kInTile, r));
       Value all = vector::LoadOp::create(
-          b, loc, VectorType::get({8}, elementType), input,
+          b, loc, VectorType::get({4}, elementType), input,
           ValueRange{row, col},
           /*nontemporal=*/false,
           llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
-      SmallVector<Value> values;
-      for (int64_t e = 0; e < 8; ++e) {
+      SmallVector<Value> rowValues;
+      for (int64_t c = 0; c < 4; ++c) {
         Value s =
-            columnScales.empty() ? scaleAt(row, add(col, e)) : columnScales[e];
+            columnScales.empty() ? scaleAt(row, add(col, c)) : columnScales[c];
         Value x = widenToF32(
             b, loc,
-            vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e}));
-        values.push_back(
+            vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{c}));
+        rowValues.push_back(
             buildSaturate(b, loc, arith::MulFOp::create(b, loc, x, s), bounds));
       }
-      Value codes =
-          arith::BitcastOp::create(b, loc, VectorType::get({8}, b.getI8Type()),
-                                   convertEight(b, loc, values, target));
-      for (int64_t e = 0; e < 8; ++e)
-        memref::StoreOp::create(
-            b, loc,
-            vector::ExtractOp::create(b, loc, codes, ArrayRef<int64_t>{e}),
-            tile, ValueRange{add(colInTile, e), localK});
+      values.push_back(std::move(rowValues));
+    }
+    for (int64_t c = 0; c < 4; ++c) {
+      Value low = convertPair(b, loc, values[1][c], values[0][c], target);
+      Value high = convertPair(b, loc, values[3][c], values[2][c], target);
+      Value word = vector::ShuffleOp::create(b, loc, low, high,
+                                             ArrayRef<int64_t>{0, 1, 2, 3});
+      vector::StoreOp::create(b, loc, word, tile,
+                              ValueRange{add(nInTile, c), kInTile},
+                              /*nontemporal=*/false, llvm::MaybeAlign(4));
     }
     gpu::BarrierOp::create(b, loc);
     // Phase 2: thread t writes 16 codes of output row n0 + t / 4.
@@ -892,10 +958,11 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
     Value outCol = arith::MulIOp::create(
         b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 4)),
         cIdx(b, loc, 16));
+    // 68-byte rows: four 32-bit shared loads.
     Value codes =
         vector::LoadOp::create(b, loc, VectorType::get({16}, b.getI8Type()),
                                tile, ValueRange{outRow, outCol},
-                               /*nontemporal=*/false, llvm::MaybeAlign(16));
+                               /*nontemporal=*/false, llvm::MaybeAlign(4));
     vector::StoreOp::create(
         b, loc,
         arith::BitcastOp::create(b, loc, VectorType::get({16}, target), codes),

@@ -115,13 +115,21 @@ func.func @not_fused(%x: tensor<64x256xbf16>, %y: tensor<64x12xbf16>) -> (tensor
 
 // -----
 
-// A whole-tensor amax over a contiguous 64 x 256 input: groups of 8.
+// A whole-tensor amax over a contiguous 64 x 256 input: groups of 8, four
+// 16-byte loads in flight per step of the main loop (each thread's groups
+// one grid stride apart), then the remaining groups one at a time.
 // CHECK-LABEL: func @tensorwise_amax
 // CHECK: %[[FLAT:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0, 1]] : memref<64x256xbf16> into memref<16384xbf16>
 // CHECK: function(@fp8_amax)
+// CHECK: %[[MAIN:.+]] = scf.for
+// CHECK-COUNT-4: vector.load %[[FLAT]][%{{.+}}] {alignment = 16 : i64} : memref<16384xbf16>, vector<8xbf16>
+// CHECK-NOT: vector.load
+// CHECK-COUNT-32: arith.maximumf
+// CHECK: scf.yield
+// CHECK: %[[REST:.+]] = scf.for %{{.+}} iter_args(%{{.+}} = %[[MAIN]])
 // CHECK: vector.load %[[FLAT]][%{{.+}}] {alignment = 16 : i64} : memref<16384xbf16>, vector<8xbf16>
 // CHECK-COUNT-8: arith.maximumf
-// CHECK: gpu.subgroup_reduce maximumf
+// CHECK: gpu.subgroup_reduce maximumf %[[REST]]
 // CHECK: memref.atomic_rmw maxu
 func.func @tensorwise_amax(%x: tensor<64x256xbf16>) -> tensor<f32> {
   %amax = fp8.amax %x tensorwise : tensor<64x256xbf16> -> tensor<f32>
@@ -139,7 +147,13 @@ func.func @tensorwise_amax(%x: tensor<64x256xbf16>) -> tensor<f32> {
 // CHECK: function(@fp8_amax)
 // CHECK: memref.atomic_rmw maxu %{{.+}}, %[[BITS]]
 // CHECK: %[[SCALE:.+]] = memref.alloc() : memref<f32>
-// CHECK: function(@fp8_cast)
+// Workgroup b converts the input's (grid - 1 - b)-th 2048 elements: the
+// cast starts where the amax pass ended (still in L2).
+// CHECK: gpu.launch blocks(%[[BX:[^,]+]], %{{.+}}, %{{.+}}) in (%{{[^ ]+}} = %[[GX:[^,]+]], %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) threads(%[[TX:[^,]+]], %{{.+}}, %{{.+}}) in {{.+}} function(@fp8_cast)
+// CHECK:   %[[LAST:.+]] = arith.subi %[[GX]], %c1{{.*}} : index
+// CHECK:   %[[BLOCK:.+]] = arith.subi %[[LAST]], %[[BX]] : index
+// CHECK:   %[[FIRST:.+]] = arith.muli %[[BLOCK]], %c256{{.*}} : index
+// CHECK:   arith.addi %[[FIRST]], %[[TX]] : index
 // CHECK:   %[[B:.+]] = memref.load %[[BITS]]
 // CHECK:   %[[AMAX:.+]] = arith.bitcast %[[B]] : i32 to f32
 // CHECK:   arith.extf %[[AMAX]] : f32 to f64
