@@ -179,10 +179,10 @@ static void addGPUKernels(OpPassManager &pm,
   addBufferization(pm);
   pm.addPass(createFP8StageGlobalsForGPU());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-  // Elementwise loops become 256-thread workgroups along the innermost of
-  // (up to) two dimensions; bounds checks inside keep static launch sizes.
-  pm.addNestedPass<func::FuncOp>(
-      createParallelLoopTilingPass({1, 256}, /*noMinMaxBounds=*/true));
+  // Elementwise loops become 256-thread workgroups (along the only
+  // dimension, or the second of two or more); bounds checks inside keep
+  // static launch sizes.
+  pm.addNestedPass<func::FuncOp>(createFP8TileLoopsForGPU());
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createLowerAffinePass());

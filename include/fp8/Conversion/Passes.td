@@ -155,6 +155,24 @@ def FP8TruncFToNVVM : Pass<"fp8-truncf-to-nvvm"> {
   ];
 }
 
+def FP8TileLoopsForGPU : Pass<"fp8-tile-loops-for-gpu", "func::FuncOp"> {
+  let summary = "Tile elementwise parallel loops into 256-iteration "
+                "workgroups for GPU mapping";
+  let description = [{
+    Tiles every innermost `scf.parallel` without reductions (the
+    elementwise loops left after the fp8 kernels) so that
+    `gpu-map-parallel-loops` maps the tiles to blocks and the 256 points of
+    a tile to threads: a one-dimensional loop by 256, a loop of two or more
+    dimensions by 1 along the first and 256 along the second (upstream
+    `scf-parallel-loop-tiling{parallel-loop-tile-sizes=1,256}`, which tiles
+    a one-dimensional loop by 1 and so launches one thread per workgroup).
+    Tiles carry bounds checks instead of `min` bounds, so launch sizes stay
+    static.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def FP8StageGlobalsForGPU : Pass<"fp8-stage-globals-for-gpu", "ModuleOp"> {
   let summary = "Copy constant globals into allocated buffers GPU kernels "
                 "can read";

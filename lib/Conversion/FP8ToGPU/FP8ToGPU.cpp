@@ -31,6 +31,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
@@ -43,6 +45,7 @@ namespace fp8 {
 #define GEN_PASS_DEF_FP8LOWERSUBGROUPREDUCE
 #define GEN_PASS_DEF_FP8TRUNCFTONVVM
 #define GEN_PASS_DEF_FP8STAGEGLOBALSFORGPU
+#define GEN_PASS_DEF_FP8TILELOOPSFORGPU
 #include "fp8/Conversion/Passes.h.inc"
 } // namespace fp8
 } // namespace mlir
@@ -2349,7 +2352,6 @@ private:
                     scf::YieldOp::create(b, loc);
                   });
             };
-            Value always = arith::ConstantIntOp::create(b, loc, 1, 1);
             auto kLoop = scf::ForOp::create(
                 b, loc, c32(0), c32(kBlocks), c32(1), init,
                 [&](OpBuilder &, Location, Value kb, ValueRange args) {
@@ -2359,8 +2361,13 @@ private:
                   Value descA =
                       descriptor(add(at(base, stage, aBytes), aOffset));
                   Value descB = descriptor(at(bRegion, stage, bBytes));
-                  SmallVector<Value> acc(args.begin() + 1,
-                                         args.begin() + 1 + numAcc);
+                  // Without fast accumulation each block starts from zero in
+                  // new registers; args[1, 1 + numAcc) then hold the previous
+                  // block's sums, possibly still being written.
+                  SmallVector<Value> acc =
+                      fastAccum ? SmallVector<Value>(args.begin() + 1,
+                                                     args.begin() + 1 + numAcc)
+                                : zeros;
                   ptx.emit({}, "wgmma.fence.sync.aligned;", "");
                   for (int64_t kk = 0; kk < kHopperBlockK / 32; ++kk) {
                     // 32 bytes of K further along the swizzled rows; the
@@ -2388,14 +2395,18 @@ private:
                             cmp(arith::CmpIPredicate::ugt, kb, c32(0)));
                     next.append(acc);
                   } else {
-                    // Promotion: the block's sum is added in f32 registers.
-                    ptx.emit({}, "wgmma.wait_group.sync.aligned 0;", "");
-                    acc = ptx.fence(acc);
-                    release(it, always);
+                    // Promotion: while this block's wgmmas run, the previous
+                    // block's sum (done after wait_group 1) is added into
+                    // the f32 registers and its stage released.
+                    ptx.emit({}, "wgmma.wait_group.sync.aligned 1;", "");
+                    SmallVector<Value> previous = ptx.fence(SmallVector<Value>(
+                        args.begin() + 1, args.begin() + 1 + numAcc));
+                    release(arith::SubIOp::create(b, loc, it, c32(1)),
+                            cmp(arith::CmpIPredicate::ugt, kb, c32(0)));
                     next.append(acc);
                     for (int64_t i = 0; i < numAcc; ++i)
                       next.push_back(arith::AddFOp::create(
-                          b, loc, args[1 + numAcc + i], acc[i]));
+                          b, loc, args[1 + numAcc + i], previous[i]));
                   }
                   scf::YieldOp::create(b, loc, next);
                 });
@@ -2405,15 +2416,17 @@ private:
                 ptx.mbarrierArrive(myOrder);
                 scf::YieldOp::create(b, loc);
               });
-            SmallVector<Value> sums(
-                results.begin() + 1 + (fastAccum ? 0 : numAcc),
-                results.begin() + 1 + (fastAccum ? 0 : numAcc) + numAcc);
-            if (fastAccum) {
-              ptx.emit({}, "wgmma.wait_group.sync.aligned 0;", "");
-              sums = ptx.fence(sums);
-              release(arith::SubIOp::create(b, loc, results[0], c32(1)),
-                      cmp(arith::CmpIPredicate::ugt, c32(kBlocks), c32(0)));
-            }
+            // The last block's wgmmas; without fast accumulation its sum
+            // is added in too.
+            ptx.emit({}, "wgmma.wait_group.sync.aligned 0;", "");
+            SmallVector<Value> sums = ptx.fence(SmallVector<Value>(
+                results.begin() + 1, results.begin() + 1 + numAcc));
+            release(arith::SubIOp::create(b, loc, results[0], c32(1)),
+                    cmp(arith::CmpIPredicate::ugt, c32(kBlocks), c32(0)));
+            if (!fastAccum)
+              for (int64_t i = 0; i < numAcc; ++i)
+                sums[i] = arith::AddFOp::create(b, loc, results[1 + numAcc + i],
+                                                sums[i]);
             for (int64_t half = 0; half < halves; ++half)
               emitEpilogue(b, loc, ptx, epilogue,
                            ArrayRef<Value>(sums).slice(half * numHalf, numHalf),
@@ -2780,6 +2793,24 @@ struct StageGlobalForGPU : public OpRewritePattern<memref::GetGlobalOp> {
     memref::CopyOp::create(rewriter, loc, source, copy);
     rewriter.replaceOp(op, copy);
     return success();
+  }
+};
+
+struct FP8TileLoopsForGPUPass
+    : public fp8::impl::FP8TileLoopsForGPUBase<FP8TileLoopsForGPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<scf::ParallelOp, 2> loops;
+    getInnermostParallelLoops(getOperation(), loops);
+    for (scf::ParallelOp loop : loops) {
+      if (loop.getNumReductions() != 0)
+        continue;
+      SmallVector<int64_t, 2> tileSizes = loop.getNumLoops() == 1
+                                              ? SmallVector<int64_t, 2>{256}
+                                              : SmallVector<int64_t, 2>{1, 256};
+      scf::tileParallelLoop(loop, tileSizes, /*noMinMaxBounds=*/true);
+    }
   }
 };
 
