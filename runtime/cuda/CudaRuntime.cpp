@@ -638,15 +638,20 @@ void *_mlir_memref_to_llvm_alloc(size_t size) {
   CUdeviceptr ptr = 0;
   // Managed allocations are at least 256-byte aligned.
   FP8_CHECK(cuMemAllocManaged(&ptr, size ? size : 1, CU_MEM_ATTACH_GLOBAL));
-  // Populate the pages on the GPU now: most buffers are first written by a
-  // kernel, and faulting fresh pages in from a kernel runs at a few tens of
-  // GB/s. Host code that touches a buffer migrates it back on demand.
+  // Populate the pages on the GPU now, before the next launch: most buffers
+  // are first written by a kernel, and faulting fresh pages in from a kernel
+  // runs at a few tens of GB/s. Host code that touches a buffer migrates it
+  // back on demand.
   if (PrefetchFn prefetch = prefetchFunction()) {
     const char *env = std::getenv("FP8_DEVICE");
     CUmemLocation location = {CU_MEM_LOCATION_TYPE_DEVICE,
                               env ? std::atoi(env) : 0};
     check(prefetch(ptr, size ? size : 1, location, 0, nullptr),
           "cuMemPrefetchAsync");
+    // Kernels run on non-blocking streams, which do not wait for the null
+    // stream's prefetch: without this, a kernel could fault pages that are
+    // still on their way (slower, and timings vary run to run).
+    FP8_CHECK(cuStreamSynchronize(nullptr));
   }
   return reinterpret_cast<void *>(ptr);
 }
