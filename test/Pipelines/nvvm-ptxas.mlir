@@ -1,15 +1,16 @@
 // ptxas's view of the sm_90a kernels (scripts/ptx-info.py assembles each
 // kernel with ptxas -v): the wgmma kernels fit their registers without
-// spilling, 128 x 256 tiles (fast accumulation: 128 accumulators a thread)
-// as well as 128 x 128 tiles with the f32 promotion registers; their
-// epilogues store C with TMA (4 boxes of 64 bf16 columns per warpgroup for
-// 256 columns, 2 for 128).
+// spilling, 128 x 256 tiles (fast accumulation: 128 accumulators a thread),
+// 128 x 192 tiles with the f32 promotion registers (96 + 96) and 128 x 128
+// ones; their epilogues store C with TMA (4, 3 or 2 boxes of 64 bf16
+// columns per warpgroup).
 // REQUIRES: ptxas
 // RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a format=isa" > %t.mlir
 // RUN: %python %fp8_src_root/scripts/ptx-info.py %t.mlir --ptxas /usr/local/cuda/bin/ptxas | FileCheck %s
 //
 // CHECK-DAG: fp8_kernels fp8_scaled_matmul_wgmma: registers={{[0-9]+}} spill_stores=0 spill_loads=0 stack=0 wgmma=4 tma_load=2 tma_store=4 mbarrier={{[0-9]+}} warnings=0
-// CHECK-DAG: fp8_kernels fp8_scaled_matmul_wgmma_0: registers={{[0-9]+}} spill_stores=0 spill_loads=0 stack=0 wgmma=4 tma_load=2 tma_store=2 mbarrier={{[0-9]+}} warnings=0
+// CHECK-DAG: fp8_kernels fp8_scaled_matmul_wgmma_0: registers={{[0-9]+}} spill_stores=0 spill_loads=0 stack=0 wgmma=4 tma_load=2 tma_store=3 mbarrier={{[0-9]+}} warnings=0
+// CHECK-DAG: fp8_kernels fp8_scaled_matmul_wgmma_1: registers={{[0-9]+}} spill_stores=0 spill_loads=0 stack=0 wgmma=4 tma_load=2 tma_store=2 mbarrier={{[0-9]+}} warnings=0
 // CHECK-DAG: fp8_kernels fp8_cast_axiswise: registers={{[0-9]+}} spill_stores=0 spill_loads=0 stack=0 wgmma=0 tma_load=0 tma_store=0 mbarrier=0 warnings=0
 // The tile shapes, from the PTX.
 // RUN: %python %fp8_src_root/scripts/ptx-info.py %t.mlir --ptxas /usr/local/cuda/bin/ptxas --dump %t.ptx
@@ -23,7 +24,7 @@
 // TILES: cp.async.bulk.commit_group;
 // TILES: cp.async.bulk.wait_group 0;
 // TILES: .entry fp8_scaled_matmul_wgmma_0(
-// TILES: wgmma.mma_async.sync.aligned.m64n128k32.f32.e5m2.e4m3
+// TILES: wgmma.mma_async.sync.aligned.m64n192k32.f32.e5m2.e4m3
 // TILES: .entry fp8_cast_axiswise(
 // TILES: shfl.sync.bfly
 // TILES: cvt.rn.satfinite.e4m3x2.f32

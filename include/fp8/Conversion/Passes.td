@@ -59,10 +59,10 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
     from the runtime's `fp8TensorMap2D`) into a ring of stages guarded by
     full/empty mbarriers; two consumer warpgroups issue
     `wgmma.mma_async.m64nNk32` on e4m3/e5m2 shared-memory descriptors. Tiles
-    are 128 x 256 when fast accumulation leaves the registers and the
-    problem has at least 132 such tiles, else 128 x 128; as many stages as
-    fit in the 227 KB of shared memory (4 or 6 with TMA stores, 4 or 7
-    without). `gemm-schedule=cooperative` (the two warpgroups share each
+    are 128 x 256 with fast accumulation, 128 x 192 without (the promoted
+    sums take registers too), when the problem has at least 132 such tiles,
+    else 128 x 128; as many stages as fit in the 227 KB of shared memory
+    (4 to 6 with TMA stores, 4 to 7 without). `gemm-schedule=cooperative` (the two warpgroups share each
     tile) or `pingpong` (each warpgroup its own 128 x 128 tile, main loops
     in turn, one's epilogue under the other's main loop); `auto` is
     cooperative. Without fast accumulation each 128-deep K block starts from

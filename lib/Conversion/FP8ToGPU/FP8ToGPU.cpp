@@ -1876,10 +1876,11 @@ struct HopperGemmShape {
   }
 };
 
-/// The heuristic (docs/passes.md): n = 256 when fast accumulation leaves the
-/// registers for 128 accumulators per thread and the problem has enough
-/// 128 x 256 tiles to give every multiprocessor of an H100 (132) at least
-/// one; otherwise n = 128 (also whenever M or N is dynamic). As many stages
+/// The heuristic (docs/passes.md): n = 256 with fast accumulation (128
+/// accumulators per thread), 192 without (96 accumulators and 96 promoted
+/// sums), when the problem has enough such tiles to give every
+/// multiprocessor of an H100 (132) at least one; otherwise n = 128 (also
+/// whenever M or N is dynamic). As many stages
 /// as fit in shared memory, at most 8. `schedule` pingpong (fast
 /// accumulation only: a warpgroup then holds 128 accumulators for a whole
 /// 128 x 128 tile) forces 128 x 128 tiles.
@@ -1888,12 +1889,15 @@ static HopperGemmShape chooseHopperGemmShape(int64_t m, int64_t n,
                                              int64_t storeElementBytes) {
   HopperGemmShape shape{128, 0};
   shape.storeElementBytes = storeElementBytes;
+  // Without fast accumulation a thread holds the block's and the promoted
+  // sums: 2 x blockN / 2 registers, so 192 columns at most.
+  int64_t wide = fastAccum ? 256 : 192;
   if (schedule == "pingpong" && fastAccum)
     shape.pingpong = true;
-  else if (fastAccum && !ShapedType::isDynamic(m) &&
-           !ShapedType::isDynamic(n) &&
-           llvm::divideCeil(m, kHopperBlockM) * llvm::divideCeil(n, 256) >= 132)
-    shape.blockN = 256;
+  else if (!ShapedType::isDynamic(m) && !ShapedType::isDynamic(n) &&
+           llvm::divideCeil(m, kHopperBlockM) * llvm::divideCeil(n, wide) >=
+               132)
+    shape.blockN = wide;
   shape.stages = std::min<int64_t>(8, (kHopperSmemBytes - shape.fixedBytes()) /
                                           (shape.stageBytes() + 16));
   return shape;
