@@ -1,16 +1,16 @@
-// RUN: not fp8-opt %s --fp8-rocdl-pipeline="chip=gfx90a" 2>&1 | FileCheck %s --check-prefix=NOFP8
-// RUN: not fp8-opt %s --fp8-rocdl-pipeline="chip=mi300" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// RUN: not fp8-opt %s --fp8-lower-to-gpu="chip=sm_80" 2>&1 | FileCheck %s --check-prefix=KERNELS
-// RUN: not fp8-opt %s -split-input-file --fp8-rewrite-matmul 2>&1 | FileCheck %s --check-prefix=CONFLICT
-// RUN: not fp8-opt %s --fp8-lower-to-gpu="chip=sm_90a gemm-schedule=stream-k" 2>&1 | FileCheck %s --check-prefix=SCHEDULE
-// RUN: not fp8-opt %s --fp8-nvvm-pipeline="gemm-schedule=Pingpong" 2>&1 | FileCheck %s --check-prefix=SCHEDULE2
+// RUN: not fp8-opt %s --fp8-rocdl-pipeline="chip=gfx90a" 2>&1 | FileCheck %s --check-prefix=CHECK-NOFP8
+// RUN: not fp8-opt %s --fp8-rocdl-pipeline="chip=mi300" 2>&1 | FileCheck %s --check-prefix=CHECK-UNKNOWN
+// RUN: not fp8-opt %s --fp8-lower-to-gpu="chip=sm_80" 2>&1 | FileCheck %s --check-prefix=CHECK-KERNELS
+// RUN: not fp8-opt %s -split-input-file --fp8-rewrite-matmul 2>&1 | FileCheck %s --check-prefix=CHECK-CONFLICT
+// RUN: not fp8-opt %s --fp8-lower-to-gpu="chip=sm_90a gemm-schedule=stream-k" 2>&1 | FileCheck %s --check-prefix=CHECK-SCHEDULE
+// RUN: not fp8-opt %s --fp8-nvvm-pipeline="gemm-schedule=Pingpong" 2>&1 | FileCheck %s --check-prefix=CHECK-SCHEDULE2
 
-// NOFP8: error: f8E4M3FN is not converted in hardware on gfx90a (it has no float8 hardware), or set emulate = true
-// UNKNOWN: error: unknown chip 'mi300'; expected an NVIDIA sm_XX or AMD gfxNNN name
-// KERNELS: error: fp8-lower-to-gpu: no fp8 matrix-core kernels for chip 'sm_80'; supported: gfx942, gfx950, sm_89 and newer
-// SCHEDULE: error: fp8-lower-to-gpu: unknown gemm-schedule 'stream-k'; expected auto, cooperative or pingpong
-// SCHEDULE2: error: fp8-lower-to-gpu: unknown gemm-schedule 'Pingpong'; expected auto, cooperative or pingpong
-// CONFLICT: error: conflicting GPU targets: 'gfx942' uses the fnuz float8 types but 'gfx950' uses the ocp ones
+// CHECK-NOFP8: error: f8E4M3FN is not converted in hardware on gfx90a (it has no float8 hardware), or set emulate = true
+// CHECK-UNKNOWN: error: unknown chip 'mi300'; expected an NVIDIA sm_XX or AMD gfxNNN name
+// CHECK-KERNELS: error: fp8-lower-to-gpu: no fp8 matrix-core kernels for chip 'sm_80'; supported: gfx942, gfx950, sm_89 and newer
+// CHECK-SCHEDULE: error: fp8-lower-to-gpu: unknown gemm-schedule 'stream-k'; expected auto, cooperative or pingpong
+// CHECK-SCHEDULE2: error: fp8-lower-to-gpu: unknown gemm-schedule 'Pingpong'; expected auto, cooperative or pingpong
+// CHECK-CONFLICT: error: conflicting GPU targets: 'gfx942' uses the fnuz float8 types but 'gfx950' uses the ocp ones
 
 module {
   gpu.module @mi300 [#rocdl.target<chip = "gfx942">] {}

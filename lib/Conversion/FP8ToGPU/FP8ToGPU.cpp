@@ -136,6 +136,60 @@ static Value widenToF32(OpBuilder &b, Location loc, Value value) {
   return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
 }
 
+/// scf.if `condition` with `body` as its (only) region.
+static void emitIf(OpBuilder &b, Location loc, Value condition,
+                   function_ref<void()> body) {
+  scf::IfOp::create(b, loc, condition, [&](OpBuilder &, Location) {
+    body();
+    scf::YieldOp::create(b, loc);
+  });
+}
+
+/// `count` consecutive elements of `buffer` from `indices` as one vector
+/// load, aligned to its size up to 16 bytes (the indices must keep it so).
+static Value loadVector(OpBuilder &b, Location loc, int64_t count, Value buffer,
+                        ValueRange indices) {
+  Type elementType = cast<MemRefType>(buffer.getType()).getElementType();
+  int64_t bytes = count * elementType.getIntOrFloatBitWidth() / 8;
+  return vector::LoadOp::create(
+      b, loc, VectorType::get({count}, elementType), buffer, indices,
+      /*nontemporal=*/false, llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
+}
+
+/// The elements of a 1-D vector, widened to f32.
+static SmallVector<Value> widenElements(OpBuilder &b, Location loc,
+                                        Value vector) {
+  SmallVector<Value> values;
+  for (int64_t e = 0; e < cast<VectorType>(vector.getType()).getNumElements();
+       ++e)
+    values.push_back(widenToF32(
+        b, loc,
+        vector::ExtractOp::create(b, loc, vector, ArrayRef<int64_t>{e})));
+  return values;
+}
+
+/// max(`max`, |v| for v in `values`), NaN-propagating.
+static Value foldAbsMax(OpBuilder &b, Location loc, Value max,
+                        ArrayRef<Value> values) {
+  for (Value value : values)
+    max = arith::MaximumFOp::create(b, loc, max,
+                                    math::AbsFOp::create(b, loc, value));
+  return max;
+}
+
+/// foldAbsMax over the widened elements of a 1-D vector, each folded as
+/// soon as it is extracted (fewer live registers than widenElements).
+static Value foldAbsMaxOfVector(OpBuilder &b, Location loc, Value max,
+                                Value vector) {
+  for (int64_t e = 0; e < cast<VectorType>(vector.getType()).getNumElements();
+       ++e)
+    max = foldAbsMax(b, loc, max,
+                     widenToF32(b, loc,
+                                vector::ExtractOp::create(
+                                    b, loc, vector, ArrayRef<int64_t>{e})));
+  return max;
+}
+
 namespace {
 //===----------------------------------------------------------------------===//
 // fp8.amax
@@ -165,7 +219,6 @@ static constexpr int64_t kColumnAmaxRowLanes = 8;
 /// them into `bits` with atomic max. grid = (columns / 256, row chunks).
 static void emitColumnAmax(PatternRewriter &rewriter, Location loc, Value input,
                            Value bits, Value rows, int64_t columns) {
-  Type elementType = cast<MemRefType>(input.getType()).getElementType();
   auto workgroup = gpu::AddressSpaceAttr::get(
       rewriter.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
   auto partialType = MemRefType::get({kColumnAmaxRowLanes, kColumnAmaxColumns},
@@ -210,20 +263,11 @@ static void emitColumnAmax(PatternRewriter &rewriter, Location loc, Value input,
   auto loop = scf::ForOp::create(
       b, loc, start, end, cIdx(b, loc, kColumnAmaxRowLanes), init,
       [&](OpBuilder &, Location, Value row, ValueRange acc) {
-        int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
-        Value all = vector::LoadOp::create(
-            b, loc, VectorType::get({8}, elementType), input,
-            ValueRange{row, column}, /*nontemporal=*/false,
-            llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
+        SmallVector<Value> values = widenElements(
+            b, loc, loadVector(b, loc, 8, input, ValueRange{row, column}));
         SmallVector<Value> next;
         for (int64_t e = 0; e < 8; ++e)
-          next.push_back(arith::MaximumFOp::create(
-              b, loc, acc[e],
-              math::AbsFOp::create(
-                  b, loc,
-                  widenToF32(b, loc,
-                             vector::ExtractOp::create(
-                                 b, loc, all, ArrayRef<int64_t>{e})))));
+          next.push_back(foldAbsMax(b, loc, acc[e], values[e]));
         scf::YieldOp::create(b, loc, next);
       });
   for (int64_t e = 0; e < 8; ++e)
@@ -356,25 +400,13 @@ static AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
         arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
     // Groups of eight: the main loop keeps 4 loads in flight per thread
     // (grid-stride, 4 strides a step), the rest go one at a time.
-    Type elementType = op.getInput().getType().getElementType();
     auto loadEight = [&](OpBuilder &b, Location l, Value group) -> Value {
-      return vector::LoadOp::create(
-          b, l, VectorType::get({8}, elementType), buffer,
-          ValueRange{arith::MulIOp::create(b, l, group, cIdx(b, l, 8))},
-          /*nontemporal=*/false,
-          llvm::MaybeAlign(
-              std::min<unsigned>(elementType.getIntOrFloatBitWidth(), 16)));
+      return loadVector(
+          b, l, 8, buffer,
+          ValueRange{arith::MulIOp::create(b, l, group, cIdx(b, l, 8))});
     };
     auto foldEight = [&](OpBuilder &b, Location l, Value all, Value max) {
-      for (int64_t e = 0; e < 8; ++e)
-        max = arith::MaximumFOp::create(
-            b, l, max,
-            math::AbsFOp::create(
-                b, l,
-                widenToF32(b, l,
-                           vector::ExtractOp::create(b, l, all,
-                                                     ArrayRef<int64_t>{e}))));
-      return max;
+      return foldAbsMaxOfVector(b, l, max, all);
     };
     Value rest = start, partial = init;
     if (groupsOfEight) {
@@ -575,6 +607,24 @@ static Value convertEight(OpBuilder &b, Location l, ArrayRef<Value> values,
   return arith::BitcastOp::create(b, l, VectorType::get({8}, target), packed);
 }
 
+/// In a cast kernel fused with a whole-tensor amax: the scale of `toScale`
+/// (buildAmaxToScale, SPEC section 1) from the amax's f32 bits in
+/// `amaxBits`; the thread where `isFirst` holds writes it to `scaleOut`
+/// for the GEMM.
+static Value emitFusedScale(OpBuilder &b, Location loc, Value amaxBits,
+                            AmaxToScaleOp toScale, Value isFirst,
+                            Value scaleOut) {
+  Value bits =
+      memref::LoadOp::create(b, loc, amaxBits, ValueRange{cIdx(b, loc, 0)});
+  Value scale = buildAmaxToScale(
+      b, loc, arith::BitcastOp::create(b, loc, b.getF32Type(), bits),
+      cast<FloatType>(toScale.getDtype()), toScale.getRoundToPowerOf_2());
+  emitIf(b, loc, isFirst, [&] {
+    memref::StoreOp::create(b, loc, scale, scaleOut, ValueRange{});
+  });
+  return scale;
+}
+
 /// Emits the kernel of an fp8.cast to f8E4M3FN/f8E5M2 and returns its output
 /// buffer: each thread converts two neighbours with one
 /// cvt.rn.satfinite.{e4m3,e5m2}x2.f32, q = RNE(clamp(f32(x) * scale)).
@@ -661,20 +711,12 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
   Value inRange = arith::CmpIOp::create(rewriter, loc,
                                         arith::CmpIPredicate::ult, pair, pairs);
   Value fusedScale;
-  if (amaxBits) {
-    Value bits = memref::LoadOp::create(rewriter, loc, amaxBits,
-                                        ValueRange{cIdx(rewriter, loc, 0)});
-    fusedScale = buildAmaxToScale(
-        rewriter, loc,
-        arith::BitcastOp::create(rewriter, loc, rewriter.getF32Type(), bits),
-        cast<FloatType>(toScale.getDtype()), toScale.getRoundToPowerOf_2());
-    Value first = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                        pair, cIdx(rewriter, loc, 0));
-    scf::IfOp::create(rewriter, loc, first, [&](OpBuilder &b, Location l) {
-      memref::StoreOp::create(b, l, fusedScale, scaleOut, ValueRange{});
-      scf::YieldOp::create(b, l);
-    });
-  }
+  if (amaxBits)
+    fusedScale = emitFusedScale(
+        rewriter, loc, amaxBits, toScale,
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, pair,
+                              cIdx(rewriter, loc, 0)),
+        scaleOut);
   scf::IfOp::create(rewriter, loc, inRange, [&](OpBuilder &b, Location l) {
     // Transposed: consecutive threads take consecutive columns n, so that
     // the loads of a warp are contiguous.
@@ -835,7 +877,6 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
     return emitPairCast(rewriter, op, /*transposed=*/true);
   Location loc = op.getLoc();
   Type target = op.getResult().getType().getElementType();
-  Type elementType = inputType.getElementType();
   auto scaleType = cast<RankedTensorType>(op.getScale().getType());
   Value input = toBuffer(rewriter, loc, op.getInput());
   AmaxOp amax = getTransposedFusedAmax(op);
@@ -899,12 +940,6 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
     // B) are loaded once.
     SmallVector<Value> columnScales;
     if (amax) {
-      Value bits =
-          memref::LoadOp::create(b, loc, amaxBits, ValueRange{cIdx(b, loc, 0)});
-      Value scale = buildAmaxToScale(
-          b, loc, arith::BitcastOp::create(b, loc, b.getF32Type(), bits),
-          cast<FloatType>(toScale.getDtype()), toScale.getRoundToPowerOf_2());
-      columnScales.assign(4, scale);
       Value zero = cIdx(b, loc, 0);
       auto isZero = [&](Value v) {
         return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, v, zero);
@@ -913,36 +948,26 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
           b, loc, isZero(tid),
           arith::AndIOp::create(b, loc, isZero(launch.getBlockIds().x),
                                 isZero(launch.getBlockIds().y)));
-      scf::IfOp::create(b, loc, first, [&](OpBuilder &, Location) {
-        memref::StoreOp::create(b, loc, scale, scaleOut, ValueRange{});
-        scf::YieldOp::create(b, loc);
-      });
+      columnScales.assign(
+          4, emitFusedScale(b, loc, amaxBits, toScale, first, scaleOut));
     } else if (scaleType.getRank() == 0 || scaleType.getDimSize(0) == 1) {
       for (int64_t c = 0; c < 4; ++c)
         columnScales.push_back(scaleType.getRank() == 0 && c > 0
                                    ? columnScales[0]
                                    : scaleAt(cIdx(b, loc, 0), add(col, c)));
     }
-    int64_t bytes = 4 * elementType.getIntOrFloatBitWidth() / 8;
     // values[r][c]: row k0 + kInTile + r, column col + c, scaled and
     // saturated.
     SmallVector<SmallVector<Value>> values;
     for (int64_t r = 0; r < 4; ++r) {
       Value row = arith::AddIOp::create(b, loc, k0, add(kInTile, r));
-      Value all = vector::LoadOp::create(
-          b, loc, VectorType::get({4}, elementType), input,
-          ValueRange{row, col},
-          /*nontemporal=*/false,
-          llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
-      SmallVector<Value> rowValues;
+      SmallVector<Value> rowValues = widenElements(
+          b, loc, loadVector(b, loc, 4, input, ValueRange{row, col}));
       for (int64_t c = 0; c < 4; ++c) {
         Value s =
             columnScales.empty() ? scaleAt(row, add(col, c)) : columnScales[c];
-        Value x = widenToF32(
-            b, loc,
-            vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{c}));
-        rowValues.push_back(
-            buildSaturate(b, loc, arith::MulFOp::create(b, loc, x, s), bounds));
+        rowValues[c] = buildSaturate(
+            b, loc, arith::MulFOp::create(b, loc, rowValues[c], s), bounds);
       }
       values.push_back(std::move(rowValues));
     }
@@ -1128,12 +1153,6 @@ static void emitAxiswiseRowsInRegisters(OpBuilder &b, Location loc,
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y)
         .getResult();
   };
-  auto ifThen = [&](Value cond, function_ref<void()> body) {
-    scf::IfOp::create(b, loc, cond, [&](OpBuilder &, Location) {
-      body();
-      scf::YieldOp::create(b, loc);
-    });
-  };
   Value tid = launch.getThreadIds().x;
   Value rowInBlock = arith::DivUIOp::create(b, loc, tid, idx(rowThreads));
   Value t = arith::RemUIOp::create(b, loc, tid, idx(rowThreads));
@@ -1145,11 +1164,10 @@ static void emitAxiswiseRowsInRegisters(OpBuilder &b, Location loc,
   Value rowOk = ult(row, rows);
   // rows > 0 for the whole workgroup (the kernel is launched once even for
   // an empty input).
-  ifThen(ult(idx(0), rows), [&] {
+  emitIf(b, loc, ult(idx(0), rows), [&] {
     Value safeRow = arith::MinUIOp::create(
         b, loc, row, arith::SubIOp::create(b, loc, rows, idx(1)));
     auto vectorType = VectorType::get({8}, elementType);
-    int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
     // Chunk c's first column, and whether it is inside the row (only the
     // last chunk can be outside).
     auto column = [&](int64_t c) {
@@ -1165,11 +1183,7 @@ static void emitAxiswiseRowsInRegisters(OpBuilder &b, Location loc,
     for (int64_t c = 0; c < plan.chunks; ++c) {
       Value col = column(c);
       auto load = [&](OpBuilder &, Location) {
-        return vector::LoadOp::create(
-                   b, loc, vectorType, input, ValueRange{safeRow, col},
-                   /*nontemporal=*/false,
-                   llvm::MaybeAlign(std::min<int64_t>(bytes, 16)))
-            .getResult();
+        return loadVector(b, loc, 8, input, ValueRange{safeRow, col});
       };
       Value all;
       if (!mayBeOutside(c)) {
@@ -1192,22 +1206,16 @@ static void emitAxiswiseRowsInRegisters(OpBuilder &b, Location loc,
             });
         all = ifOp.getResult(0);
       }
-      SmallVector<Value> chunk;
-      for (int64_t e = 0; e < 8; ++e) {
-        chunk.push_back(widenToF32(
-            b, loc,
-            vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e})));
-        amax = arith::MaximumFOp::create(
-            b, loc, amax, math::AbsFOp::create(b, loc, chunk.back()));
-      }
-      values.push_back(std::move(chunk));
+      values.push_back(widenElements(b, loc, all));
+      amax = foldAbsMax(b, loc, amax, values.back());
     }
     Value rowAmax = gpu::SubgroupReduceOp::create(
         b, loc, amax, gpu::AllReduceOperation::MAXIMUMF, /*uniform=*/true);
     if (warpsPerRow > 1) {
       Value lane = arith::RemUIOp::create(b, loc, tid, idx(32));
       Value warpInRow = arith::DivUIOp::create(b, loc, t, idx(32));
-      ifThen(
+      emitIf(
+          b, loc,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0)),
           [&] {
             memref::StoreOp::create(b, loc, rowAmax, partials,
@@ -1222,8 +1230,9 @@ static void emitAxiswiseRowsInRegisters(OpBuilder &b, Location loc,
                                    ValueRange{rowInBlock, idx(w)}));
     }
     Value scale = buildAmaxToScale(b, loc, rowAmax, dtype, pow2);
-    ifThen(rowOk, [&] {
-      ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, idx(0)),
+    emitIf(b, loc, rowOk, [&] {
+      emitIf(b, loc,
+             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, idx(0)),
              [&] {
                memref::StoreOp::create(b, loc, scale, scales, ValueRange{row});
              });
@@ -1243,7 +1252,7 @@ static void emitAxiswiseRowsInRegisters(OpBuilder &b, Location loc,
         if (!mayBeOutside(c))
           store();
         else
-          ifThen(ult(col, idx(k)), store);
+          emitIf(b, loc, ult(col, idx(k)), store);
       }
     });
   });
@@ -1339,28 +1348,16 @@ static void emitAxiswiseCast(PatternRewriter &rewriter, CastOp op,
       Value first = arith::MulIOp::create(b, loc, lane, cIdx(b, loc, 8));
       Value end = cIdx(b, loc, k);
       Value step = cIdx(b, loc, 32 * 8);
-      int64_t bytes = 8 * elementType.getIntOrFloatBitWidth() / 8;
       auto load8 = [&](Value column) {
-        Value all = vector::LoadOp::create(
-            b, loc, VectorType::get({8}, elementType), input,
-            ValueRange{row, column}, /*nontemporal=*/false,
-            llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
-        SmallVector<Value> values;
-        for (int64_t e = 0; e < 8; ++e)
-          values.push_back(widenToF32(
-              b, loc,
-              vector::ExtractOp::create(b, loc, all, ArrayRef<int64_t>{e})));
-        return values;
+        return widenElements(
+            b, loc, loadVector(b, loc, 8, input, ValueRange{row, column}));
       };
       Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
       auto amaxLoop = scf::ForOp::create(
           b, loc, first, end, step, ValueRange{zero},
           [&](OpBuilder &, Location, Value column, ValueRange acc) {
-            Value max = acc[0];
-            for (Value value : load8(column))
-              max = arith::MaximumFOp::create(
-                  b, loc, max, math::AbsFOp::create(b, loc, value));
-            scf::YieldOp::create(b, loc, max);
+            scf::YieldOp::create(b, loc,
+                                 foldAbsMax(b, loc, acc[0], load8(column)));
           });
       Value rowAmax = gpu::SubgroupReduceOp::create(
           b, loc, amaxLoop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
@@ -2438,10 +2435,8 @@ private:
           });
       // The epilogue's last TMA stores must be done before the CTA exits.
       if (mapC)
-        scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
-          ptx.emit({}, "cp.async.bulk.wait_group 0;", "");
-          scf::YieldOp::create(b, loc);
-        });
+        emitIf(b, loc, isLeader,
+               [&] { ptx.emit({}, "cp.async.bulk.wait_group 0;", ""); });
     }
   }
 
@@ -2541,11 +2536,7 @@ private:
             fill();
             continue;
           }
-          scf::IfOp::create(b, loc, ult(index, cIdx(b, loc, perGroup)),
-                            [&](OpBuilder &, Location) {
-                              fill();
-                              scf::YieldOp::create(b, loc);
-                            });
+          emitIf(b, loc, ult(index, cIdx(b, loc, perGroup)), fill);
         }
         scaleBarrier();
       }
@@ -2570,10 +2561,7 @@ private:
     auto guarded = [&](Value ok, function_ref<void()> body) {
       if (wholeTiles)
         return body();
-      scf::IfOp::create(b, loc, ok, [&](OpBuilder &, Location) {
-        body();
-        scf::YieldOp::create(b, loc);
-      });
+      emitIf(b, loc, ok, body);
     };
     Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 32));
     Value warp = arith::RemUIOp::create(
@@ -2614,10 +2602,8 @@ private:
                                              inGroup, zeroIdx);
       auto leaderDoes = [&](ValueRange operands, StringRef ptxText,
                             StringRef constraints) {
-        scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
-          ptx.emit(operands, ptxText, constraints);
-          scf::YieldOp::create(b, loc);
-        });
+        emitIf(b, loc, isLeader,
+               [&] { ptx.emit(operands, ptxText, constraints); });
       };
       // Byte offsets in a box: row warp * 16 + lane / 4 (+ 8 h) at 128
       // bytes a row; the thread's first column starts 2 (lane % 4)
