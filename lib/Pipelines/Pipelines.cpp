@@ -169,6 +169,10 @@ static void addGPUKernels(OpPassManager &pm,
                           const RewritePipelineOptions &options,
                           StringRef chip) {
   addRewritePass(pm, options, chip, /*forHardware=*/true);
+  // The GEMMs of one layer cast the same operands (torchao's input, weight
+  // and grad_output each feed two): one amax, scale and cast each, which
+  // the kernels then write in both layouts (DualLayoutCastToNVVM).
+  pm.addPass(createCSEPass());
   FP8LowerToGPUOptions kernels;
   kernels.chip = chip.str();
   kernels.gemmSchedule = options.gemmSchedule;

@@ -579,6 +579,77 @@ static bool isTransposableGemmRhs(CastOp op) {
          !matmul.getEmulate();
 }
 
+/// Whether `use` reads its value as the B operand (K x N) of an unbatched,
+/// not emulated fp8.scaled_matmul: NVIDIA's GEMM kernels read B K-major
+/// (N x K), what the tensor cores take.
+static bool isKMajorRhsUse(OpOperand &use) {
+  auto matmul = dyn_cast<ScaledMatmulOp>(use.getOwner());
+  return matmul && use.getOperandNumber() == 1 &&
+         matmul.getNumBatchDims() == 0 && !matmul.getEmulate();
+}
+
+/// Whether `op` swaps the two dimensions of a tensor of rank 2.
+static bool isMatrixTranspose(linalg::TransposeOp op) {
+  return op.hasPureTensorSemantics() &&
+         op.getPermutation() == ArrayRef<int64_t>{1, 0};
+}
+
+/// The N x K (K-major) fp8 tensor whose transpose `op` multiplies as B, when
+/// B is a linalg.transpose of one (x @ W^T with W stored N x K, or a cast
+/// with both layouts, DualLayoutCastToNVVM): the GEMM kernels read it as it
+/// is.
+static Value getKMajorRhs(ScaledMatmulOp op) {
+  if (!isKMajorRhsUse(op->getOpOperand(1)))
+    return nullptr;
+  auto transpose = op.getRhs().getDefiningOp<linalg::TransposeOp>();
+  return transpose && isMatrixTranspose(transpose) ? transpose.getInput()
+                                                   : nullptr;
+}
+
+namespace {
+/// The uses of an fp8.cast result by the layout they read.
+struct CastUses {
+  /// B operands of GEMMs (isKMajorRhsUse): they want the cast transposed.
+  SmallVector<OpOperand *> kMajorRhs;
+  /// Transposes of the cast that are not just K-major B operands (A of
+  /// grad_output^T @ input, say): replaced by the transposed cast.
+  SmallVector<linalg::TransposeOp> transposes;
+  /// Whether some use reads the cast as it is.
+  bool plain = false;
+};
+} // namespace
+
+static CastUses classifyCastUses(CastOp op) {
+  CastUses uses;
+  for (OpOperand &use : op.getResult().getUses()) {
+    if (isKMajorRhsUse(use)) {
+      uses.kMajorRhs.push_back(&use);
+      continue;
+    }
+    auto transpose = dyn_cast<linalg::TransposeOp>(use.getOwner());
+    if (transpose && isMatrixTranspose(transpose) &&
+        !llvm::all_of(transpose->getResult(0).getUses(), isKMajorRhsUse)) {
+      uses.transposes.push_back(transpose);
+      continue;
+    }
+    uses.plain = true;
+  }
+  return uses;
+}
+
+static bool hasTiledTranspose(CastOp op);
+
+/// Whether DualLayoutCastToNVVM casts `op`: a 2-D cast that some use reads
+/// transposed (hasTiledTranspose) and that is not the sole B operand of one
+/// GEMM (which casts it itself, isTransposableGemmRhs).
+static bool hasDualLayoutCast(CastOp op) {
+  if (!hasNVVMConversion(op) || op.getInput().getType().getRank() != 2 ||
+      !hasTiledTranspose(op) || isTransposableGemmRhs(op))
+    return false;
+  CastUses uses = classifyCastUses(op);
+  return !uses.kMajorRhs.empty() || !uses.transposes.empty();
+}
+
 /// Two f32 values (already clamped) to fp8 with one
 /// cvt.rn.satfinite.{e4m3,e5m2}x2.f32: `low` in byte 0, `high` in byte 1.
 static Value convertPair(OpBuilder &b, Location l, Value high, Value low,
@@ -869,7 +940,12 @@ static AmaxOp getTransposedFusedAmax(CastOp op);
 /// computes the scale from the amax (SPEC section 1) and the first one
 /// writes it for the GEMM's epilogue. (Left alone, the rank-0
 /// amax_to_scale would run in host code between the two kernels.)
-static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
+///
+/// With `plainOutput` (a K x N fp8 buffer; tiled kernel only) the same pass
+/// also writes the cast as it is: each thread stores its 4 codes of each
+/// row as one 32-bit word (a half-warp writes 64 contiguous bytes).
+static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op,
+                                Value plainOutput = nullptr) {
   RankedTensorType inputType = op.getInput().getType();
   int64_t k = inputType.getDimSize(0), n = inputType.getDimSize(1);
   if (ShapedType::isDynamic(k) || ShapedType::isDynamic(n) ||
@@ -971,6 +1047,22 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op) {
       }
       values.push_back(std::move(rowValues));
     }
+    if (plainOutput) {
+      for (int64_t r = 0; r < 4; ++r) {
+        Value low = convertPair(b, loc, values[r][1], values[r][0], target);
+        Value high = convertPair(b, loc, values[r][3], values[r][2], target);
+        Value word = vector::ShuffleOp::create(b, loc, low, high,
+                                               ArrayRef<int64_t>{0, 1, 2, 3});
+        vector::StoreOp::create(
+            b, loc,
+            arith::BitcastOp::create(b, loc, VectorType::get({4}, target),
+                                     word),
+            plainOutput,
+            ValueRange{arith::AddIOp::create(b, loc, k0, add(kInTile, r)),
+                       col},
+            /*nontemporal=*/false, llvm::MaybeAlign(4));
+      }
+    }
     for (int64_t c = 0; c < 4; ++c) {
       Value low = convertPair(b, loc, values[1][c], values[0][c], target);
       Value high = convertPair(b, loc, values[3][c], values[2][c], target);
@@ -1041,7 +1133,8 @@ static AmaxOp getSoleAmax(CastOp op) {
 /// getSoleAmax for a cast that is not left to a GEMM: such a cast may
 /// compute its amax and scale itself (FusedCastToNVVM).
 static AmaxOp getOwnAmax(CastOp op) {
-  if (!hasNVVMConversion(op) || isTransposableGemmRhs(op))
+  if (!hasNVVMConversion(op) || isTransposableGemmRhs(op) ||
+      hasDualLayoutCast(op))
     return nullptr;
   return getSoleAmax(op);
 }
@@ -1083,11 +1176,12 @@ static bool hasTiledTranspose(CastOp op) {
          type.getDimSize(1) % kTransposeTile == 0;
 }
 
-/// The whole-tensor amax of a GEMM's rhs cast that the tiled transposing
-/// kernel takes over (it computes the scale from the amax, like the
-/// tensorwise fused cast), or null.
+/// The whole-tensor amax of a GEMM's rhs cast, or of a cast with both
+/// layouts, that the tiled transposing kernel takes over (it computes the
+/// scale from the amax, like the tensorwise fused cast), or null.
 static AmaxOp getTransposedFusedAmax(CastOp op) {
-  if (!isTransposableGemmRhs(op) || !hasTiledTranspose(op))
+  if (!(isTransposableGemmRhs(op) || hasDualLayoutCast(op)) ||
+      !hasTiledTranspose(op))
     return nullptr;
   AmaxOp amax = getSoleAmax(op);
   return amax && isFusableTensorwise(amax) ? amax : nullptr;
@@ -1446,6 +1540,53 @@ struct FusedCastToNVVM : public OpRewritePattern<CastOp> {
   }
 };
 
+/// A 2-D cast that is read in both layouts, or only transposed, by GEMMs
+/// (hasDualLayoutCast): torchao's operands each feed two GEMMs of a linear
+/// layer, once as they are and once transposed (input: A of the output
+/// GEMM, B of grad_weight; weight: B of output and of grad_input;
+/// grad_output: A of grad_input, A^T of grad_weight). One tiled transposing
+/// kernel (emitTransposedCast) reads the input once and writes the N x K
+/// cast, plus the K x N cast when a use reads it as it is; its tensorwise
+/// amax and scale are fused as for a GEMM's B. The uses are rewired: a
+/// transpose of the cast becomes the N x K cast, a GEMM's B becomes the
+/// transpose of it (getKMajorRhs: the GEMM kernel reads it directly).
+struct DualLayoutCastToNVVM : public OpRewritePattern<CastOp> {
+  DualLayoutCastToNVVM(MLIRContext *context)
+      : OpRewritePattern<CastOp>(context, /*benefit=*/3) {}
+
+  LogicalResult matchAndRewrite(CastOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasDualLayoutCast(op))
+      return rewriter.notifyMatchFailure(op, "not read transposed");
+    Location loc = op.getLoc();
+    CastUses uses = classifyCastUses(op);
+    RankedTensorType type = op.getResult().getType();
+    Value plain =
+        uses.plain ? memref::AllocOp::create(
+                         rewriter, loc,
+                         MemRefType::get(type.getShape(), type.getElementType()))
+                         .getResult()
+                   : Value();
+    Value transposed =
+        toTensor(rewriter, loc, emitTransposedCast(rewriter, op, plain));
+    for (linalg::TransposeOp transpose : uses.transposes)
+      rewriter.replaceOp(transpose, transposed);
+    for (OpOperand *use : uses.kMajorRhs) {
+      Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                           type.getElementType());
+      Value rhs = linalg::TransposeOp::create(rewriter, loc, transposed, init,
+                                              ArrayRef<int64_t>{1, 0})
+                      ->getResult(0);
+      rewriter.modifyOpInPlace(use->getOwner(), [&] { use->set(rhs); });
+    }
+    if (plain)
+      rewriter.replaceOp(op, toTensor(rewriter, loc, plain));
+    else
+      rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // fp8.scaled_matmul on AMD matrix cores
 //===----------------------------------------------------------------------===//
@@ -1684,8 +1825,12 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     // that each lane's 4 k values are contiguous bytes; otherwise B is read
     // as stored, K x N.
     auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
-    bool bKInnermost = rhsCast && isTransposableGemmRhs(rhsCast);
-    Value bm = bKInnermost ? emitTransposedCast(rewriter, rhsCast)
+    if (rhsCast && !isTransposableGemmRhs(rhsCast))
+      rhsCast = nullptr;
+    Value kMajorRhs = getKMajorRhs(op);
+    bool bKInnermost = rhsCast || kMajorRhs;
+    Value bm = rhsCast     ? emitTransposedCast(rewriter, rhsCast)
+               : kMajorRhs ? toBuffer(rewriter, loc, kMajorRhs)
                            : toBuffer(rewriter, loc, op.getRhs());
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
@@ -1809,9 +1954,10 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
       }
       gpu::TerminatorOp::create(rewriter, loc);
     }
+    Operation *rhsProducer = op.getRhs().getDefiningOp();
     rewriter.replaceOp(op, toTensor(rewriter, loc, c));
-    if (bKInnermost)
-      rewriter.eraseOp(rhsCast);
+    if (rhsCast || (kMajorRhs && rhsProducer->use_empty()))
+      rewriter.eraseOp(rhsProducer);
     return success();
   }
 };
@@ -2023,8 +2169,12 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
     if (op.getNumBatchDims() != 0)
       return rewriter.notifyMatchFailure(op, "batched: mma.sync kernel");
     auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
-    if (!rhsCast || !isTransposableGemmRhs(rhsCast))
-      return rewriter.notifyMatchFailure(op, "B is not a cast to K-major");
+    if (rhsCast && !isTransposableGemmRhs(rhsCast))
+      rhsCast = nullptr;
+    Value kMajorRhs = getKMajorRhs(op);
+    if (!rhsCast && !kMajorRhs)
+      return rewriter.notifyMatchFailure(
+          op, "B is neither a cast to K-major nor a transposed K-major value");
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     int64_t staticK = lhsType.getDimSize(1);
     if (ShapedType::isDynamic(staticK) || staticK % 16 != 0)
@@ -2066,7 +2216,8 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
             rewriter.getFunctionType({}, {indexType}));
 
     Value a = toBuffer(rewriter, loc, op.getLhs());
-    Value bt = emitTransposedCast(rewriter, rhsCast);
+    Value bt = rhsCast ? emitTransposedCast(rewriter, rhsCast)
+                       : toBuffer(rewriter, loc, kMajorRhs);
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
     Value m = getSizes(rewriter, loc, a)[0];
@@ -2115,8 +2266,10 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
                        mapC, sa, sb, c, m, n, tilesM, tilesN, tiles);
       gpu::TerminatorOp::create(rewriter, loc);
     }
+    Operation *rhsProducer = op.getRhs().getDefiningOp();
     rewriter.replaceOp(op, toTensor(rewriter, loc, c));
-    rewriter.eraseOp(rhsCast);
+    if (rhsCast || rhsProducer->use_empty())
+      rewriter.eraseOp(rhsProducer);
     return success();
   }
 
@@ -2885,8 +3038,8 @@ bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns, StringRef chip,
   }
   if (getSmVersion(chip) >= 89) {
     patterns.add<AmaxToGPU>(patterns.getContext(), /*leaveFused=*/true);
-    patterns.add<CastToNVVMPairs, FusedCastToNVVM, ScaledMatmulToMMASync>(
-        patterns.getContext());
+    patterns.add<CastToNVVMPairs, FusedCastToNVVM, DualLayoutCastToNVVM,
+                 ScaledMatmulToMMASync>(patterns.getContext());
     // wgmma is sm_90a only (not in sm_90 nor in later families).
     if (chip == "sm_90a")
       patterns.add<ScaledMatmulToWGMMA>(patterns.getContext(), gemmSchedule);

@@ -1,0 +1,81 @@
+// A whole fp8 linear layer, forward and backward, in PyTorch's layouts
+// (x: M x K, weight: N x K, grad_output: M x N): output = x @ w^T,
+// grad_input = g @ w, grad_weight = g^T @ x. Under tensorwise scaling each
+// of x, w and g is cast once (CSE after the rewrite) by one kernel that
+// writes both layouts, and the three wgmma GEMMs read their operands
+// without any transpose kernel: 3 amaxes, 3 casts, 3 GEMMs (and the three
+// one-thread kernels that zero the amaxes).
+// REQUIRES: ptxas
+// RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a format=isa" > %t.mlir
+// RUN: %python %fp8_src_root/scripts/ptx-info.py %t.mlir --ptxas /usr/local/cuda/bin/ptxas --dump %t.ptx | FileCheck %s
+// RUN: FileCheck %s --check-prefix=LAUNCH < %t.mlir
+// RUN: grep -c "gpu.launch_func  @fp8_kernels::" %t.mlir | FileCheck %s --check-prefix=COUNT
+// RUN: FileCheck %s --check-prefix=DUAL < %t.ptx/fp8_kernels.ptx
+// Rowwise: the scales of x and g differ between their two GEMMs (one per
+// row, one per column), so nothing is shared, but w^T still needs no fp8
+// transpose kernel and all three GEMMs are wgmma.
+// RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a format=isa recipe=rowwise" > %t.row.mlir
+// RUN: %python %fp8_src_root/scripts/ptx-info.py %t.row.mlir --ptxas /usr/local/cuda/bin/ptxas | FileCheck %s --check-prefix=ROW
+//
+// CHECK-NOT: fp8_cast:
+// CHECK-NOT: mma_sync
+// CHECK-DAG: fp8_kernels fp8_amax: {{.*}} spill_stores=0 {{.*}} warnings=0
+// CHECK-DAG: fp8_kernels fp8_amax_0:
+// CHECK-DAG: fp8_kernels fp8_amax_1:
+// CHECK-DAG: fp8_kernels fp8_cast_transposed: {{.*}} spill_stores=0 {{.*}} warnings=0
+// CHECK-DAG: fp8_kernels fp8_cast_transposed_0:
+// CHECK-DAG: fp8_kernels fp8_cast_transposed_1:
+// CHECK-DAG: fp8_kernels fp8_scaled_matmul_wgmma: {{.*}} wgmma=4 tma_load=2 tma_store=2
+// CHECK-DAG: fp8_kernels fp8_scaled_matmul_wgmma_0: {{.*}} wgmma=4 tma_load=2 tma_store=2
+// CHECK-DAG: fp8_kernels fp8_scaled_matmul_wgmma_1: {{.*}} wgmma=4 tma_load=2 tma_store=2
+// CHECK-NOT: fp8_kernels
+//
+// The launches in program order: x and w cast, the output GEMM; g cast,
+// grad_input and grad_weight; no other fp8 kernel is launched.
+// COUNT: {{^}}9{{$}}
+// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_amax
+// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_cast_transposed
+// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_amax_0
+// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_cast_transposed_0
+// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_scaled_matmul_wgmma
+// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_amax_1
+// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_cast_transposed_1
+// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_scaled_matmul_wgmma_0
+// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_scaled_matmul_wgmma_1
+//
+// x's kernel: the cast as it is (4 codes of a row per 32-bit store), the
+// transposed one through shared memory (16-byte stores).
+// DUAL-LABEL: .entry fp8_cast_transposed(
+// DUAL-COUNT-4: ld.global.v4.b16
+// DUAL-COUNT-4: st.global.v2.b16
+// DUAL-COUNT-4: st.shared.v2.b16
+// DUAL: bar.sync 0;
+// DUAL: st.global.v4.b32
+// DUAL: ret;
+//
+// ROW-NOT: mma_sync
+// ROW-DAG: fp8_kernels fp8_cast_axiswise:
+// ROW-DAG: fp8_kernels fp8_cast_axiswise_0:
+// ROW-DAG: fp8_kernels fp8_cast_axiswise_1:
+// ROW-DAG: fp8_kernels fp8_cast_transposed:
+// ROW-DAG: fp8_kernels fp8_cast_transposed_0:
+// ROW-DAG: fp8_kernels fp8_cast_transposed_1:
+// ROW-DAG: fp8_kernels fp8_scaled_matmul_wgmma:
+// ROW-DAG: fp8_kernels fp8_scaled_matmul_wgmma_0:
+// ROW-DAG: fp8_kernels fp8_scaled_matmul_wgmma_1:
+func.func @layer(%x: tensor<256x128xbf16>, %w: tensor<192x128xbf16>, %g: tensor<256x192xbf16>)
+    -> (tensor<256x192xbf16>, tensor<256x128xbf16>, tensor<192x128xbf16>) {
+  %zero = arith.constant 0.0 : bf16
+  %e0 = tensor.empty() : tensor<256x192xbf16>
+  %c0 = linalg.fill ins(%zero : bf16) outs(%e0 : tensor<256x192xbf16>) -> tensor<256x192xbf16>
+  %out = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      {fp8.role = "output"} ins(%x, %w : tensor<256x128xbf16>, tensor<192x128xbf16>) outs(%c0 : tensor<256x192xbf16>) -> tensor<256x192xbf16>
+  %e1 = tensor.empty() : tensor<256x128xbf16>
+  %c1 = linalg.fill ins(%zero : bf16) outs(%e1 : tensor<256x128xbf16>) -> tensor<256x128xbf16>
+  %gi = linalg.matmul {fp8.role = "grad_input"} ins(%g, %w : tensor<256x192xbf16>, tensor<192x128xbf16>) outs(%c1 : tensor<256x128xbf16>) -> tensor<256x128xbf16>
+  %e2 = tensor.empty() : tensor<192x128xbf16>
+  %c2 = linalg.fill ins(%zero : bf16) outs(%e2 : tensor<192x128xbf16>) -> tensor<192x128xbf16>
+  %gw = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
+      {fp8.role = "grad_weight"} ins(%g, %x : tensor<256x192xbf16>, tensor<256x128xbf16>) outs(%c2 : tensor<192x128xbf16>) -> tensor<192x128xbf16>
+  return %out, %gi, %gw : tensor<256x192xbf16>, tensor<256x128xbf16>, tensor<192x128xbf16>
+}
