@@ -17,24 +17,43 @@ run's times):
   layer everything from the first fp8 kernel to the GEMM (both operands'
         casts, B's transposed cast, the GEMM).
 Programs named linear-* are the three GEMMs of one fp8 linear layer
-(forward and backward); their layer times add up and are compared with
-three bf16 torch.mm of the same shapes.
+(forward and backward) compiled one by one; their layer times add up and
+are compared with three bf16 torch.mm of the same shapes. Programs named
+layer-* (fp8-reference --role=layer) are the whole layer in one program,
+PyTorch's layouts (x: M x K, w: N x K, grad_output: M x N), so each operand
+is cast once for both of its GEMMs; their time (first fp8 kernel to last
+GEMM) is compared with the three bf16 torch.mm and with torchao's fp8
+layer written in torch and compiled by torch.compile (torch_layer). Each
+layer program is first run once and checked (check_layer): its three
+outputs against an f64 product of torchao's casts of its printed inputs
+and against torch._scaled_mm on them, with check-cases.py's bounds.
 Peers, timed here with CUDA events (median of 20 after 5 warm-up calls):
 torch._scaled_mm (tensorwise: cuBLASLt, fast accumulation; rowwise:
 CUTLASS), bf16 torch.mm, torch.compile'd torchao casts (tensorwise and
 axiswise amax + scale + saturated cast), and a bf16 device-to-device copy.
-Correctness is checked separately (test/Integration/GPU/check-cases.py);
-here every program must exit 0. Prints a table of ratios and writes JSON.
+Correctness of the single-GEMM programs is checked separately
+(test/Integration/GPU/check-cases.py); here every program must exit 0. Prints a table of ratios and writes JSON.
 """
 import argparse
+import importlib.util
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 
 import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location(
+    "check_cases", os.path.join(HERE, "..", "test", "Integration", "GPU",
+                                "check-cases.py"))
+check_cases = importlib.util.module_from_spec(_spec)
+sys.modules["check_cases"] = check_cases  # torch.compile imports it by name
+_spec.loader.exec_module(check_cases)
 
 LINE = re.compile(r"fp8-profile: (\S+) grid=(\d+),(\d+),(\d+) "
                   r"block=(\d+),(\d+),(\d+) ms=([0-9.]+)")
@@ -81,11 +100,15 @@ def ours(case_dir, meta):
     def cast(run):
         # The lhs operand's amax, scale and cast: from its fp8_amax (or the
         # fused fp8_cast_axiswise) to its fp8_cast kernel, both included.
+        # None where there is none (a layer's casts are all transposing).
         first = next(i for i, (name, _, _, _) in enumerate(run)
                      if name.startswith(("fp8_amax", "fp8_cast_axiswise")))
-        last = next(i for i, (name, _, _, _) in enumerate(run)
-                    if i >= first and (name == "fp8_cast"
-                                       or name.startswith("fp8_cast_axiswise")))
+        last = next((i for i, (name, _, _, _) in enumerate(run)
+                     if i >= first and (name == "fp8_cast"
+                                        or name.startswith("fp8_cast_axiswise"))),
+                    None)
+        if last is None:
+            return None
         return sum(ms for _, _, _, ms in run[first:last + 1])
 
     def transposed(run):
@@ -93,20 +116,28 @@ def ours(case_dir, meta):
                    if name.startswith("fp8_cast_transposed"))
 
     def layer(run):
-        # Everything from the first fp8 kernel to the GEMM: the casts with
-        # their amaxes and scales, the transposed cast of B, the GEMM.
+        # Everything from the first fp8 kernel to the last GEMM: the casts
+        # with their amaxes and scales, the transposed casts, the GEMMs
+        # (and a one-thread kernel right before the first amax: the one
+        # that zeroes it).
         fp8 = [i for i, (name, _, _, _) in enumerate(run)
                if name.startswith("fp8_")]
+        first = fp8[0]
+        if first > 0 and run[first - 1][1] == (1, 1, 1):
+            first -= 1
         last = max(i for i in fp8 if run[i][0].startswith("fp8_scaled_matmul"))
-        return sum(ms for _, _, _, ms in run[fp8[0]:last + 1])
+        return sum(ms for _, _, _, ms in run[first:last + 1])
 
     timed = runs[WARMUP_RUNS:]
+    casts = [cast(r) for r in runs]
     return {"gemm_ms": statistics.median(gemm(r) for r in timed),
-            "cast_ms": statistics.median(cast(r) for r in timed),
+            "cast_ms": (None if None in casts
+                        else statistics.median(casts[WARMUP_RUNS:])),
             "cast_transposed_ms": statistics.median(transposed(r) for r in timed),
             "layer_ms": statistics.median(layer(r) for r in timed),
             "per_run": {"gemm_ms": [gemm(r) for r in runs],
-                        "cast_ms": [cast(r) for r in runs],
+                        "cast_ms": casts,
+                        "layer_ms": [layer(r) for r in runs],
                         "cast_transposed_ms": [transposed(r) for r in runs]},
             "kernels": [(name, grid, block, ms) for name, grid, block, ms in runs[-1]]}
 
@@ -146,6 +177,107 @@ def peers(recipe, m, k, n):
             "copy_ms": copy}
 
 
+# A linear layer's GEMMs as torchao computes them from x (M x K), w (N x K)
+# and g (M x N): (role, operands, A's cast, B's cast, fast accumulation).
+# A is scaled per row, B per column (axiswise reduces over K).
+def layer_gemms(recipe):
+    tensorwise = recipe == "tensorwise"
+    e4m3 = {"dtype": "f8E4M3FN", "axiswise": not tensorwise}
+    grad = {"dtype": "f8E5M2" if tensorwise else "f8E4M3FN",
+            "axiswise": not tensorwise}
+    return [("output", lambda x, w, g: (x, w.t()), e4m3, e4m3, True),
+            ("grad_input", lambda x, w, g: (g, w), grad, e4m3, False),
+            ("grad_weight", lambda x, w, g: (g.t(), x), grad, e4m3, False)]
+
+
+def check_layer(case_dir, meta):
+    """Runs a --role=layer program once and checks its three GEMMs against
+    torchao's casts of the inputs it printed, in f64 and against
+    torch._scaled_mm (check-cases.py's bounds for the wgmma kernel)."""
+    dumps = tempfile.mkdtemp(prefix="fp8-layer-")
+    try:
+        env = dict(os.environ, FP8_DUMP_DIR=dumps, FP8_PRINT="none")
+        result = subprocess.run([os.path.join(case_dir, "case")], env=env,
+                                capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(result.stderr[-500:])
+        d = [check_cases.read_dump(os.path.join(dumps, f))
+             for f in sorted(os.listdir(dumps))]
+    finally:
+        shutil.rmtree(dumps)
+    cuda = torch.device("cuda")
+    x, w, g = (t.to(cuda).to(torch.bfloat16) for t in d[3:6])
+    pow2 = meta["recipe"] == "rowwise"
+    report = {}
+    for (role, operands, cast_a, cast_b, fast), ours in zip(
+            layer_gemms(meta["recipe"]), d[0:3]):
+        a, b = operands(x, w, g)
+        sa, qa = check_cases.torchao_cast(a, cast_a, 1, pow2, cuda)
+        sb, qb = check_cases.torchao_cast(b, cast_b, 0, pow2, cuda)
+        k = a.shape[1]
+        a64, b64 = qa.double(), qb.double()
+        ref = (a64 @ b64) / sa.double() / sb.double()
+        absref = (a64.abs() @ b64.abs()) / sa.double() / sb.double()
+        del a64, b64
+        block = k if fast else min(k, 128)
+        u = 2.0 ** -8
+        bound = (((block + 4) * 2.0 ** -14 + (-(-k // 128) + 4) * 2.0 ** -24)
+                 * absref + u * ref.abs() + 1e-30)
+        ours = ours.to(cuda).double()
+        ratio = ((ours - ref).abs() / bound).max().item()
+        theirs = torch._scaled_mm(
+            qa.contiguous(), qb.t().contiguous().t(), scale_a=(1.0 / sa).contiguous(),
+            scale_b=(1.0 / sb).contiguous(), out_dtype=torch.bfloat16,
+            use_fast_accum=fast).double()
+        torch_bound = (k + 4) * 2.0 ** -14 * absref + u * ref.abs() + 1e-30
+        tratio = ((ours - theirs).abs() / (bound + torch_bound)).max().item()
+        report[role] = {"f64_ratio": ratio, "torch_ratio": tratio}
+        if not (ratio <= 1.0 and tratio <= 1.0):
+            raise RuntimeError(f"{role}: error {ratio:.3g} x the f64 bound, "
+                               f"{tratio:.3g} x the joint torch bound")
+        del ref, absref, bound, ours, theirs
+    return report
+
+
+def torch_layer(recipe):
+    """torchao's fp8 linear layer, forward and backward, in torch (casts,
+    transposes for cuBLASLt/CUTLASS layouts, three torch._scaled_mm),
+    compiled by torch.compile: the peer of a --role=layer program."""
+    pow2 = recipe == "rowwise"
+    # (operands, (A's dtype, axiswise), (B's ...), fast accumulation)
+    gemms = [(operands, (check_cases.FP8[ca["dtype"]], ca["axiswise"]),
+              (check_cases.FP8[cb["dtype"]], cb["axiswise"]), fast)
+             for _, operands, ca, cb, fast in layer_gemms(recipe)]
+
+    def cast(t, dtype, axiswise, k_axis):
+        # torchao: amax_to_scale (float8_utils), to_fp8_saturated.
+        if axiswise:
+            amax = torch.amax(torch.abs(t), dim=k_axis, keepdim=True)
+        else:
+            amax = torch.max(torch.abs(t))
+        maxv = torch.finfo(dtype).max
+        scale = (maxv / torch.clamp(amax.to(torch.float64), min=1e-12)).to(
+            torch.float32)
+        if pow2:
+            scale = torch.exp2(torch.floor(torch.log2(scale)))
+        q = (t.to(torch.float32) * scale).clamp(min=-maxv, max=maxv).to(dtype)
+        return q, scale
+
+    def layer(x, w, g):
+        results = []
+        for operands, cast_a, cast_b, fast in gemms:
+            a, b = operands(x, w, g)
+            qa, sa = cast(a, *cast_a, 1)
+            qb, sb = cast(b, *cast_b, 0)
+            results.append(torch._scaled_mm(
+                qa.contiguous(), qb.t().contiguous().t(), scale_a=1.0 / sa,
+                scale_b=1.0 / sb, out_dtype=torch.bfloat16,
+                use_fast_accum=fast))
+        return results
+
+    return torch.compile(layer)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("bench")
@@ -155,9 +287,13 @@ def main():
     print(f"{device}, torch {torch.__version__}", flush=True)
     rows = []
     linears = {}
+    layers = []
     for name in sorted(os.listdir(opts.bench)):
         case_dir = os.path.join(opts.bench, name)
         meta = json.load(open(os.path.join(case_dir, "meta.json")))
+        if meta.get("role") == "layer":
+            layers.append((case_dir, meta))
+            continue
         if "linear" in meta:
             linears.setdefault((meta["recipe"], tuple(meta["linear"])),
                                []).append((case_dir, meta))
@@ -222,6 +358,55 @@ def main():
               f"{ours_ms:.3f} ms (GEMMs "
               f"{sum(p['gemm_ms'] for p in parts.values()):.3f}), bf16 torch.mm x3 "
               f"{bf16_ms:.3f} ms: speedup {r['speedup']:.3f}x", flush=True)
+    layer_rows = []
+    for case_dir, meta in layers:
+        m, k, n = meta["m"], meta["k"], meta["n"]
+        recipe = meta["recipe"]
+        try:
+            check = check_layer(case_dir, meta)
+            o = ours(case_dir, meta)
+            x = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
+            w = torch.randn(n, k, device="cuda", dtype=torch.bfloat16)
+            g = torch.randn(m, n, device="cuda", dtype=torch.bfloat16)
+            # bf16 in the layer's layouts (what nn.Linear's forward and
+            # backward run), and the same GEMMs on contiguous row-major
+            # operands (the per-GEMM "linear" rows' peer).
+            bf16_parts = [time_cuda(lambda: torch.mm(x, w.t())),
+                          time_cuda(lambda: torch.mm(g, w)),
+                          time_cuda(lambda: torch.mm(g.t(), x))]
+            bf16 = sum(bf16_parts)
+            wt, gt = w.t().contiguous(), g.t().contiguous()
+            bf16_plain = (time_cuda(lambda: torch.mm(x, wt))
+                          + time_cuda(lambda: torch.mm(g, w))
+                          + time_cuda(lambda: torch.mm(gt, x)))
+            del wt, gt
+            compiled = torch_layer(recipe)
+            torch_fp8 = time_cuda(lambda: compiled(x, w, g))
+            del x, w, g
+        except Exception as e:
+            print(f"layer {recipe} {m}x{k}x{n}: FAILED {e}", flush=True)
+            layer_rows.append({"recipe": recipe, "m": m, "k": k, "n": n,
+                               "error": str(e)})
+            continue
+        r = {"recipe": recipe, "m": m, "k": k, "n": n,
+             "ours_ms": o["layer_ms"], "gemm_ms": o["gemm_ms"],
+             "bf16_ms": bf16, "bf16_parts_ms": bf16_parts,
+             "bf16_plain_ms": bf16_plain, "torch_fp8_ms": torch_fp8,
+             "speedup": bf16 / o["layer_ms"],
+             "speedup_vs_plain": bf16_plain / o["layer_ms"],
+             "torch_fp8_speedup": bf16 / torch_fp8,
+             "vs_torch_fp8": torch_fp8 / o["layer_ms"], "check": check,
+             "per_run": o["per_run"], "kernels": o["kernels"]}
+        layer_rows.append(r)
+        worst = max(max(c.values()) for c in check.values())
+        print(f"layer  {recipe:10s} M={m} K={k} N={n}: fp8 fwd+bwd "
+              f"{r['ours_ms']:.3f} ms (GEMMs {r['gemm_ms']:.3f}), bf16 torch.mm x3 "
+              f"{bf16:.3f} ms: speedup {r['speedup']:.3f}x (row-major bf16 "
+              f"{bf16_plain:.3f} ms: {r['speedup_vs_plain']:.3f}x); torch.compile'd "
+              f"torchao-style fp8 layer {torch_fp8:.3f} ms (speedup "
+              f"{r['torch_fp8_speedup']:.3f}x; ours {r['vs_torch_fp8']:.3f}x "
+              f"faster); checked vs f64 and torch._scaled_mm: worst "
+              f"{worst:.3g} x bound", flush=True)
     ok = [r for r in rows if "error" not in r]
     for recipe in ["tensorwise", "rowwise"]:
         rs = [r for r in ok if r["recipe"] == recipe]
@@ -234,8 +419,10 @@ def main():
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"device": device, "torch": torch.__version__,
-                       "rows": rows, "linear": linear_rows}, f, indent=1)
-    bad = len(ok) != len(rows) or any("error" in r for r in linear_rows)
+                       "rows": rows, "linear": linear_rows,
+                       "layers": layer_rows}, f, indent=1)
+    bad = (len(ok) != len(rows)
+           or any("error" in r for r in linear_rows + layer_rows))
     sys.exit(1 if bad else 0)
 
 

@@ -5,7 +5,9 @@ issue #8, each a whole fp8 linear (hash-generated bf16 inputs, amax, scale,
 cast, scaled GEMM) whose kernels bench.py times on the GPU; and, for the
 end-to-end linear layers (LINEARS), the three GEMMs of forward and backward
 as their recipe prescribes: output (M x K x N), grad_input (M x N x K) and
-grad_weight (N x M x K), each with its casts.
+grad_weight (N x M x K), each with its casts, as three programs, and the
+whole layer as one (fp8-reference --role=layer: the casts shared between
+the GEMMs).
 
   build-bench.py --tools BUILD/bin OUT [--options gemm-schedule=pingpong]
       [--no-linear]
@@ -38,11 +40,16 @@ def run(cmd):
 def build(tools, out, options, recipe, shape, role="output", linear=None):
     m, k, n = shape
     name = f"{recipe}-{m}x{k}x{n}"
-    if linear:
+    if role == "layer":
+        name = f"layer-{recipe}-{m}x{k}x{n}"
+    elif linear:
         name = f"linear-{recipe}-{'x'.join(map(str, linear))}-{role}"
     folder = os.path.join(out, name)
     os.makedirs(folder, exist_ok=True)
+    # No cast checks: printing B's codes would make its cast write both
+    # layouts (the checks are check-cases.py's business).
     args = [os.path.join(tools, "fp8-reference"), "--data=hash",
+            "--cast-checks=false",
             f"--recipe={recipe}", f"--role={role}", f"--m={m}", f"--k={k}",
             f"--n={n}"]
     source = os.path.join(folder, "case.mlir")
@@ -75,6 +82,7 @@ def main():
     if not opts.no_linear:
         jobs += [(r, f(*lin), role, lin) for r in RECIPES for lin in LINEARS
                  for role, f in ROLES.items()]
+        jobs += [(r, lin, "layer") for r in RECIPES for lin in LINEARS]
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda c: build(opts.tools, opts.out, opts.options, *c),
                       jobs))

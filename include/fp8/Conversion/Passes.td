@@ -76,7 +76,8 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
     stores pairs from registers. The mma.sync kernel
     (one warp per 16x8 tile, `mma.sync.m16n8k32`, every k step promoted
     without fast accumulation) serves sm_89, batched matmuls, K not a
-    static multiple of 16 and a B that is not cast here.
+    static multiple of 16 and a B that is neither cast here nor a transpose
+    of a K-major tensor.
 
     On NVIDIA, `fp8.cast` to f8E4M3FN/f8E5M2 converts two neighbouring
     elements with one `cvt.rn.satfinite.{e4m3,e5m2}x2.f32` (eight per
@@ -90,7 +91,13 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
     scale). The B operand of a `fp8.scaled_matmul` is cast by the matmul
     lowering into N x K (K-major) layout, through shared memory in 64 x 64
     tiles when K and N are static multiples of 64 (a tensorwise B's kernel
-    also computes the scale from its amax). An amax over the rows of a matrix
+    also computes the scale from its amax). A B that is the transpose of an
+    N x K fp8 tensor (x @ W^T with W stored N x K) is read as it is. A 2-D
+    cast that other GEMMs read transposed, or that more than one GEMM
+    reads (a linear layer's input, weight and grad_output after CSE), is
+    one tiled kernel writing both layouts (K x N with 32-bit stores of 4
+    codes, N x K through shared memory); transposes of it and GEMMs'
+    B operands then read the N x K copy. An amax over the rows of a matrix
     with a static column count that is a multiple of 8 reads whole rows
     (fp8_amax_columns). Kernels are outlined as `@fp8_kernels::@fp8_<op>`.
     Kernels are `gpu.launch` ops on buffers of the tensor operands; the
