@@ -56,7 +56,8 @@ sys.modules["check_cases"] = check_cases  # torch.compile imports it by name
 _spec.loader.exec_module(check_cases)
 
 LINE = re.compile(r"fp8-profile: (\S+) grid=(\d+),(\d+),(\d+) "
-                  r"block=(\d+),(\d+),(\d+) ms=([0-9.]+)")
+                  r"block=(\d+),(\d+),(\d+) ms=([0-9.]+)"
+                  r"(?: host_ms=([0-9.]+))?")
 # Runs of each program (FP8_REPEAT): the first WARMUP_RUNS (fresh managed
 # allocations, cold caches and clocks) are dropped, the rest give medians.
 RUNS = 10
@@ -86,9 +87,12 @@ def ours(case_dir, meta):
                             capture_output=True, text=True)
     if result.returncode:
         raise RuntimeError(result.stderr[-500:])
+    matches = list(LINE.finditer(result.stderr))
     launches = [(m.group(1), tuple(map(int, m.group(2, 3, 4))),
                  tuple(map(int, m.group(5, 6, 7))), float(m.group(8)))
-                for m in LINE.finditer(result.stderr)]
+                for m in matches]
+    # The host's clock when each kernel was known done (runtime/cuda).
+    host = [float(m.group(9) or "nan") for m in matches]
     per_run = len(launches) // RUNS
     runs = [launches[i * per_run:(i + 1) * per_run] for i in range(RUNS)]
     m, k, n = meta["m"], meta["k"], meta["n"]
@@ -115,7 +119,7 @@ def ours(case_dir, meta):
         return sum(ms for name, _, _, ms in run
                    if name.startswith("fp8_cast_transposed"))
 
-    def layer(run):
+    def layer_range(run):
         # Everything from the first fp8 kernel to the last GEMM: the casts
         # with their amaxes and scales, the transposed casts, the GEMMs
         # (and a one-thread kernel right before the first amax: the one
@@ -126,7 +130,20 @@ def ours(case_dir, meta):
         if first > 0 and run[first - 1][1] == (1, 1, 1):
             first -= 1
         last = max(i for i in fp8 if run[i][0].startswith("fp8_scaled_matmul"))
+        return first, last
+
+    def layer(run):
+        first, last = layer_range(run)
         return sum(ms for _, _, _, ms in run[first:last + 1])
+
+    def wall(index):
+        # Host wall time of the same range: from the first kernel's start
+        # (its end less its GPU time) to the last one's end, with the
+        # program's host work and per-launch synchronization in between.
+        run = runs[index]
+        first, last = layer_range(run)
+        h = host[index * per_run:(index + 1) * per_run]
+        return h[last] - (h[first] - run[first][3])
 
     timed = runs[WARMUP_RUNS:]
     casts = [cast(r) for r in runs]
@@ -135,9 +152,12 @@ def ours(case_dir, meta):
                         else statistics.median(casts[WARMUP_RUNS:])),
             "cast_transposed_ms": statistics.median(transposed(r) for r in timed),
             "layer_ms": statistics.median(layer(r) for r in timed),
+            "layer_wall_ms": statistics.median(
+                wall(i) for i in range(WARMUP_RUNS, RUNS)),
             "per_run": {"gemm_ms": [gemm(r) for r in runs],
                         "cast_ms": casts,
                         "layer_ms": [layer(r) for r in runs],
+                        "layer_wall_ms": [wall(i) for i in range(RUNS)],
                         "cast_transposed_ms": [transposed(r) for r in runs]},
             "kernels": [(name, grid, block, ms) for name, grid, block, ms in runs[-1]]}
 
@@ -389,7 +409,8 @@ def main():
                                "error": str(e)})
             continue
         r = {"recipe": recipe, "m": m, "k": k, "n": n,
-             "ours_ms": o["layer_ms"], "gemm_ms": o["gemm_ms"],
+             "ours_ms": o["layer_ms"], "ours_wall_ms": o["layer_wall_ms"],
+             "gemm_ms": o["gemm_ms"],
              "bf16_ms": bf16, "bf16_parts_ms": bf16_parts,
              "bf16_plain_ms": bf16_plain, "torch_fp8_ms": torch_fp8,
              "speedup": bf16 / o["layer_ms"],
@@ -402,7 +423,9 @@ def main():
         print(f"layer  {recipe:10s} M={m} K={k} N={n}: fp8 fwd+bwd "
               f"{r['ours_ms']:.3f} ms (GEMMs {r['gemm_ms']:.3f}), bf16 torch.mm x3 "
               f"{bf16:.3f} ms: speedup {r['speedup']:.3f}x (row-major bf16 "
-              f"{bf16_plain:.3f} ms: {r['speedup_vs_plain']:.3f}x); torch.compile'd "
+              f"{bf16_plain:.3f} ms: {r['speedup_vs_plain']:.3f}x); host wall time of "
+              f"our layer {r['ours_wall_ms']:.3f} ms "
+              f"({bf16 / r['ours_wall_ms']:.3f}x); torch.compile'd "
               f"torchao-style fp8 layer {torch_fp8:.3f} ms (speedup "
               f"{r['torch_fp8_speedup']:.3f}x; ours {r['vs_torch_fp8']:.3f}x "
               f"faster); checked vs f64 and torch._scaled_mm: worst "

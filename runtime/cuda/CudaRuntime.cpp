@@ -24,12 +24,14 @@
 //   <dir>/NNNN.bin (see writeDump); FP8_PRINT=none then skips the text, for
 //   matrices too large to print.
 // * FP8_PROFILE: kernel launches timed with events, one stderr line each;
-//   FP8_REPEAT=N (Main.cpp) runs the program N times.
+//   FP8_REPEAT=N (Main.cpp) runs the program N times, each run's buffers
+//   recycled for the next (fp8RecycleAllocations).
 //
 //===----------------------------------------------------------------------===//
 
 #include "cuda.h"
 
+#include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <cstdarg>
@@ -170,15 +172,30 @@ void useContext() {
 
 /// With FP8_PROFILE set, every kernel launch is timed with CUDA events and
 /// reported on stderr as
-///   fp8-profile: <kernel> grid=X,Y,Z block=X,Y,Z ms=<GPU time>
-/// (bench/ parses these lines). The profiling entry points are looked up
-/// only then, so older drivers without them still run programs.
+///   fp8-profile: <kernel> grid=X,Y,Z block=X,Y,Z ms=<GPU time> host_ms=<T>
+/// where T is the host's steady clock, in ms since the first launch, when
+/// the kernel is known to be done: differences of T measure wall time
+/// including the program's own host work between kernels (allocations,
+/// tensor-map calls, the synchronization after every launch). bench/
+/// parses these lines. The profiling entry points are looked up only then,
+/// so older drivers without them still run programs.
 struct Profiler {
   using ElapsedFn = CUresult (*)(float *, CUevent, CUevent);
   using NameFn = CUresult (*)(const char **, CUfunction);
   ElapsedFn elapsed = nullptr;
   NameFn name = nullptr;
   CUevent start = nullptr, stop = nullptr;
+  std::chrono::steady_clock::time_point origin;
+  bool started = false;
+
+  double hostMs() {
+    auto now = std::chrono::steady_clock::now();
+    if (!started) {
+      origin = now;
+      started = true;
+    }
+    return std::chrono::duration<double, std::milli>(now - origin).count();
+  }
 };
 
 Profiler *profiler() {
@@ -412,8 +429,10 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
     FP8_CHECK(cuEventCreate(&p->start, CU_EVENT_DEFAULT));
     FP8_CHECK(cuEventCreate(&p->stop, CU_EVENT_DEFAULT));
   }
-  if (p)
+  if (p) {
+    (void)p->hostMs(); // the origin: the first launch
     FP8_CHECK(cuEventRecord(p->start, stream));
+  }
   FP8_CHECK(cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
                            blockZ, smem, stream, params, extra));
   if (!p)
@@ -426,10 +445,12 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
   if (p->name)
     p->name(&name, function);
   std::fprintf(stderr,
-               "fp8-profile: %s grid=%ld,%ld,%ld block=%ld,%ld,%ld ms=%.6f\n",
+               "fp8-profile: %s grid=%ld,%ld,%ld block=%ld,%ld,%ld ms=%.6f "
+               "host_ms=%.6f\n",
                name, static_cast<long>(gridX), static_cast<long>(gridY),
                static_cast<long>(gridZ), static_cast<long>(blockX),
-               static_cast<long>(blockY), static_cast<long>(blockZ), ms);
+               static_cast<long>(blockY), static_cast<long>(blockZ), ms,
+               p->hostMs());
 }
 
 CUstream mgpuStreamCreate() {
@@ -633,11 +654,43 @@ static PrefetchFn prefetchFunction() {
   return fn;
 }
 
+/// Buffers of finished runs (fp8RecycleAllocations), by size, handed out
+/// again by the next allocations of the same size: the pipelines free no
+/// buffers (upstream's ownership-based deallocation rejects gpu.launch_func),
+/// so without this every run of a program pays cuMemAllocManaged and the
+/// first-touch migration for every buffer, as PyTorch would without its
+/// caching allocator.
+struct AllocationCache {
+  std::mutex mutex;
+  std::multimap<size_t, CUdeviceptr> free;
+  std::map<CUdeviceptr, size_t> live;
+};
+
+static AllocationCache &allocationCache() {
+  static AllocationCache cache;
+  return cache;
+}
+
 void *_mlir_memref_to_llvm_alloc(size_t size) {
   useContext();
+  size = size ? size : 1;
   CUdeviceptr ptr = 0;
+  AllocationCache &cache = allocationCache();
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto it = cache.free.find(size);
+    if (it != cache.free.end()) {
+      ptr = it->second;
+      cache.free.erase(it);
+    }
+  }
   // Managed allocations are at least 256-byte aligned.
-  FP8_CHECK(cuMemAllocManaged(&ptr, size ? size : 1, CU_MEM_ATTACH_GLOBAL));
+  if (!ptr)
+    FP8_CHECK(cuMemAllocManaged(&ptr, size, CU_MEM_ATTACH_GLOBAL));
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    cache.live[ptr] = size;
+  }
   // Populate the pages on the GPU now, before the next launch: most buffers
   // are first written by a kernel, and faulting fresh pages in from a kernel
   // runs at a few tens of GB/s. Host code that touches a buffer migrates it
@@ -646,8 +699,7 @@ void *_mlir_memref_to_llvm_alloc(size_t size) {
     const char *env = std::getenv("FP8_DEVICE");
     CUmemLocation location = {CU_MEM_LOCATION_TYPE_DEVICE,
                               env ? std::atoi(env) : 0};
-    check(prefetch(ptr, size ? size : 1, location, 0, nullptr),
-          "cuMemPrefetchAsync");
+    check(prefetch(ptr, size, location, 0, nullptr), "cuMemPrefetchAsync");
     // Kernels run on non-blocking streams, which do not wait for the null
     // stream's prefetch: without this, a kernel could fault pages that are
     // still on their way (slower, and timings vary run to run).
@@ -669,7 +721,28 @@ void _mlir_memref_to_llvm_free(void *ptr) {
   useContext();
   // Kernels reading the buffer may still be in flight on another stream.
   FP8_CHECK(cuCtxSynchronize());
+  {
+    AllocationCache &cache = allocationCache();
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    cache.live.erase(reinterpret_cast<CUdeviceptr>(ptr));
+  }
   FP8_CHECK(cuMemFree(reinterpret_cast<CUdeviceptr>(ptr)));
+}
+
+/// Called by Main.cpp after each run of the program's @main (FP8_REPEAT):
+/// every buffer that run allocated is dead (@main returns nothing, staged
+/// globals are copied again each run), so they all go to the cache for the
+/// next run's allocations of the same sizes.
+void fp8RecycleAllocations() {
+  AllocationCache &cache = allocationCache();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.live.empty())
+    return;
+  useContext();
+  FP8_CHECK(cuCtxSynchronize());
+  for (auto [ptr, size] : cache.live)
+    cache.free.emplace(size, ptr);
+  cache.live.clear();
 }
 
 /// memref.copy between non-contiguous memrefs (MLIR's c_runner_utils ABI):
