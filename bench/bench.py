@@ -14,8 +14,11 @@ run's times):
   cast  the input operand's amax + amax_to_scale + cast kernels, or its
         fused fp8_cast_axiswise (3 bytes per element: read bf16, write fp8,
         as in the issue's table);
-  layer everything from the first fp8 kernel to the GEMM (both operands'
-        casts, B's transposed cast, the GEMM).
+  layer everything from the first fp8 kernel to the (last) GEMM (the
+        operands' casts, B's transposed cast, the GEMMs), summed; its GPU
+        wall time is the span from the first one's start to the last
+        one's end on the GPU's clock (FP8_PROFILE's end_ms), idle gaps
+        included.
 Programs named linear-* are the three GEMMs of one fp8 linear layer
 (forward and backward) compiled one by one; their layer times add up and
 are compared with three bf16 torch.mm of the same shapes. Programs named
@@ -57,7 +60,7 @@ _spec.loader.exec_module(check_cases)
 
 LINE = re.compile(r"fp8-profile: (\S+) grid=(\d+),(\d+),(\d+) "
                   r"block=(\d+),(\d+),(\d+) ms=([0-9.]+)"
-                  r"(?: host_ms=([0-9.]+))?")
+                  r"(?: end_ms=([0-9.]+))?")
 # Runs of each program (FP8_REPEAT): the first WARMUP_RUNS (fresh managed
 # allocations, cold caches and clocks) are dropped, the rest give medians.
 RUNS = 10
@@ -91,8 +94,9 @@ def ours(case_dir, meta):
     launches = [(m.group(1), tuple(map(int, m.group(2, 3, 4))),
                  tuple(map(int, m.group(5, 6, 7))), float(m.group(8)))
                 for m in matches]
-    # The host's clock when each kernel was known done (runtime/cuda).
-    host = [float(m.group(9) or "nan") for m in matches]
+    # Each kernel's end on the GPU's clock, from the run's first kernel
+    # (runtime/cuda, fp8FlushProfile).
+    end = [float(m.group(9) or "nan") for m in matches]
     per_run = len(launches) // RUNS
     runs = [launches[i * per_run:(i + 1) * per_run] for i in range(RUNS)]
     m, k, n = meta["m"], meta["k"], meta["n"]
@@ -137,13 +141,13 @@ def ours(case_dir, meta):
         return sum(ms for _, _, _, ms in run[first:last + 1])
 
     def wall(index):
-        # Host wall time of the same range: from the first kernel's start
-        # (its end less its GPU time) to the last one's end, with the
-        # program's host work and per-launch synchronization in between.
+        # The GPU's wall time over the same range: from the first kernel's
+        # start (its end less its time) to the last one's end, idle gaps
+        # between kernels included (host work, launch latency).
         run = runs[index]
         first, last = layer_range(run)
-        h = host[index * per_run:(index + 1) * per_run]
-        return h[last] - (h[first] - run[first][3])
+        e = end[index * per_run:(index + 1) * per_run]
+        return e[last] - (e[first] - run[first][3])
 
     timed = runs[WARMUP_RUNS:]
     casts = [cast(r) for r in runs]
@@ -423,7 +427,7 @@ def main():
         print(f"layer  {recipe:10s} M={m} K={k} N={n}: fp8 fwd+bwd "
               f"{r['ours_ms']:.3f} ms (GEMMs {r['gemm_ms']:.3f}), bf16 torch.mm x3 "
               f"{bf16:.3f} ms: speedup {r['speedup']:.3f}x (row-major bf16 "
-              f"{bf16_plain:.3f} ms: {r['speedup_vs_plain']:.3f}x); host wall time of "
+              f"{bf16_plain:.3f} ms: {r['speedup_vs_plain']:.3f}x); GPU wall time of "
               f"our layer {r['ours_wall_ms']:.3f} ms "
               f"({bf16 / r['ours_wall_ms']:.3f}x); torch.compile'd "
               f"torchao-style fp8 layer {torch_fp8:.3f} ms (speedup "

@@ -54,7 +54,7 @@ def main():
         print("\nWhole layer, one program (each operand cast once):\n")
         print("| recipe | M | K | N | fp8 ms | of which GEMMs | other kernels "
               "| bf16 ms (layer layouts) | speedup | bf16 ms (row-major) "
-              "| speedup | host wall ms | speedup | torch.compile fp8 ms "
+              "| speedup | GPU wall ms | speedup | torch.compile fp8 ms "
               "| speedup | ours vs it | checked (worst x bound) |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for l in data["layers"]:

@@ -191,6 +191,9 @@ static void addGPUKernels(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createGpuKernelOutliningPass());
+  // The launches of a block on one stream: the host waits only before code
+  // that touches memory, so the GPU does not idle between kernels.
+  pm.addNestedPass<func::FuncOp>(createFP8AsyncLaunches());
 }
 
 /// The host half of the GPU pipelines and the kernel binaries.

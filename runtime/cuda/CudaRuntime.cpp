@@ -23,7 +23,8 @@
 // * FP8_DUMP_DIR=<dir>: every printMemref* call also writes its memref to
 //   <dir>/NNNN.bin (see writeDump); FP8_PRINT=none then skips the text, for
 //   matrices too large to print.
-// * FP8_PROFILE: kernel launches timed with events, one stderr line each;
+// * FP8_PROFILE: kernel launches timed with events, one stderr line each
+//   (printed by fp8FlushProfile, after each run);
 //   FP8_REPEAT=N (Main.cpp) runs the program N times, each run's buffers
 //   recycled for the next (fp8RecycleAllocations).
 //
@@ -31,7 +32,6 @@
 
 #include "cuda.h"
 
-#include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <cstdarg>
@@ -42,7 +42,9 @@
 #include <dlfcn.h>
 #include <map>
 #include <mutex>
+#include <string>
 #include <tuple>
+#include <vector>
 
 namespace {
 
@@ -170,32 +172,27 @@ void useContext() {
 // FP8_PROFILE: kernel times
 //===----------------------------------------------------------------------===//
 
-/// With FP8_PROFILE set, every kernel launch is timed with CUDA events and
-/// reported on stderr as
-///   fp8-profile: <kernel> grid=X,Y,Z block=X,Y,Z ms=<GPU time> host_ms=<T>
-/// where T is the host's steady clock, in ms since the first launch, when
-/// the kernel is known to be done: differences of T measure wall time
-/// including the program's own host work between kernels (allocations,
-/// tensor-map calls, the synchronization after every launch). bench/
-/// parses these lines. The profiling entry points are looked up only then,
-/// so older drivers without them still run programs.
+/// With FP8_PROFILE set, every kernel launch is bracketed by two CUDA
+/// events, without waiting for them (launches stay asynchronous), and
+/// fp8FlushProfile (Main.cpp calls it after each run of @main) reports
+/// every launch since the last flush on stderr as
+///   fp8-profile: <kernel> grid=X,Y,Z block=X,Y,Z ms=<GPU time> end_ms=<T>
+/// where T is the kernel's end on the GPU's clock, in ms from the start of
+/// the first kernel of the batch: differences of T measure the GPU's wall
+/// time including its idle gaps between kernels. bench/ parses these
+/// lines. The profiling entry points are looked up only then, so older
+/// drivers without them still run programs.
 struct Profiler {
   using ElapsedFn = CUresult (*)(float *, CUevent, CUevent);
   using NameFn = CUresult (*)(const char **, CUfunction);
   ElapsedFn elapsed = nullptr;
   NameFn name = nullptr;
-  CUevent start = nullptr, stop = nullptr;
-  std::chrono::steady_clock::time_point origin;
-  bool started = false;
-
-  double hostMs() {
-    auto now = std::chrono::steady_clock::now();
-    if (!started) {
-      origin = now;
-      started = true;
-    }
-    return std::chrono::duration<double, std::milli>(now - origin).count();
-  }
+  struct Launch {
+    std::string kernel;
+    long grid[3], block[3];
+    CUevent start, stop;
+  };
+  std::vector<Launch> launches;
 };
 
 Profiler *profiler() {
@@ -425,32 +422,55 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
     FP8_CHECK(cuFuncSetAttribute(
         function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem));
   Profiler *p = profiler();
-  if (p && !p->start) {
-    FP8_CHECK(cuEventCreate(&p->start, CU_EVENT_DEFAULT));
-    FP8_CHECK(cuEventCreate(&p->stop, CU_EVENT_DEFAULT));
-  }
+  Profiler::Launch launch{"kernel",
+                          {static_cast<long>(gridX), static_cast<long>(gridY),
+                           static_cast<long>(gridZ)},
+                          {static_cast<long>(blockX), static_cast<long>(blockY),
+                           static_cast<long>(blockZ)},
+                          nullptr,
+                          nullptr};
   if (p) {
-    (void)p->hostMs(); // the origin: the first launch
-    FP8_CHECK(cuEventRecord(p->start, stream));
+    const char *name = nullptr;
+    if (p->name && p->name(&name, function) == CUDA_SUCCESS && name)
+      launch.kernel = name;
+    FP8_CHECK(cuEventCreate(&launch.start, CU_EVENT_DEFAULT));
+    FP8_CHECK(cuEventCreate(&launch.stop, CU_EVENT_DEFAULT));
+    FP8_CHECK(cuEventRecord(launch.start, stream));
   }
   FP8_CHECK(cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
                            blockZ, smem, stream, params, extra));
   if (!p)
     return;
-  FP8_CHECK(cuEventRecord(p->stop, stream));
-  FP8_CHECK(cuEventSynchronize(p->stop));
-  float ms = 0;
-  check(p->elapsed(&ms, p->start, p->stop), "cuEventElapsedTime");
-  const char *name = "kernel";
-  if (p->name)
-    p->name(&name, function);
-  std::fprintf(stderr,
-               "fp8-profile: %s grid=%ld,%ld,%ld block=%ld,%ld,%ld ms=%.6f "
-               "host_ms=%.6f\n",
-               name, static_cast<long>(gridX), static_cast<long>(gridY),
-               static_cast<long>(gridZ), static_cast<long>(blockX),
-               static_cast<long>(blockY), static_cast<long>(blockZ), ms,
-               p->hostMs());
+  FP8_CHECK(cuEventRecord(launch.stop, stream));
+  p->launches.push_back(std::move(launch));
+}
+
+/// FP8_PROFILE: waits for the launches since the last call and prints
+/// them (see Profiler).
+void fp8FlushProfile() {
+  if (!std::getenv("FP8_PROFILE") || !driverHandle())
+    return;
+  Profiler *p = profiler();
+  if (!p || p->launches.empty())
+    return;
+  useContext();
+  FP8_CHECK(cuCtxSynchronize());
+  CUevent origin = p->launches.front().start;
+  for (const Profiler::Launch &l : p->launches) {
+    float ms = 0, end = 0;
+    check(p->elapsed(&ms, l.start, l.stop), "cuEventElapsedTime");
+    check(p->elapsed(&end, origin, l.stop), "cuEventElapsedTime");
+    std::fprintf(stderr,
+                 "fp8-profile: %s grid=%ld,%ld,%ld block=%ld,%ld,%ld ms=%.6f "
+                 "end_ms=%.6f\n",
+                 l.kernel.c_str(), l.grid[0], l.grid[1], l.grid[2], l.block[0],
+                 l.block[1], l.block[2], ms, end);
+  }
+  for (const Profiler::Launch &l : p->launches) {
+    FP8_CHECK(cuEventDestroy(l.start));
+    FP8_CHECK(cuEventDestroy(l.stop));
+  }
+  p->launches.clear();
 }
 
 CUstream mgpuStreamCreate() {

@@ -17,6 +17,7 @@
 
 extern "C" void fp8_user_main();
 extern "C" void fp8RecycleAllocations();
+extern "C" void fp8FlushProfile();
 
 int main() {
   // FP8_REPEAT=N: run N times (benchmarks: the first run warms up). The
@@ -25,6 +26,7 @@ int main() {
   int runs = repeat ? std::atoi(repeat) : 1;
   for (int run = 0; run < (runs > 0 ? runs : 1); ++run) {
     fp8_user_main();
+    fp8FlushProfile();
     if (run + 1 < runs)
       fp8RecycleAllocations();
   }

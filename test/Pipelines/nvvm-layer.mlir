@@ -9,7 +9,8 @@
 // RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a format=isa" > %t.mlir
 // RUN: %python %fp8_src_root/scripts/ptx-info.py %t.mlir --ptxas /usr/local/cuda/bin/ptxas --dump %t.ptx | FileCheck %s
 // RUN: FileCheck %s --check-prefix=LAUNCH < %t.mlir
-// RUN: grep -c "gpu.launch_func  @fp8_kernels::" %t.mlir | FileCheck %s --check-prefix=COUNT
+// RUN: grep -c "gpu.launch_func <%[0-9]* : !llvm.ptr> @fp8_kernels::" %t.mlir | FileCheck %s --check-prefix=COUNT
+// RUN: grep -c "llvm.call @mgpuStreamSynchronize" %t.mlir | FileCheck %s --check-prefix=SYNC
 // RUN: FileCheck %s --check-prefix=DUAL < %t.ptx/fp8_kernels.ptx
 // Rowwise: the scales of x and g differ between their two GEMMs (one per
 // row, one per column), so nothing is shared, but w^T still needs no fp8
@@ -31,17 +32,21 @@
 // CHECK-NOT: fp8_kernels
 //
 // The launches in program order: x and w cast, the output GEMM; g cast,
-// grad_input and grad_weight; no other fp8 kernel is launched.
+// grad_input and grad_weight; no other fp8 kernel is launched. All of
+// them go to one stream (--fp8-async-launches), which the host waits for
+// once, after the last GEMM.
 // COUNT: {{^}}9{{$}}
-// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_amax
-// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_cast_transposed
-// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_amax_0
-// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_cast_transposed_0
-// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_scaled_matmul_wgmma
-// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_amax_1
-// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_cast_transposed_1
-// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_scaled_matmul_wgmma_0
-// LAUNCH: gpu.launch_func  @fp8_kernels::@fp8_scaled_matmul_wgmma_1
+// SYNC: {{^}}1{{$}}
+// LAUNCH: gpu.launch_func <%[[S:[0-9]+]] : !llvm.ptr> @fp8_kernels::@fp8_amax
+// LAUNCH: gpu.launch_func <%[[S]] : !llvm.ptr> @fp8_kernels::@fp8_cast_transposed
+// LAUNCH: gpu.launch_func <%[[S]] : !llvm.ptr> @fp8_kernels::@fp8_amax_0
+// LAUNCH: gpu.launch_func <%[[S]] : !llvm.ptr> @fp8_kernels::@fp8_cast_transposed_0
+// LAUNCH: gpu.launch_func <%[[S]] : !llvm.ptr> @fp8_kernels::@fp8_scaled_matmul_wgmma
+// LAUNCH: gpu.launch_func <%[[S]] : !llvm.ptr> @fp8_kernels::@fp8_amax_1
+// LAUNCH: gpu.launch_func <%[[S]] : !llvm.ptr> @fp8_kernels::@fp8_cast_transposed_1
+// LAUNCH: gpu.launch_func <%[[S]] : !llvm.ptr> @fp8_kernels::@fp8_scaled_matmul_wgmma_0
+// LAUNCH: gpu.launch_func <%[[S]] : !llvm.ptr> @fp8_kernels::@fp8_scaled_matmul_wgmma_1
+// LAUNCH: llvm.call @mgpuStreamSynchronize(%[[S]])
 //
 // x's kernel: the cast as it is (4 codes of a row per 32-bit store), the
 // transposed one through shared memory (16-byte stores).

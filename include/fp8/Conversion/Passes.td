@@ -180,6 +180,26 @@ def FP8TileLoopsForGPU : Pass<"fp8-tile-loops-for-gpu", "func::FuncOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def FP8AsyncLaunches : Pass<"fp8-async-launches", "func::FuncOp"> {
+  let summary = "Chain a host function's kernel launches on one stream, "
+                "waiting only where host code needs their results";
+  let description = [{
+    `gpu-to-llvm` gives every synchronous `gpu.launch_func` its own stream
+    and waits for it, so the GPU idles while the host launches the next
+    kernel. This pass makes consecutive launches of a block asynchronous on
+    one stream (`gpu.wait async` creates it, each launch depends on the
+    previous one, so they still run in program order) and inserts a
+    blocking `gpu.wait` before the first op after them that may read or
+    write memory on the host: loads, stores, copies, calls (printing), ops
+    with regions, deallocations, and the block's terminator. Ops with no
+    memory effects, allocations (fresh buffers no kernel uses yet) and the
+    runtime's `fp8TensorMap2D` / `fp8MultiprocessorCount` (they read no
+    buffer) do not wait. Launches that are already asynchronous, and those
+    inside `gpu.module`s, are left alone.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 def FP8StageGlobalsForGPU : Pass<"fp8-stage-globals-for-gpu", "ModuleOp"> {
   let summary = "Copy constant globals into allocated buffers GPU kernels "
                 "can read";

@@ -9,10 +9,10 @@
 // The layer's launches: three amaxes, three casts writing both layouts,
 // three GEMMs.
 // CHECK-LABEL: llvm.func @layer(
-// CHECK-COUNT-2: gpu.launch_func  @fp8_kernels::@fp8_cast_transposed
-// CHECK: gpu.launch_func  @fp8_kernels::@fp8_scaled_matmul_wgmma
-// CHECK: gpu.launch_func  @fp8_kernels::@fp8_cast_transposed
-// CHECK-COUNT-2: gpu.launch_func  @fp8_kernels::@fp8_scaled_matmul_wgmma
+// CHECK-COUNT-2: gpu.launch_func <%{{[0-9]+}} : !llvm.ptr> @fp8_kernels::@fp8_cast_transposed
+// CHECK: gpu.launch_func <%{{[0-9]+}} : !llvm.ptr> @fp8_kernels::@fp8_scaled_matmul_wgmma
+// CHECK: gpu.launch_func <%{{[0-9]+}} : !llvm.ptr> @fp8_kernels::@fp8_cast_transposed
+// CHECK-COUNT-2: gpu.launch_func <%{{[0-9]+}} : !llvm.ptr> @fp8_kernels::@fp8_scaled_matmul_wgmma
 // CHECK-NOT: mma_sync
 // CHECK: llvm.return
 // CHECK-NOT: mma_sync

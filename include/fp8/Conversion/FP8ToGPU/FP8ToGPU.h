@@ -19,6 +19,7 @@ namespace fp8 {
 #define GEN_PASS_DECL_FP8TRUNCFTONVVM
 #define GEN_PASS_DECL_FP8STAGEGLOBALSFORGPU
 #define GEN_PASS_DECL_FP8TILELOOPSFORGPU
+#define GEN_PASS_DECL_FP8ASYNCLAUNCHES
 #include "fp8/Conversion/Passes.h.inc"
 
 /// Adds patterns that turn fp8.amax into a wave-level reduction kernel
