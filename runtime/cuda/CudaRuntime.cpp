@@ -695,20 +695,17 @@ void *_mlir_memref_to_llvm_alloc(size_t size) {
   useContext();
   size = size ? size : 1;
   CUdeviceptr ptr = 0;
-  AllocationCache &cache = allocationCache();
   {
+    AllocationCache &cache = allocationCache();
     std::lock_guard<std::mutex> lock(cache.mutex);
     auto it = cache.free.find(size);
     if (it != cache.free.end()) {
       ptr = it->second;
       cache.free.erase(it);
+    } else {
+      // Managed allocations are at least 256-byte aligned.
+      FP8_CHECK(cuMemAllocManaged(&ptr, size, CU_MEM_ATTACH_GLOBAL));
     }
-  }
-  // Managed allocations are at least 256-byte aligned.
-  if (!ptr)
-    FP8_CHECK(cuMemAllocManaged(&ptr, size, CU_MEM_ATTACH_GLOBAL));
-  {
-    std::lock_guard<std::mutex> lock(cache.mutex);
     cache.live[ptr] = size;
   }
   // Populate the pages on the GPU now, before the next launch: most buffers

@@ -637,7 +637,16 @@ static CastUses classifyCastUses(CastOp op) {
   return uses;
 }
 
-static bool hasTiledTranspose(CastOp op);
+/// Edge of the square tiles of the transposing cast kernel.
+static constexpr int64_t kTransposeTile = 64;
+
+/// Whether emitTransposedCast casts the K x N `op` with the tiled kernel
+/// (K and N static multiples of kTransposeTile).
+static bool hasTiledTranspose(CastOp op) {
+  RankedTensorType type = op.getInput().getType();
+  return type.hasStaticShape() && type.getDimSize(0) % kTransposeTile == 0 &&
+         type.getDimSize(1) % kTransposeTile == 0;
+}
 
 /// Whether DualLayoutCastToNVVM casts `op`: a 2-D cast that some use reads
 /// transposed (hasTiledTranspose) and that is not the sole B operand of one
@@ -920,8 +929,6 @@ static Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
   return outBuffer;
 }
 
-/// Edge of the square tiles of the transposing cast kernel.
-static constexpr int64_t kTransposeTile = 64;
 /// Bytes per shared-memory row of a tile: 64 codes and 4 bytes of padding
 /// (17 words: the 32-bit stores and loads of a warp spread over the banks).
 static constexpr int64_t kTransposeRowBytes = kTransposeTile + 4;
@@ -946,11 +953,10 @@ static AmaxOp getTransposedFusedAmax(CastOp op);
 /// row as one 32-bit word (a half-warp writes 64 contiguous bytes).
 static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op,
                                 Value plainOutput = nullptr) {
+  if (!hasTiledTranspose(op))
+    return emitPairCast(rewriter, op, /*transposed=*/true);
   RankedTensorType inputType = op.getInput().getType();
   int64_t k = inputType.getDimSize(0), n = inputType.getDimSize(1);
-  if (ShapedType::isDynamic(k) || ShapedType::isDynamic(n) ||
-      k % kTransposeTile != 0 || n % kTransposeTile != 0)
-    return emitPairCast(rewriter, op, /*transposed=*/true);
   Location loc = op.getLoc();
   Type target = op.getResult().getType().getElementType();
   auto scaleType = cast<RankedTensorType>(op.getScale().getType());
@@ -1047,12 +1053,16 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op,
       }
       values.push_back(std::move(rowValues));
     }
+    // Four values to the 4 codes of one 32-bit word (value i in byte i).
+    auto packWord = [&](Value v0, Value v1, Value v2, Value v3) -> Value {
+      return vector::ShuffleOp::create(
+          b, loc, convertPair(b, loc, v1, v0, target),
+          convertPair(b, loc, v3, v2, target), ArrayRef<int64_t>{0, 1, 2, 3});
+    };
     if (plainOutput) {
       for (int64_t r = 0; r < 4; ++r) {
-        Value low = convertPair(b, loc, values[r][1], values[r][0], target);
-        Value high = convertPair(b, loc, values[r][3], values[r][2], target);
-        Value word = vector::ShuffleOp::create(b, loc, low, high,
-                                               ArrayRef<int64_t>{0, 1, 2, 3});
+        Value word =
+            packWord(values[r][0], values[r][1], values[r][2], values[r][3]);
         vector::StoreOp::create(
             b, loc,
             arith::BitcastOp::create(b, loc, VectorType::get({4}, target),
@@ -1064,10 +1074,8 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op,
       }
     }
     for (int64_t c = 0; c < 4; ++c) {
-      Value low = convertPair(b, loc, values[1][c], values[0][c], target);
-      Value high = convertPair(b, loc, values[3][c], values[2][c], target);
-      Value word = vector::ShuffleOp::create(b, loc, low, high,
-                                             ArrayRef<int64_t>{0, 1, 2, 3});
+      Value word =
+          packWord(values[0][c], values[1][c], values[2][c], values[3][c]);
       vector::StoreOp::create(b, loc, word, tile,
                               ValueRange{add(nInTile, c), kInTile},
                               /*nontemporal=*/false, llvm::MaybeAlign(4));
@@ -1097,6 +1105,43 @@ static Value emitTransposedCast(PatternRewriter &rewriter, CastOp op,
     rewriter.eraseOp(amax);
   }
   return output;
+}
+
+namespace {
+/// B of a scaled matmul in the N x K (K-major) layout the NVIDIA GEMM
+/// kernels read, when it comes without a transpose kernel: a cast that the
+/// GEMM lowering emits transposed itself (isTransposableGemmRhs), or the
+/// N x K input of a transpose (getKMajorRhs).
+struct KMajorRhs {
+  CastOp cast;
+  Value tensor;
+  explicit operator bool() const { return cast || tensor; }
+};
+} // namespace
+
+static KMajorRhs findKMajorRhs(ScaledMatmulOp op) {
+  auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
+  if (rhsCast && isTransposableGemmRhs(rhsCast))
+    return {rhsCast, nullptr};
+  return {nullptr, getKMajorRhs(op)};
+}
+
+/// The N x K buffer of `rhs` (found, not null): the transposing cast's
+/// output, or a view of the K-major tensor.
+static Value emitKMajorRhs(PatternRewriter &rewriter, Location loc,
+                           const KMajorRhs &rhs) {
+  return rhs.cast ? emitTransposedCast(rewriter, rhs.cast)
+                  : toBuffer(rewriter, loc, rhs.tensor);
+}
+
+/// Replaces the GEMM `op` with `c`, then erases its B's producer (the cast
+/// or transpose of a KMajorRhs) when nothing else reads it.
+static void replaceGemm(PatternRewriter &rewriter, ScaledMatmulOp op,
+                        const KMajorRhs &rhs, Value c) {
+  Operation *producer = op.getRhs().getDefiningOp();
+  rewriter.replaceOp(op, toTensor(rewriter, op.getLoc(), c));
+  if (rhs && producer->use_empty())
+    rewriter.eraseOp(producer);
 }
 
 /// fp8.cast to f8E4M3FN/f8E5M2 as the pair-wise kernel of emitPairCast. The
@@ -1166,14 +1211,6 @@ static AmaxOp getFusedAmax(CastOp op) {
   return amax && (isFusableAxiswise(amax) || isFusableTensorwise(amax))
              ? amax
              : nullptr;
-}
-
-/// Whether emitTransposedCast casts the K x N `op` with the tiled kernel
-/// (K and N static multiples of kTransposeTile).
-static bool hasTiledTranspose(CastOp op) {
-  RankedTensorType type = op.getInput().getType();
-  return type.hasStaticShape() && type.getDimSize(0) % kTransposeTile == 0 &&
-         type.getDimSize(1) % kTransposeTile == 0;
 }
 
 /// The whole-tensor amax of a GEMM's rhs cast, or of a cast with both
@@ -1824,13 +1861,9 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     // B from an fp8.cast is cast straight into N x K (K-major) layout, so
     // that each lane's 4 k values are contiguous bytes; otherwise B is read
     // as stored, K x N.
-    auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
-    if (rhsCast && !isTransposableGemmRhs(rhsCast))
-      rhsCast = nullptr;
-    Value kMajorRhs = getKMajorRhs(op);
-    bool bKInnermost = rhsCast || kMajorRhs;
-    Value bm = rhsCast     ? emitTransposedCast(rewriter, rhsCast)
-               : kMajorRhs ? toBuffer(rewriter, loc, kMajorRhs)
+    KMajorRhs kMajorRhs = findKMajorRhs(op);
+    bool bKInnermost = static_cast<bool>(kMajorRhs);
+    Value bm = bKInnermost ? emitKMajorRhs(rewriter, loc, kMajorRhs)
                            : toBuffer(rewriter, loc, op.getRhs());
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
@@ -1954,10 +1987,7 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
       }
       gpu::TerminatorOp::create(rewriter, loc);
     }
-    Operation *rhsProducer = op.getRhs().getDefiningOp();
-    rewriter.replaceOp(op, toTensor(rewriter, loc, c));
-    if (rhsCast || (kMajorRhs && rhsProducer->use_empty()))
-      rewriter.eraseOp(rhsProducer);
+    replaceGemm(rewriter, op, kMajorRhs, c);
     return success();
   }
 };
@@ -2168,11 +2198,8 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
       return rewriter.notifyMatchFailure(op, "emulated: no tensor cores");
     if (op.getNumBatchDims() != 0)
       return rewriter.notifyMatchFailure(op, "batched: mma.sync kernel");
-    auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
-    if (rhsCast && !isTransposableGemmRhs(rhsCast))
-      rhsCast = nullptr;
-    Value kMajorRhs = getKMajorRhs(op);
-    if (!rhsCast && !kMajorRhs)
+    KMajorRhs kMajorRhs = findKMajorRhs(op);
+    if (!kMajorRhs)
       return rewriter.notifyMatchFailure(
           op, "B is neither a cast to K-major nor a transposed K-major value");
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
@@ -2216,8 +2243,7 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
             rewriter.getFunctionType({}, {indexType}));
 
     Value a = toBuffer(rewriter, loc, op.getLhs());
-    Value bt = rhsCast ? emitTransposedCast(rewriter, rhsCast)
-                       : toBuffer(rewriter, loc, kMajorRhs);
+    Value bt = emitKMajorRhs(rewriter, loc, kMajorRhs);
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
     Value m = getSizes(rewriter, loc, a)[0];
@@ -2266,10 +2292,7 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
                        mapC, sa, sb, c, m, n, tilesM, tilesN, tiles);
       gpu::TerminatorOp::create(rewriter, loc);
     }
-    Operation *rhsProducer = op.getRhs().getDefiningOp();
-    rewriter.replaceOp(op, toTensor(rewriter, loc, c));
-    if (rhsCast || rhsProducer->use_empty())
-      rewriter.eraseOp(rhsProducer);
+    replaceGemm(rewriter, op, kMajorRhs, c);
     return success();
   }
 
