@@ -214,6 +214,20 @@ def layer_gemms(recipe):
             ("grad_weight", lambda x, w, g: (g.t(), x), grad, e4m3, False)]
 
 
+def torchao_gemm(a, b, cast_a, cast_b, pow2, fast):
+    """torchao's scaled GEMM a @ b: its casts (axiswise scales per row of A
+    and per column of B) and torch._scaled_mm on them (A row-major, B
+    column-major, as cuBLASLt and CUTLASS take them). Returns
+    (sa, qa, sb, qb, result)."""
+    sa, qa = check_cases.torchao_cast(a, cast_a, 1, pow2, a.device)
+    sb, qb = check_cases.torchao_cast(b, cast_b, 0, pow2, b.device)
+    result = torch._scaled_mm(
+        qa.contiguous(), qb.t().contiguous().t(),
+        scale_a=(1.0 / sa).contiguous(), scale_b=(1.0 / sb).contiguous(),
+        out_dtype=torch.bfloat16, use_fast_accum=fast)
+    return sa, qa, sb, qb, result
+
+
 def check_layer(case_dir, meta):
     """Runs a --role=layer program once and checks its three GEMMs against
     torchao's casts of the inputs it printed, in f64 and against
@@ -236,23 +250,18 @@ def check_layer(case_dir, meta):
     for (role, operands, cast_a, cast_b, fast), ours in zip(
             layer_gemms(meta["recipe"]), d[0:3]):
         a, b = operands(x, w, g)
-        sa, qa = check_cases.torchao_cast(a, cast_a, 1, pow2, cuda)
-        sb, qb = check_cases.torchao_cast(b, cast_b, 0, pow2, cuda)
+        sa, qa, sb, qb, theirs = torchao_gemm(a, b, cast_a, cast_b, pow2, fast)
+        theirs = theirs.double()
         k = a.shape[1]
         a64, b64 = qa.double(), qb.double()
         ref = (a64 @ b64) / sa.double() / sb.double()
         absref = (a64.abs() @ b64.abs()) / sa.double() / sb.double()
         del a64, b64
-        block = k if fast else min(k, 128)
         u = 2.0 ** -8
-        bound = (((block + 4) * 2.0 ** -14 + (-(-k // 128) + 4) * 2.0 ** -24)
-                 * absref + u * ref.abs() + 1e-30)
+        bound = (check_cases.tensor_core_coefficient(k, fast) * absref
+                 + u * ref.abs() + 1e-30)
         ours = ours.to(cuda).double()
         ratio = ((ours - ref).abs() / bound).max().item()
-        theirs = torch._scaled_mm(
-            qa.contiguous(), qb.t().contiguous().t(), scale_a=(1.0 / sa).contiguous(),
-            scale_b=(1.0 / sb).contiguous(), out_dtype=torch.bfloat16,
-            use_fast_accum=fast).double()
         torch_bound = (k + 4) * 2.0 ** -14 * absref + u * ref.abs() + 1e-30
         tratio = ((ours - theirs).abs() / (bound + torch_bound)).max().item()
         report[role] = {"f64_ratio": ratio, "torch_ratio": tratio}
@@ -268,36 +277,11 @@ def torch_layer(recipe):
     transposes for cuBLASLt/CUTLASS layouts, three torch._scaled_mm),
     compiled by torch.compile: the peer of a --role=layer program."""
     pow2 = recipe == "rowwise"
-    # (operands, (A's dtype, axiswise), (B's ...), fast accumulation)
-    gemms = [(operands, (check_cases.FP8[ca["dtype"]], ca["axiswise"]),
-              (check_cases.FP8[cb["dtype"]], cb["axiswise"]), fast)
-             for _, operands, ca, cb, fast in layer_gemms(recipe)]
-
-    def cast(t, dtype, axiswise, k_axis):
-        # torchao: amax_to_scale (float8_utils), to_fp8_saturated.
-        if axiswise:
-            amax = torch.amax(torch.abs(t), dim=k_axis, keepdim=True)
-        else:
-            amax = torch.max(torch.abs(t))
-        maxv = torch.finfo(dtype).max
-        scale = (maxv / torch.clamp(amax.to(torch.float64), min=1e-12)).to(
-            torch.float32)
-        if pow2:
-            scale = torch.exp2(torch.floor(torch.log2(scale)))
-        q = (t.to(torch.float32) * scale).clamp(min=-maxv, max=maxv).to(dtype)
-        return q, scale
+    gemms = layer_gemms(recipe)
 
     def layer(x, w, g):
-        results = []
-        for operands, cast_a, cast_b, fast in gemms:
-            a, b = operands(x, w, g)
-            qa, sa = cast(a, *cast_a, 1)
-            qb, sb = cast(b, *cast_b, 0)
-            results.append(torch._scaled_mm(
-                qa.contiguous(), qb.t().contiguous().t(), scale_a=1.0 / sa,
-                scale_b=1.0 / sb, out_dtype=torch.bfloat16,
-                use_fast_accum=fast))
-        return results
+        return [torchao_gemm(*operands(x, w, g), cast_a, cast_b, pow2, fast)[4]
+                for _, operands, cast_a, cast_b, fast in gemms]
 
     return torch.compile(layer)
 

@@ -110,6 +110,15 @@ def uses_tensor_core_accumulation(meta):
     return meta["converted"] and kp % 16 == 0
 
 
+def tensor_core_coefficient(k, fast_accum):
+    """The sm_90a wgmma kernel's GEMM error bound in units of
+    |A||B|/(sa sb): the tensor cores keep about 14 bits, accumulating over
+    all of K with fast accumulation and over 128-deep K blocks otherwise,
+    the blocks then summed in f32 registers."""
+    block = k if fast_accum else min(k, 128)
+    return (block + 4) * 2.0 ** -14 + (-(-k // 128) + 4) * 2.0 ** -24
+
+
 def check(case_dir, meta):
     record = {"name": meta["name"], "ok": True, "notes": []}
 
@@ -197,13 +206,9 @@ def check(case_dir, meta):
         acc_u = 2.0 ** -24
         accumulate = k + 4
         # The sm_90a kernel (wgmma; K after padding a multiple of 16)
-        # accumulates in the tensor cores, which keep about 14 bits: over
-        # all of K with fast accumulation, over 128-deep K blocks otherwise,
-        # the blocks then summed in f32 registers.
+        # accumulates in the tensor cores.
         if uses_tensor_core_accumulation(meta):
-            block = k if meta["fast_accum"] else min(k, 128)
-            tensor_core = ((block + 4) * 2.0 ** -14
-                           + (-(-k // 128) + 4) * 2.0 ** -24)
+            tensor_core = tensor_core_coefficient(k, meta["fast_accum"])
         else:
             tensor_core = None
     else:
