@@ -450,7 +450,7 @@ void emitLayer(llvm::raw_ostream &os, int m, int k, int n,
   emitHashGenerator(os, "weight", n, k, /*isA=*/false);
   emitHashGenerator(os, "grad_output", m, n, /*isA=*/true, 0x2545F491u);
   os << "  %zero = arith.constant 0.0 : " << hp << "\n";
-  struct Gemm {
+  struct LayerGemm {
     const char *name, *role, *lhs, *rhs, *maps;
     int rows, cols, lhsRows, lhsCols, rhsRows, rhsCols;
   };
@@ -460,12 +460,13 @@ void emitLayer(llvm::raw_ostream &os, int m, int k, int n,
   const char *km = "indexing_maps = [affine_map<(m, n, k) -> (k, m)>, "
                    "affine_map<(m, n, k) -> (k, n)>, "
                    "affine_map<(m, n, k) -> (m, n)>] ";
-  Gemm gemms[] = {{"output", "output", "input", "weight", nk, m, n, m, k, n, k},
-                  {"grad_input", "grad_input", "grad_output", "weight", "", m,
-                   k, m, n, n, k},
-                  {"grad_weight", "grad_weight", "grad_output", "input", km, n,
-                   k, m, n, m, k}};
-  for (const Gemm &g : gemms) {
+  LayerGemm gemms[] = {
+      {"output", "output", "input", "weight", nk, m, n, m, k, n, k},
+      {"grad_input", "grad_input", "grad_output", "weight", "", m, k, m, n, n,
+       k},
+      {"grad_weight", "grad_weight", "grad_output", "input", km, n, k, m, n, m,
+       k}};
+  for (const LayerGemm &g : gemms) {
     std::string c = tensorType(g.rows, g.cols, hp);
     std::string p = std::string("%") + g.name;
     os << "  " << p << "_e = tensor.empty() : " << c << "\n"
