@@ -8,8 +8,8 @@
 // CHECK-NOFP8: error: f8E4M3FN is not converted in hardware on gfx90a (it has no float8 hardware), or set emulate = true
 // CHECK-UNKNOWN: error: unknown chip 'mi300'; expected an NVIDIA sm_XX or AMD gfxNNN name
 // CHECK-KERNELS: error: fp8-lower-to-gpu: no fp8 matrix-core kernels for chip 'sm_80'; supported: gfx942, gfx950, sm_89 and newer
-// CHECK-SCHEDULE: error: fp8-lower-to-gpu: unknown gemm-schedule 'stream-k'; expected auto, cooperative or pingpong
-// CHECK-SCHEDULE2: error: fp8-lower-to-gpu: unknown gemm-schedule 'Pingpong'; expected auto, cooperative or pingpong
+// CHECK-SCHEDULE: for the --gemm-schedule option: Cannot find option named 'stream-k'!
+// CHECK-SCHEDULE2: for the --gemm-schedule option: Cannot find option named 'Pingpong'!
 // CHECK-CONFLICT: error: conflicting GPU targets: 'gfx942' uses the fnuz float8 types but 'gfx950' uses the ocp ones
 
 module {

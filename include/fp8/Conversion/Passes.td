@@ -38,79 +38,47 @@ def FP8LowerToLinalg : Pass<"fp8-lower-to-linalg"> {
 // FP8ToGPU
 //===----------------------------------------------------------------------===//
 
-def FP8LowerToGPU : Pass<"fp8-lower-to-gpu"> {
+def FP8LowerToGPU : Pass<"fp8-lower-to-gpu", "ModuleOp"> {
   let summary = "Lower fp8.amax, fp8.cast and fp8.scaled_matmul to GPU "
                 "kernels";
   let description = [{
-    `fp8.amax` becomes a kernel with one workgroup per output element (and
-    more along the reduction when it is long): each thread reduces a strided
-    slice with NaN-propagating `maximumf`, `gpu.subgroup_reduce` combines a
-    wave (DPP on AMD), and one lane per wave folds the result into the output
-    with an unsigned atomic max on the f32 bit pattern (non-negative floats,
-    and NaN above them, order like their bits).
+    Emits a `gpu.launch` on buffers of the tensor operands for each op that
+    needs more than an elementwise loop, outlined later into
+    `@fp8_kernels::@fp8_<kernel>`; the remaining fp8 ops are left for
+    `--fp8-lower-to-linalg`.
 
-    `fp8.scaled_matmul` (unless `emulate`) becomes a matrix-core kernel: on
-    AMD (`chip=gfx942|gfx950`) one wave per 32x32 output tile issuing
-    `amdgpu.mfma 32x32x16` on fp8/bf8 operands with f32 accumulation, the
-    reciprocal scales and the conversion to the result type in the epilogue.
-    On `chip=sm_90a`, a persistent warp-specialized kernel (grid = the
-    multiprocessors, tiles in groups of 8 tile rows): a producer warpgroup
-    issues TMA loads (`cp.async.bulk.tensor`, 128-byte swizzle, descriptors
-    from the runtime's `fp8TensorMap2D`) into a ring of stages guarded by
-    full/empty mbarriers; two consumer warpgroups issue
-    `wgmma.mma_async.m64nNk32` on e4m3/e5m2 shared-memory descriptors. Tiles
-    are 128 x 256 with fast accumulation, 128 x 192 without (the promoted
-    sums take registers too), when the problem has at least 132 such tiles,
-    else 128 x 128; as many stages as fit in the 227 KB of shared memory
-    (4 to 6 with TMA stores, 4 to 7 without). `gemm-schedule=cooperative` (the two warpgroups share each
-    tile) or `pingpong` (each warpgroup its own 128 x 128 tile, main loops
-    in turn, one's epilogue under the other's main loop); `auto` is
-    cooperative. Without fast accumulation each 128-deep K block starts from
-    zero and is added into f32 registers (the tensor cores' fp8
-    accumulation keeps about 14 bits). The epilogue applies 1/sa and 1/sb
-    (rowwise: through shared memory). When C's rows are a static multiple
-    of 16 bytes it stages C in 64-row boxes of 128 bytes (swizzled like the
-    TMA, two boxes per warpgroup) and one thread stores each box with a TMA
-    bulk store (`fp8TensorMap2D` with the element size), which clips
-    partial tiles and overlaps the next tile's main loop; otherwise it
-    stores pairs from registers. The mma.sync kernel
-    (one warp per 16x8 tile, `mma.sync.m16n8k32`, every k step promoted
-    without fast accumulation) serves sm_89, batched matmuls, K not a
-    static multiple of 16 and a B that is neither cast here nor a transpose
-    of a K-major tensor.
+    - `fp8.amax`: a reduction kernel (NaN-propagating `maximumf`, a
+      `gpu.subgroup_reduce` per wave, an unsigned atomic max on the f32 bits).
+    - `fp8.cast` (NVIDIA, OCP types): `cvt.rn.satfinite` pair kernels; casts
+      whose scale comes from their own amax are fused; the B operand of a
+      GEMM is cast K-major by the GEMM's lowering; a 2-D cast read in both
+      layouts is one kernel writing both.
+    - `fp8.scaled_matmul` (not emulated): `amdgpu.mfma` on gfx942/gfx950,
+      `mma.sync.m16n8k32` on sm_89+, and on sm_90a a persistent
+      warp-specialized TMA + `wgmma` kernel.
 
-    On NVIDIA, `fp8.cast` to f8E4M3FN/f8E5M2 converts two neighbouring
-    elements with one `cvt.rn.satfinite.{e4m3,e5m2}x2.f32` (eight per
-    thread with 16-byte loads and 8-byte stores when the innermost size is
-    a static multiple of 8). A cast whose scale is `amax_to_scale` of its
-    own input's amax is fused: along the innermost dimension into one
-    kernel (32 to 256 threads per row holding up to 64 bf16 elements each in
-    registers, so the row is read once: amax, scale, cast; a warp per row
-    reading it twice for rows longer than 16384 bf16), whole-tensor into two
-    (the amax kernel, then the cast kernel computing and writing the
-    scale). The B operand of a `fp8.scaled_matmul` is cast by the matmul
-    lowering into N x K (K-major) layout, through shared memory in 64 x 64
-    tiles when K and N are static multiples of 64 (a tensorwise B's kernel
-    also computes the scale from its amax). A B that is the transpose of an
-    N x K fp8 tensor (x @ W^T with W stored N x K) is read as it is. A 2-D
-    cast that other GEMMs read transposed, or that more than one GEMM
-    reads (a linear layer's input, weight and grad_output after CSE), is
-    one tiled kernel writing both layouts (K x N with 32-bit stores of 4
-    codes, N x K through shared memory); transposes of it and GEMMs'
-    B operands then read the N x K copy. An amax over the rows of a matrix
-    with a static column count that is a multiple of 8 reads whole rows
-    (fp8_amax_columns). Kernels are outlined as `@fp8_kernels::@fp8_<op>`.
-    Kernels are `gpu.launch` ops on buffers of the tensor operands; the
-    remaining fp8 ops are left for `--fp8-lower-to-linalg`.
+    The kernels, their tile shapes and the cast plan are described in
+    docs/gpu-kernels.md. The pass adds the runtime's declarations
+    (`fp8TensorMap2D`, `fp8MultiprocessorCount`) to the module.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"gfx942\"",
            "target chip (gfx942, gfx950, sm_89, sm_90a, ...)">,
-    Option<"gemmSchedule", "gemm-schedule", "std::string",
-           /*default=*/"\"auto\"",
+    Option<"gemmSchedule", "gemm-schedule", "::mlir::fp8::GemmSchedule",
+           /*default=*/"::mlir::fp8::GemmSchedule::Auto",
            "sm_90a GEMM: auto, cooperative (two warpgroups share a 128 x N "
            "tile) or pingpong (each warpgroup its own 128 x 128 tile, one's "
-           "epilogue under the other's main loop; fast accumulation only)">
+           "epilogue under the other's main loop; fast accumulation only)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::fp8::GemmSchedule::Auto, "auto",
+                        "the default: cooperative"),
+             clEnumValN(::mlir::fp8::GemmSchedule::Cooperative, "cooperative",
+                        "two warpgroups share each tile"),
+             clEnumValN(::mlir::fp8::GemmSchedule::Pingpong, "pingpong",
+                        "each warpgroup its own tile, in turn"))}]>,
+    Option<"smCount", "sm-count", "int64_t", /*default=*/"0",
+           "multiprocessors the sm_90a tile heuristic plans for (0: the "
+           "chip's default, 132 on sm_90; the launch asks the driver)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -8,6 +8,8 @@
 #ifndef FP8_PIPELINES_PIPELINES_H
 #define FP8_PIPELINES_PIPELINES_H
 
+#include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
+
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
@@ -49,11 +51,16 @@ struct RewritePipelineOptions
                      "(ROCm: TOOLKIT/llvm/bin/ld.lld links code objects; "
                      "default /opt/rocm)"),
       llvm::cl::init("")};
-  Option<std::string> gemmSchedule{
+  Option<GemmSchedule> gemmSchedule{
       *this, "gemm-schedule",
-      llvm::cl::desc("NVVM pipeline, sm_90a: GEMM kernel schedule, auto, "
-                     "cooperative or pingpong"),
-      llvm::cl::init("auto")};
+      llvm::cl::desc("NVVM pipeline, sm_90a: GEMM kernel schedule"),
+      llvm::cl::init(GemmSchedule::Auto),
+      llvm::cl::values(
+          clEnumValN(GemmSchedule::Auto, "auto", "the default: cooperative"),
+          clEnumValN(GemmSchedule::Cooperative, "cooperative",
+                     "two warpgroups share each tile"),
+          clEnumValN(GemmSchedule::Pingpong, "pingpong",
+                     "each warpgroup its own tile, in turn"))};
   Option<std::string> mpi{
       *this, "mpi",
       llvm::cl::desc("CPU pipeline: sharded programs (shard dialect) run "

@@ -13,6 +13,27 @@
 namespace mlir {
 class RewritePatternSet;
 namespace fp8 {
+class GpuTarget;
+
+/// How the sm_90a GEMM kernel's two consumer warpgroups share the work.
+enum class GemmSchedule {
+  /// Cooperative.
+  Auto,
+  /// Both warpgroups compute 64-row halves of every 128 x N tile.
+  Cooperative,
+  /// Each warpgroup computes its own 128 x 128 tiles, the two main loops in
+  /// turn (one's epilogue under the other's main loop); fast accumulation
+  /// only, otherwise cooperative.
+  Pingpong,
+};
+
+/// Options of the GPU kernel patterns.
+struct FP8ToGPUOptions {
+  GemmSchedule gemmSchedule = GemmSchedule::Auto;
+  /// Multiprocessors the sm_90a tile heuristic plans for; 0: the target's
+  /// default (GpuTarget::getDefaultSmCount).
+  int64_t smCount = 0;
+};
 
 #define GEN_PASS_DECL_FP8LOWERTOGPU
 #define GEN_PASS_DECL_FP8LOWERSUBGROUPREDUCE
@@ -23,14 +44,16 @@ namespace fp8 {
 #include "fp8/Conversion/Passes.h.inc"
 
 /// Adds patterns that turn fp8.amax into a wave-level reduction kernel
-/// (gpu.subgroup_reduce + atomic max) and fp8.scaled_matmul (not emulated)
-/// into a matrix-core kernel for `chip` (gfx942/gfx950: amdgpu.mfma
-/// 32x32x16 fp8/bf8; sm_89 and newer: mma.sync.m16n8k32 e4m3/e5m2), both as
-/// gpu.launch on buffers taken from the tensor operands; on sm_90a the
-/// persistent TMA + wgmma kernel with `gemmSchedule` (auto, cooperative or
-/// pingpong). Fails (returns false) for a chip without fp8 matrix cores.
-bool populateFP8ToGPUPatterns(RewritePatternSet &patterns, StringRef chip,
-                              StringRef gemmSchedule = "auto");
+/// (gpu.subgroup_reduce + atomic max), fp8.cast into hardware-conversion
+/// kernels (NVIDIA) and fp8.scaled_matmul (not emulated) into a
+/// matrix-core kernel for `target` (gfx942/gfx950: amdgpu.mfma 32x32x16
+/// fp8/bf8; sm_89 and newer: mma.sync.m16n8k32 e4m3/e5m2; sm_90a: the
+/// persistent TMA + wgmma kernel), all as gpu.launch on buffers taken from
+/// the tensor operands. Fails (returns false) for a chip without fp8 matrix
+/// cores.
+bool populateFP8ToGPUPatterns(RewritePatternSet &patterns,
+                              const GpuTarget &target,
+                              const FP8ToGPUOptions &options = {});
 
 /// Adds a pattern lowering scalar arith.truncf f32 -> f8E4M3FN/f8E5M2 to the
 /// saturating hardware conversion (cvt.rn.satfinite.{e4m3,e5m2}x2.f32).

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Support/GpuTarget.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,7 +27,6 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
-#include "llvm/Support/Regex.h"
 
 namespace mlir {
 namespace fp8 {
@@ -63,28 +63,20 @@ FailureOr<LinearConfigAttr> fp8::lookupLinearConfig(Operation *op,
 }
 
 FailureOr<TypeConfig> fp8::getTypeConfigForChip(StringRef chip) {
+  FailureOr<GpuTarget> target = GpuTarget::parse(chip);
+  if (failed(target))
+    return failure();
   // MI300 (gfx940/941/942) only converts the fnuz types in hardware.
-  if (chip == "gfx940" || chip == "gfx941" || chip == "gfx942")
-    return TypeConfig::FNUZ;
-  static const llvm::Regex known(
-      "^(sm_[0-9]{2,3}[af]?|gfx(9[0-9][0-9a-f]|1[0-2][0-9][0-9a-f]))$");
-  if (known.match(chip))
-    return TypeConfig::OCP;
-  return failure();
+  return target->usesFnuzFp8() ? TypeConfig::FNUZ : TypeConfig::OCP;
 }
 
 bool fp8::chipSupportsFloat8Type(StringRef chip, Type type) {
-  bool fnuz = isa<Float8E4M3FNUZType, Float8E5M2FNUZType>(type);
-  bool ocp = isa<Float8E4M3FNType, Float8E5M2Type>(type);
-  if (chip == "gfx940" || chip == "gfx941" || chip == "gfx942")
-    return fnuz;
-  if (chip == "gfx950" || chip.starts_with("gfx12"))
-    return ocp;
-  unsigned smVersion;
-  if (chip.consume_front("sm_") &&
-      !chip.take_while(llvm::isDigit).getAsInteger(10, smVersion))
-    return ocp && smVersion >= 89;
-  return false;
+  FailureOr<GpuTarget> target = GpuTarget::parse(chip);
+  if (failed(target))
+    return false;
+  if (target->usesFnuzFp8())
+    return isa<Float8E4M3FNUZType, Float8E5M2FNUZType>(type);
+  return target->hasOcpFp8() && isa<Float8E4M3FNType, Float8E5M2Type>(type);
 }
 
 FailureOr<TypeConfig> fp8::resolveTypeConfig(ModuleOp module, StringRef option,

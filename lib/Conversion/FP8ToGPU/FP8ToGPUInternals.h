@@ -1,0 +1,189 @@
+//===- FP8ToGPUInternals.h - shared pieces of the GPU lowering --*- C++ -*-===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Private to lib/Conversion/FP8ToGPU: the kernel-building helpers every
+// kernel family uses (KernelBuilder.cpp), the cast plan (CastPlan.cpp), the
+// amax kernel (Amax.cpp), what the GEMM kernels share (GemmCommon.cpp), and
+// the populate function of each kernel family. The public entry point is
+// fp8/Conversion/FP8ToGPU/FP8ToGPU.h. Nothing here includes NVVM or AMDGPU
+// headers: target code lives in NVVM/ and AMDGPU/.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_LIB_CONVERSION_FP8TOGPU_FP8TOGPUINTERNALS_H
+#define FP8_LIB_CONVERSION_FP8TOGPU_FP8TOGPUINTERNALS_H
+
+#include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
+#include "fp8/Dialect/FP8/IR/FP8Ops.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::fp8::detail {
+
+//===----------------------------------------------------------------------===//
+// KernelBuilder.cpp
+//===----------------------------------------------------------------------===//
+
+/// An index constant.
+Value cIdx(OpBuilder &b, Location loc, int64_t value);
+
+/// A gpu.launch of `gridX x gridY x gridZ` workgroups of `blockX` threads
+/// whose kernel is outlined as `name` into the gpu.module @fp8_kernels.
+gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
+                           Value gridX, Value gridY, Value gridZ, Value blockX,
+                           Value dynamicSharedMemory = nullptr,
+                           TypeRange workgroupMemory = {});
+
+/// The sizes of `value` (a tensor or memref) as index values.
+SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value value);
+
+/// The product of index values (1 for none).
+Value product(OpBuilder &b, Location loc, ArrayRef<Value> values);
+
+/// A read-only buffer view of a tensor.
+Value toBuffer(OpBuilder &b, Location loc, Value tensor);
+
+/// A new buffer of `shape` with dynamic sizes from `sizes`.
+Value allocBuffer(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  ArrayRef<Value> sizes, Type elementType);
+
+/// The tensor of a buffer the kernel wrote (restrict, writable).
+Value toTensor(OpBuilder &b, Location loc, Value buffer);
+
+/// `value` as f32 (extf unless already f32).
+Value widenToF32(OpBuilder &b, Location loc, Value value);
+
+/// scf.if `condition` with `body` as its (only) region.
+void emitIf(OpBuilder &b, Location loc, Value condition,
+            function_ref<void()> body);
+
+/// `count` consecutive elements of `buffer` from `indices` as one vector
+/// load, aligned to its size up to 16 bytes.
+Value loadVector(OpBuilder &b, Location loc, int64_t count, Value buffer,
+                 ValueRange indices);
+
+/// The elements of a 1-D vector, widened to f32.
+SmallVector<Value> widenElements(OpBuilder &b, Location loc, Value vector);
+
+/// max(`max`, |v| for v in `values`), NaN-propagating.
+Value foldAbsMax(OpBuilder &b, Location loc, Value max, ArrayRef<Value> values);
+
+/// foldAbsMax over the widened elements of a 1-D vector.
+Value foldAbsMaxOfVector(OpBuilder &b, Location loc, Value max, Value vector);
+
+//===----------------------------------------------------------------------===//
+// Amax.cpp
+//===----------------------------------------------------------------------===//
+
+/// The amax kernel of emitAmaxKernel and what its caller needs: the flat
+/// i32 buffer of f32 bit patterns (one per kept element) and its size.
+struct AmaxKernel {
+  Value bits;
+  Value outputs;
+  int64_t staticOutputs;
+  SmallVector<Value> sizes;
+};
+
+/// Emits the reduction kernel of `op` into a zero-initialized buffer of f32
+/// bits (atomic unsigned max).
+AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op);
+
+/// fp8.amax as emitAmaxKernel; with `leaveFused`, amaxes a fused cast kernel
+/// computes (isFusedIntoCast) are left to it.
+void populateAmaxToGPUPatterns(RewritePatternSet &patterns, bool leaveFused);
+
+//===----------------------------------------------------------------------===//
+// CastPlan.cpp
+//===----------------------------------------------------------------------===//
+
+/// Edge of the square tiles of the transposing cast kernel.
+constexpr int64_t kTransposeTile = 64;
+
+/// Whether `op` converts to a type NVIDIA GPUs convert in hardware.
+bool hasNVVMConversion(CastOp op);
+/// Whether `op` is the rhs (K x N) of exactly one unbatched, not emulated
+/// fp8.scaled_matmul, whose kernel then casts it transposed itself.
+bool isTransposableGemmRhs(CastOp op);
+/// Whether `use` reads its value as the B operand of an unbatched, not
+/// emulated fp8.scaled_matmul.
+bool isKMajorRhsUse(OpOperand &use);
+/// Whether `op` swaps the two dimensions of a tensor of rank 2.
+bool isMatrixTranspose(linalg::TransposeOp op);
+/// The N x K fp8 tensor whose transpose `op` multiplies as B, or null.
+Value getKMajorRhs(ScaledMatmulOp op);
+
+/// The uses of an fp8.cast result by the layout they read.
+struct CastUses {
+  /// B operands of GEMMs (isKMajorRhsUse): they want the cast transposed.
+  SmallVector<OpOperand *> kMajorRhs;
+  /// Transposes of the cast that are not just K-major B operands (A of
+  /// grad_output^T @ input, say): replaced by the transposed cast.
+  SmallVector<linalg::TransposeOp> transposes;
+  /// Whether some use reads the cast as it is.
+  bool plain = false;
+};
+CastUses classifyCastUses(CastOp op);
+
+/// Whether the K x N `op` is cast with the tiled transposing kernel.
+bool hasTiledTranspose(CastOp op);
+/// Whether `op` is cast in both layouts by one kernel.
+bool hasDualLayoutCast(CastOp op);
+/// The amax of `op`'s input when `op` casts with amax_to_scale of it and
+/// that amax has no other use.
+AmaxOp getSoleAmax(CastOp op);
+/// getSoleAmax for a cast that is not left to a GEMM.
+AmaxOp getOwnAmax(CastOp op);
+/// Whether the axiswise cast kernel can compute `amax` itself.
+bool isFusableAxiswise(AmaxOp amax);
+/// Whether `amax` reduces a whole (non-scalar) tensor.
+bool isFusableTensorwise(AmaxOp amax);
+/// The amax whose kernel `op`'s fused kernels take over, or null.
+AmaxOp getFusedAmax(CastOp op);
+/// The whole-tensor amax the tiled transposing kernel of `op` takes over.
+AmaxOp getTransposedFusedAmax(CastOp op);
+/// Whether a cast takes `op` into its fused kernels.
+bool isFusedIntoCast(AmaxOp op);
+
+//===----------------------------------------------------------------------===//
+// GemmCommon.cpp
+//===----------------------------------------------------------------------===//
+
+/// Loads the scale for output (row, col): rank 0, or [b..., M|1, 1] for the
+/// lhs, [b..., 1, N|1] for the rhs.
+Value loadScale(OpBuilder &b, Location loc, Value scale, ValueRange batch,
+                Value row, Value col);
+
+/// C[batch, row, col] = T(acc * (1/sa) * (1/sb)).
+void storeScaled(OpBuilder &b, Location l, Value acc, Value sa, Value sb,
+                 Value c, ValueRange batch, Value row, Value col);
+
+//===----------------------------------------------------------------------===//
+// Kernel families (NVVM/, AMDGPU/)
+//===----------------------------------------------------------------------===//
+
+/// fp8.cast to OCP fp8 as pair-wise cvt kernels (NVVM/PairCast.cpp).
+void populateCastToNVVMPairsPatterns(RewritePatternSet &patterns);
+/// Casts that compute their own amax (NVVM/FusedCast.cpp).
+void populateFusedCastToNVVMPatterns(RewritePatternSet &patterns);
+/// Casts written in both layouts (NVVM/TransposedCast.cpp).
+void populateDualLayoutCastToNVVMPatterns(RewritePatternSet &patterns);
+/// fp8.scaled_matmul as mma.sync.m16n8k32 (NVVM/MMASync.cpp).
+void populateScaledMatmulToMMASyncPatterns(RewritePatternSet &patterns);
+/// fp8.scaled_matmul as the TMA + wgmma kernel (NVVM/HopperGemm.cpp), its
+/// tiles chosen for `smCount` multiprocessors.
+void populateScaledMatmulToWGMMAPatterns(RewritePatternSet &patterns,
+                                         GemmSchedule schedule,
+                                         int64_t smCount);
+/// fp8.scaled_matmul as amdgpu.mfma (AMDGPU/MFMA.cpp).
+void populateScaledMatmulToMFMAPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::fp8::detail
+
+#endif // FP8_LIB_CONVERSION_FP8TOGPU_FP8TOGPUINTERNALS_H

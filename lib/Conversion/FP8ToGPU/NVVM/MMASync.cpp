@@ -1,0 +1,231 @@
+//===- MMASync.cpp - fp8.scaled_matmul as mma.sync ------------------------===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// fp8.scaled_matmul on sm_89 and newer: one warp per 16 x 8 output tile
+// of mma.sync.m16n8k32 e4m3/e5m2, f32 accumulators promoted every k step
+// without fast accumulation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "NVVMInternals.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::fp8;
+using namespace mlir::fp8::detail;
+
+namespace mlir::fp8::detail {
+
+/// The PTX name of an 8-bit float type in mma.sync.
+StringRef getPtxName(Type type) {
+  return isa<Float8E5M2Type>(type) ? "e5m2" : "e4m3";
+}
+
+} // namespace mlir::fp8::detail
+
+/// Packs 4 consecutive-in-k fp8 values into an i32 (element j in byte j),
+/// zero outside the matrix. `kInnermost`: k is the last dim of `buffer`.
+static Value loadPacked4(OpBuilder &b, Location loc, Value buffer,
+                         ValueRange batch, Value index, Value indexBound,
+                         Value k, Value kBound, bool kInnermost) {
+  Value zeroIdx = cIdx(b, loc, 0);
+  Value indexOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                        index, indexBound);
+  Value safeIndex = arith::SelectOp::create(b, loc, indexOk, index, zeroIdx);
+  Value packed = arith::ConstantIntOp::create(b, loc, 0, 32);
+  for (int64_t j = 0; j < 4; ++j) {
+    Value kk = arith::AddIOp::create(b, loc, k, cIdx(b, loc, j));
+    Value kOk =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kk, kBound);
+    Value safeK = arith::SelectOp::create(b, loc, kOk, kk, zeroIdx);
+    SmallVector<Value> coords(batch);
+    if (kInnermost)
+      coords.append({safeIndex, safeK});
+    else
+      coords.append({safeK, safeIndex});
+    Value value = memref::LoadOp::create(b, loc, buffer, coords);
+    Value byte = arith::ExtUIOp::create(
+        b, loc, b.getI32Type(),
+        arith::BitcastOp::create(b, loc, b.getI8Type(), value));
+    Value ok = arith::AndIOp::create(b, loc, indexOk, kOk);
+    byte = arith::SelectOp::create(b, loc, ok, byte,
+                                   arith::ConstantIntOp::create(b, loc, 0, 32));
+    byte = arith::ShLIOp::create(
+        b, loc, byte, arith::ConstantIntOp::create(b, loc, 8 * j, 32));
+    packed = arith::OrIOp::create(b, loc, packed, byte);
+  }
+  return packed;
+}
+
+namespace {
+struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
+  using OpRewritePattern<ScaledMatmulOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ScaledMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getEmulate())
+      return rewriter.notifyMatchFailure(op, "emulated: no tensor cores");
+    Location loc = op.getLoc();
+    int64_t batchDims = op.getNumBatchDims();
+    int64_t rank = batchDims + 2;
+    RankedTensorType resultType = op.getResult().getType();
+    Type resultElement = resultType.getElementType();
+    Type f32 = rewriter.getF32Type();
+
+    Value a = toBuffer(rewriter, loc, op.getLhs());
+    // B from an fp8.cast is cast straight into N x K (K-major) layout, so
+    // that each lane's 4 k values are contiguous bytes; otherwise B is read
+    // as stored, K x N.
+    KMajorRhs kMajorRhs = findKMajorRhs(op);
+    bool bKInnermost = static_cast<bool>(kMajorRhs);
+    Value bm = bKInnermost ? emitKMajorRhs(rewriter, loc, kMajorRhs)
+                           : toBuffer(rewriter, loc, op.getRhs());
+    Value sa = toBuffer(rewriter, loc, op.getLhsScale());
+    Value sb = toBuffer(rewriter, loc, op.getRhsScale());
+    SmallVector<Value> aSizes = getSizes(rewriter, loc, a);
+    SmallVector<Value> bSizes = getSizes(rewriter, loc, bm);
+    Value m = aSizes[rank - 2], k = aSizes[rank - 1];
+    Value n = bKInnermost ? bSizes[0] : bSizes[rank - 1];
+    SmallVector<Value> cSizes(aSizes.begin(), aSizes.begin() + batchDims);
+    cSizes.append({m, n});
+    Value c = allocBuffer(rewriter, loc, resultType.getShape(), cSizes,
+                          resultElement);
+    Value batchCount =
+        product(rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
+
+    // One warp per 16x8 output tile: mma.sync.m16n8k32 with f32 accumulators.
+    std::string ptx =
+        ("mma.sync.aligned.m16n8k32.row.col.f32." +
+         getPtxName(op.getLhs().getType().getElementType()) + "." +
+         getPtxName(op.getRhs().getType().getElementType()) +
+         ".f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};")
+            .str();
+    auto launch = createKernel(
+        rewriter, loc, "fp8_scaled_matmul_mma_sync",
+        arith::CeilDivUIOp::create(rewriter, loc, n, cIdx(rewriter, loc, 8)),
+        arith::CeilDivUIOp::create(rewriter, loc, m, cIdx(rewriter, loc, 16)),
+        batchCount, cIdx(rewriter, loc, 32));
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&launch.getBody().front());
+      Value lane = launch.getThreadIds().x;
+      Value group =
+          arith::DivUIOp::create(rewriter, loc, lane, cIdx(rewriter, loc, 4));
+      Value inGroup =
+          arith::RemUIOp::create(rewriter, loc, lane, cIdx(rewriter, loc, 4));
+      Value tileRow = arith::MulIOp::create(
+          rewriter, loc, launch.getBlockIds().y, cIdx(rewriter, loc, 16));
+      Value tileCol = arith::MulIOp::create(
+          rewriter, loc, launch.getBlockIds().x, cIdx(rewriter, loc, 8));
+      SmallVector<Value> batch;
+      if (batchDims > 0) {
+        SmallVector<OpFoldResult> basis(aSizes.begin(),
+                                        aSizes.begin() + batchDims);
+        batch = affine::AffineDelinearizeIndexOp::create(
+                    rewriter, loc, launch.getBlockIds().z, basis)
+                    .getResults();
+      }
+      Value row0 = arith::AddIOp::create(rewriter, loc, tileRow, group);
+      Value row8 =
+          arith::AddIOp::create(rewriter, loc, row0, cIdx(rewriter, loc, 8));
+      Value col = arith::AddIOp::create(rewriter, loc, tileCol, group);
+      Value k4 =
+          arith::MulIOp::create(rewriter, loc, inGroup, cIdx(rewriter, loc, 4));
+      Value zero =
+          arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
+      bool fastAccum = op.useFastAccum();
+      auto resultStruct = LLVM::LLVMStructType::getLiteral(
+          rewriter.getContext(), SmallVector<Type>(4, f32));
+      auto loop = scf::ForOp::create(
+          rewriter, loc, cIdx(rewriter, loc, 0), k, cIdx(rewriter, loc, 32),
+          ValueRange{zero, zero, zero, zero},
+          [&](OpBuilder &b, Location l, Value k0, ValueRange acc) {
+            // A: register r holds row g + 8 (r % 2), k = 16 (r / 2) + 4 t + j.
+            SmallVector<Value> operands;
+            for (int64_t r = 0; r < 4; ++r) {
+              Value kk = arith::AddIOp::create(
+                  b, l, arith::AddIOp::create(b, l, k0, k4),
+                  cIdx(b, l, 16 * (r / 2)));
+              operands.push_back(loadPacked4(b, l, a, batch,
+                                             r % 2 ? row8 : row0, m, kk, k,
+                                             /*kInnermost=*/true));
+            }
+            // B: register r holds column g, k = 16 r + 4 t + j.
+            for (int64_t r = 0; r < 2; ++r) {
+              Value kk = arith::AddIOp::create(
+                  b, l, arith::AddIOp::create(b, l, k0, k4),
+                  cIdx(b, l, 16 * r));
+              operands.push_back(
+                  loadPacked4(b, l, bm, batch, col, n, kk, k, bKInnermost));
+            }
+            // With fast accumulation the tensor core accumulates across k
+            // steps; otherwise each step starts from zero and is promoted
+            // into the f32 accumulators here.
+            for (int64_t i = 0; i < 4; ++i)
+              operands.push_back(fastAccum ? acc[i] : zero);
+            auto mma = LLVM::InlineAsmOp::create(
+                b, l, resultStruct, operands, ptx,
+                "=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f", /*has_side_effects=*/false,
+                /*is_align_stack=*/false, LLVM::TailCallKind::None,
+                /*asm_dialect=*/nullptr, /*operand_attrs=*/nullptr);
+            SmallVector<Value> next;
+            for (int64_t i = 0; i < 4; ++i) {
+              Value d = LLVM::ExtractValueOp::create(b, l, mma.getResult(0), i);
+              next.push_back(
+                  fastAccum
+                      ? d
+                      : arith::AddFOp::create(b, l, acc[i], d).getResult());
+            }
+            scf::YieldOp::create(b, l, next);
+          });
+      // Accumulator i: row g + 8 (i / 2), column 2 t + i % 2.
+      for (int64_t i = 0; i < 4; ++i) {
+        Value r = i / 2 ? row8 : row0;
+        Value cc = arith::AddIOp::create(
+            rewriter, loc, tileCol,
+            arith::AddIOp::create(rewriter, loc,
+                                  arith::MulIOp::create(rewriter, loc, inGroup,
+                                                        cIdx(rewriter, loc, 2)),
+                                  cIdx(rewriter, loc, i % 2)));
+        Value inRange = arith::AndIOp::create(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, r,
+                                  m),
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, cc,
+                                  n));
+        Value value = loop.getResult(i);
+        scf::IfOp::create(rewriter, loc, inRange,
+                          [&](OpBuilder &b, Location l) {
+                            storeScaled(b, l, value, sa, sb, c, batch, r, cc);
+                            scf::YieldOp::create(b, l);
+                          });
+      }
+      gpu::TerminatorOp::create(rewriter, loc);
+    }
+    replaceGemm(rewriter, op, kMajorRhs, c);
+    return success();
+  }
+};
+} // namespace
+
+void mlir::fp8::detail::populateScaledMatmulToMMASyncPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<ScaledMatmulToMMASync>(patterns.getContext());
+}
