@@ -17,12 +17,12 @@
 // RUN: FileCheck %s --check-prefix=TILES < %t.ptx/fp8_kernels.ptx
 // TILES: .entry fp8_scaled_matmul_wgmma(
 // TILES: wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3
-// TILES: cp.async.bulk.wait_group.read 1;
+// TILES: cp.async.bulk.wait_group.read{{[[:space:]]+}}1;
 // TILES: st.shared.b32
 // TILES: fence.proxy.async.shared::cta;
-// TILES: cp.async.bulk.tensor.2d.global.shared::cta.bulk_group
+// TILES: cp.async.bulk.tensor.2d.global.shared::cta.tile.bulk_group
 // TILES: cp.async.bulk.commit_group;
-// TILES: cp.async.bulk.wait_group 0;
+// TILES: cp.async.bulk.wait_group{{[[:space:]]+}}0;
 // TILES: .entry fp8_scaled_matmul_wgmma_0(
 // TILES: wgmma.mma_async.sync.aligned.m64n192k32.f32.e5m2.e4m3
 // TILES: .entry fp8_cast_axiswise(

@@ -40,9 +40,9 @@ func.func @wide_cast(%x: tensor<16x64xbf16>, %s: tensor<16x1xf32>) -> tensor<16x
 // CHECK-ADA-DAG: mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e4m3.f32
 // CHECK-ADA-NOT: wgmma
 // CHECK-HOPPER-DAG: .maxntid 384, 1, 1
-// CHECK-HOPPER-DAG: cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes
-// CHECK-HOPPER-DAG: mbarrier.try_wait.parity.shared::cta.b64
-// CHECK-HOPPER-DAG: setmaxnreg.inc.sync.aligned.u32 232;
+// CHECK-HOPPER-DAG: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// CHECK-HOPPER-DAG: mbarrier.try_wait.parity.shared.b64
+// CHECK-HOPPER-DAG: setmaxnreg.inc.sync.aligned.u32 \09232;
 // CHECK-HOPPER-DAG: wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e4m3
 // CHECK-HOPPER-DAG: wgmma.mma_async.sync.aligned.m64n128k32.f32.e5m2.e4m3
 // CHECK-HOPPER-NOT: mma.sync

@@ -97,7 +97,7 @@ func.func @fnuz(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tensor<4x8xf8E4M3FNUZ> 
 // CHECK:   vector.store %{{.+}}, %[[BT]][%[[N]], %[[K0]]] {alignment = 2 : i64} : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
 // CHECK: memref.extract_aligned_pointer_as_index %[[BT]]
 // CHECK: function(@fp8_scaled_matmul_wgmma)
-// CHECK:   wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e4m3
+// CHECK:   nvvm.wgmma.mma_async {{.+}} <m = 64, n = 128, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
 // CHECK-NOT: fp8.cast
 func.func @gemm_rhs(%a: tensor<32x64xf8E4M3FN>, %b: tensor<64x16xbf16>, %sa: tensor<f32>, %sb: tensor<1x16xf32>) -> tensor<32x16xbf16> {
   %q = fp8.cast %b, %sb : tensor<64x16xbf16>, tensor<1x16xf32> -> tensor<64x16xf8E4M3FN>

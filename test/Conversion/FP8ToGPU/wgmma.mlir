@@ -2,6 +2,7 @@
 // wgmma kernel; sm_89 (no wgmma) keeps the mma.sync kernel.
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_89" | FileCheck %s --check-prefix=SM89
+// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a gemm-schedule=pingpong" | FileCheck %s --check-prefix=PINGPONG
 
 // 4096^3 with fast accumulation: 128 x 256 tiles (32 x 16 = 512 tiles, more
 // than the 132 multiprocessors), 4 stages of 48 KB and 32 KB of staging
@@ -26,26 +27,46 @@
 // CHECK: %[[SMEM:.+]] = arith.constant 231504 : i32
 // CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %[[GRID]], {{.+}}) threads({{.+}}) in (%{{.+}} = %c384{{.*}}, {{.+}}) dynamic_shared_memory_size %[[SMEM]] module(@fp8_kernels) function(@fp8_scaled_matmul_wgmma)
 // CHECK: gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
-// CHECK-COUNT-4: "mbarrier.init.shared::cta.b64 [$0], $1;"
-// CHECK: "fence.mbarrier_init.release.cluster;"
+// Thread 0 initializes the 4 stages' full barriers (one arrival, the
+// producer's, plus the TMA bytes) and empty barriers (one arrival from each
+// consumer warpgroup), then the two pingpong order barriers.
+// CHECK: nvvm.mbarrier.init %{{.+}}, %c1_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// CHECK: nvvm.mbarrier.init %{{.+}}, %c2_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// CHECK: nvvm.mbarrier.init %{{.+}}, %c1_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// CHECK: nvvm.mbarrier.init %{{.+}}, %c2_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// CHECK: nvvm.mbarrier.init %{{.+}}, %c1_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// CHECK: nvvm.mbarrier.init %{{.+}}, %c2_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// CHECK: nvvm.mbarrier.init %{{.+}}, %c1_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// CHECK: nvvm.mbarrier.init %{{.+}}, %c2_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// CHECK-COUNT-2: nvvm.mbarrier.init %{{.+}}, %c1_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// CHECK-NOT: nvvm.mbarrier.init
+// CHECK: nvvm.fence.mbarrier.init
+// CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK: gpu.barrier
 // Producer warpgroup: one thread waits for a free stage and issues two TMA
 // loads (A box 128 x 128, B box 256 x 128) completing on the stage's barrier.
-// CHECK: "setmaxnreg.dec.sync.aligned.u32 40;"
-// CHECK: "{{.+}}mbarrier.try_wait.parity.shared::cta.b64 p, [$0], $1;
-// CHECK: "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;"
-// CHECK-COUNT-2: "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [$0], [$1, {$2, $3}], [$4];"
+// CHECK: nvvm.setmaxregister decrease 40
+// CHECK: nvvm.mbarrier.try_wait.parity %{{.+}}, %{{.+}}, %c10000000_i32 : !llvm.ptr<3>, i32, i32
+// CHECK: nvvm.mbarrier.arrive.expect_tx %[[FULL:.+]], %c49152_i32 : !llvm.ptr<3>, i32
+// CHECK: %[[DSTA:.+]] = llvm.addrspacecast %{{.+}} : !llvm.ptr<3> to !llvm.ptr<7>
+// CHECK: %[[PTRA:.+]] = llvm.inttoptr %[[MAPA]] : i64 to !llvm.ptr
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %[[DSTA]], %[[PTRA]], %{{.+}}, box[%[[K:.+]], %{{.+}}] : !llvm.ptr<7>, !llvm.ptr
+// CHECK: %[[PTRB:.+]] = llvm.inttoptr %[[MAPB]] : i64 to !llvm.ptr
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.+}}, %[[PTRB]], %{{.+}}, box[%[[K]], %{{.+}}] : !llvm.ptr<7>, !llvm.ptr
 // Consumer warpgroups: wait for a full stage, 4 x wgmma k32 over the 128
 // bytes of K; with fast accumulation one block stays in flight and the
 // previous block's stage is released; after the loop, the last one.
-// CHECK: "setmaxnreg.inc.sync.aligned.u32 232;"
-// CHECK: "wgmma.fence.sync.aligned;"
-// CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3{{.+}}" %{{.+}}, %{{.+}}, %c1_i32{{[_0-9]*}}, %
-// CHECK: "wgmma.commit_group.sync.aligned;"
-// CHECK: "wgmma.wait_group.sync.aligned 1;"
-// CHECK: "mbarrier.arrive.shared::cta.b64 _, [$0];"
-// CHECK: "wgmma.wait_group.sync.aligned 0;"
-// CHECK: "mbarrier.arrive.shared::cta.b64 _, [$0];"
+// CHECK: nvvm.setmaxregister increase 232
+// CHECK: nvvm.mbarrier.try_wait.parity %{{.+}}, %{{.+}}, %c10000000_i32 : !llvm.ptr<3>, i32, i32
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: nvvm.wgmma.mma_async %{{.+}}, %{{.+}}, %{{.+}}, <m = 64, n = 256, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>] : !llvm.struct<(f32, {{(f32, ){126}[f]}}32)> -> !llvm.struct
+// CHECK-NOT: nvvm.wgmma.mma_async
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK: llvm.inline_asm has_side_effects "", "=f,
+// CHECK: nvvm.mbarrier.arrive %{{.+}} : !llvm.ptr<3>
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: nvvm.mbarrier.arrive %{{.+}} : !llvm.ptr<3>
 // Epilogue: 1/sa, 1/sb (tensorwise: once); per 64-column box: the leader
 // waits until the TMA has read the buffer's previous box, the warpgroup
 // writes its 16 bf16 pairs a thread into the swizzled box (chunk ^ row % 8),
@@ -55,20 +76,49 @@
 // CHECK: arith.divf
 // CHECK: arith.divf
 // CHECK-NOT: vector.store
-// CHECK: "cp.async.bulk.wait_group.read 1;"
-// CHECK: "bar.sync $0, 128;"
-// CHECK-COUNT-16: "st.shared.b32 [$0], $1;"
-// CHECK-NOT: "st.shared.b32
-// CHECK: "fence.proxy.async.shared::cta;"
-// CHECK: "bar.sync $0, 128;"
-// CHECK: "cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$0, {$1, $2}], [$3];\0Acp.async.bulk.commit_group;", "l,r,r,r" %[[MAPC]]
-// CHECK-COUNT-3: "cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$0, {$1, $2}], [$3];\0Acp.async.bulk.commit_group;", "l,r,r,r" %[[MAPC]]
-// CHECK-NOT: "st.shared.b32
-// CHECK: "cp.async.bulk.wait_group 0;"
+// CHECK: nvvm.cp.async.bulk.wait_group 1 {read}
+// CHECK: nvvm.barrier id = %{{.+}} number_of_threads = %c128_i32
+// CHECK-COUNT-16: llvm.store %{{.+}}, %{{.+}} {alignment = 4 : i64} : i32, !llvm.ptr<3>
+// CHECK-NOT: llvm.store
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvvm.barrier id = %{{.+}} number_of_threads = %c128_i32
+// CHECK: %[[PTRC:.+]] = llvm.inttoptr %[[MAPC]] : i64 to !llvm.ptr
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[PTRC]], %{{.+}}, box[%{{.+}}, %{{.+}}] : !llvm.ptr, <3>
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
+// CHECK-COUNT-3: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK-NOT: llvm.store
+// CHECK: nvvm.cp.async.bulk.wait_group 0{{$}}
 // CHECK-NOT: vector.store
 // CHECK: gpu.terminator
 // CHECK: func.func private @fp8TensorMap2D(index, index, index, index, index, index) -> i64
 // CHECK: func.func private @fp8MultiprocessorCount() -> index
+// With gemm-schedule=pingpong each consumer warpgroup computes whole
+// 128 x 128 tiles in turn: every barrier expects one arrival (6 stages of
+// 32 KB, 2 order barriers); around its main loop, which issues both 64-row
+// halves' wgmmas (8 a K block), a warpgroup waits for the other's turn to
+// end and then signals the end of its own.
+// PINGPONG-LABEL: func @tensorwise_fast
+// PINGPONG: call @fp8TensorMap2D(%{{.+}}, %c4096{{.*}}, %c4096{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// PINGPONG: arith.constant 231536 : i32
+// PINGPONG-COUNT-14: nvvm.mbarrier.init %{{.+}}, %c1_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// PINGPONG-NOT: nvvm.mbarrier.init
+// PINGPONG: nvvm.mbarrier.arrive.expect_tx %{{.+}}, %c32768_i32{{[_0-9]*}} : !llvm.ptr<3>, i32
+// PINGPONG: nvvm.setmaxregister increase 232
+// PINGPONG: scf.if
+// PINGPONG: nvvm.mbarrier.try_wait.parity
+// PINGPONG-NEXT: }
+// PINGPONG: %{{.+}}:129 = scf.for
+// PINGPONG: nvvm.wgmma.fence.aligned
+// PINGPONG-COUNT-8: nvvm.wgmma.mma_async %{{.+}}, %{{.+}}, %{{.+}}, <m = 64, n = 128, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>] : !llvm.struct<(f32, {{(f32, ){62}[f]}}32)>
+// PINGPONG-NOT: nvvm.wgmma.mma_async
+// PINGPONG: nvvm.wgmma.commit.group.sync.aligned
+// PINGPONG: nvvm.wgmma.wait.group.sync.aligned 1
+// PINGPONG: nvvm.mbarrier.arrive
+// PINGPONG: scf.yield
+// PINGPONG: scf.if
+// PINGPONG: nvvm.mbarrier.arrive
+// PINGPONG-NEXT: }
+// PINGPONG-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // SM89-LABEL: func @tensorwise_fast
 // SM89-NOT: wgmma
 // SM89: function(@fp8_scaled_matmul_mma_sync)
@@ -93,23 +143,23 @@ func.func @tensorwise_fast(%x: tensor<4096x4096xbf16>, %w: tensor<4096x4096xbf16
 // CHECK-NOT: call @fp8TensorMap2D
 // CHECK: arith.constant 231040 : i32
 // CHECK: function(@fp8_scaled_matmul_wgmma)
-// The third operand of each wgmma statement is its scale-d flag.
-// CHECK: wgmma.mma_async.sync.aligned.m64n128k32.f32.e5m2.e4m3{{.+}}" %{{.+}}, %{{.+}}, %c0_i32{{[_0-9]*}}, %
-// CHECK-COUNT-3: wgmma.mma_async.sync.aligned.m64n128k32.f32.e5m2.e4m3{{.+}}" %{{.+}}, %{{.+}}, %c1_i32{{[_0-9]*}}, %
-// CHECK: "wgmma.wait_group.sync.aligned 0;"
-// CHECK: "mbarrier.arrive.shared::cta.b64 _, [$0];"
+// The first wgmma of a block scales D by zero, the others by one.
+// CHECK: nvvm.wgmma.mma_async %{{.+}}, %{{.+}}, %{{.+}}, <m = 64, n = 128, k = 32>, D[<f32>, <zero>], A[<e5m2>, <one>, <row>], B[<e4m3>, <one>, <col>] : !llvm.struct<(f32, {{(f32, ){62}[f]}}32)>
+// CHECK-COUNT-3: nvvm.wgmma.mma_async %{{.+}}, %{{.+}}, %{{.+}}, <m = 64, n = 128, k = 32>, D[<f32>, <one>], A[<e5m2>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: nvvm.mbarrier.arrive %{{.+}} : !llvm.ptr<3>
 // CHECK-COUNT-64: arith.addf
-// CHECK-NOT: wgmma.wait_group
+// CHECK-NOT: nvvm.wgmma.wait.group
 // The tile's 128 column reciprocals go through shared memory, 64 from each
 // warpgroup, between barriers of the two.
-// CHECK: "bar.sync 3, 256;"
+// CHECK: nvvm.barrier id = %c3_i32{{[_0-9]*}} number_of_threads = %c256_i32
 // CHECK: scf.if
 // CHECK: memref.load %{{.+}} : memref<1x45xf32>
 // CHECK: arith.divf
-// CHECK: "st.shared.f32 [$0], $1;"
-// CHECK: "bar.sync 3, 256;"
+// CHECK: llvm.store %{{.+}}, %{{.+}} {alignment = 4 : i64} : f32, !llvm.ptr<3>
+// CHECK: nvvm.barrier id = %c3_i32{{[_0-9]*}} number_of_threads = %c256_i32
 // CHECK: memref.load %{{.+}} : memref<100x1xf32>
-// CHECK: "ld.shared.f32 $0, [$1];"
+// CHECK: llvm.load %{{.+}} {alignment = 4 : i64} : !llvm.ptr<3> -> f32
 // CHECK: memref.store %{{.+}} : memref<100x45xf32>
 func.func @promoted(%x: tensor<100x256xbf16>, %w: tensor<256x45xbf16>, %sx: tensor<100x1xf32>, %sw: tensor<1x45xf32>) -> tensor<100x45xf32> {
   %a = fp8.cast %x, %sx : tensor<100x256xbf16>, tensor<100x1xf32> -> tensor<100x256xf8E5M2>
@@ -148,10 +198,12 @@ func.func @fallbacks(%x: tensor<64x200xbf16>, %w: tensor<200x64xbf16>, %xd: tens
 // CHECK: %[[MAPC:.+]] = call @fp8TensorMap2D(%{{.+}}, %c100{{.*}}, %c64{{.*}}, %c64{{.*}}, %c32{{.*}}, %c4{{(_[0-9]+)?}})
 // CHECK: function(@fp8_scaled_matmul_wgmma)
 // CHECK-NOT: memref.store
-// CHECK-COUNT-8: "st.shared.v2.f32 [$0], {$1, $2};"
-// CHECK-NOT: "st.shared.v2.f32
-// CHECK: "fence.proxy.async.shared::cta;"
-// CHECK: "cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$0, {$1, $2}], [$3];\0Acp.async.bulk.commit_group;", "l,r,r,r" %[[MAPC]]
+// CHECK-COUNT-8: llvm.store %{{.+}}, %{{.+}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<3>
+// CHECK-NOT: llvm.store
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: %[[PTRC:.+]] = llvm.inttoptr %[[MAPC]] : i64 to !llvm.ptr
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta %[[PTRC]], %{{.+}}, box[%{{.+}}, %{{.+}}] : !llvm.ptr, <3>
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
 // CHECK-NOT: memref.store
 // CHECK-NOT: vector.store
 // CHECK: gpu.terminator

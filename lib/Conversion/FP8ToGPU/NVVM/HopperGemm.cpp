@@ -47,6 +47,7 @@ HopperGemmShape chooseHopperGemmShape(int64_t m, int64_t n,
                                              int64_t smCount,
                                              int64_t storeElementBytes) {
   HopperGemmShape shape{128, 0};
+  shape.fastAccum = fastAccum;
   shape.storeElementBytes = storeElementBytes;
   // Without fast accumulation a thread holds the block's and the promoted
   // sums: 2 x blockN / 2 registers, so 192 columns at most.
@@ -63,6 +64,36 @@ HopperGemmShape chooseHopperGemmShape(int64_t m, int64_t n,
 }
 
 } // namespace mlir::fp8::detail
+
+/// Launches the persistent kernel: one CTA per multiprocessor (as the
+/// driver counts them) or per tile when there are fewer tiles.
+static void launchHopperKernel(PatternRewriter &rewriter, Location loc,
+                               ScaledMatmulOp op, const HopperGemmShape &shape,
+                               HopperGemmOperands operands) {
+  operands.tilesM = arith::CeilDivUIOp::create(
+      rewriter, loc, operands.m, cIdx(rewriter, loc, kHopperBlockM));
+  operands.tilesN = arith::CeilDivUIOp::create(
+      rewriter, loc, operands.n, cIdx(rewriter, loc, shape.blockN));
+  operands.tiles = arith::MulIOp::create(rewriter, loc, operands.tilesM,
+                                         operands.tilesN);
+  Value sms = func::CallOp::create(rewriter, loc, "fp8MultiprocessorCount",
+                                   TypeRange{rewriter.getIndexType()},
+                                   ValueRange{})
+                  .getResult(0);
+  Value one = cIdx(rewriter, loc, 1);
+  Value grid = arith::MaxUIOp::create(
+      rewriter, loc, arith::MinUIOp::create(rewriter, loc, operands.tiles, sms),
+      one);
+  Value smem =
+      arith::ConstantIntOp::create(rewriter, loc, shape.smemBytes(), 32);
+  auto launch =
+      createKernel(rewriter, loc, "fp8_scaled_matmul_wgmma", grid, one, one,
+                   cIdx(rewriter, loc, kHopperThreads), smem);
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(&launch.getBody().front());
+  emitHopperKernel(rewriter, loc, launch, op, shape, operands);
+  gpu::TerminatorOp::create(rewriter, loc);
+}
 
 namespace {
 /// Lowers fp8.scaled_matmul for sm_90a to a persistent, warp-specialized
@@ -160,29 +191,9 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
         storeElementBytes
             ? tensorMap(c, m, n, 64, 128 / storeElementBytes, storeElementBytes)
             : Value();
-    Value tilesM = arith::CeilDivUIOp::create(
-        rewriter, loc, m, cIdx(rewriter, loc, kHopperBlockM));
-    Value tilesN = arith::CeilDivUIOp::create(rewriter, loc, n,
-                                              cIdx(rewriter, loc, blockN));
-    Value tiles = arith::MulIOp::create(rewriter, loc, tilesM, tilesN);
-    Value sms = func::CallOp::create(rewriter, loc, "fp8MultiprocessorCount",
-                                     TypeRange{indexType}, ValueRange{})
-                    .getResult(0);
-    Value one = cIdx(rewriter, loc, 1);
-    Value grid = arith::MaxUIOp::create(
-        rewriter, loc, arith::MinUIOp::create(rewriter, loc, tiles, sms), one);
-    Value smem =
-        arith::ConstantIntOp::create(rewriter, loc, shape.smemBytes(), 32);
-    auto launch =
-        createKernel(rewriter, loc, "fp8_scaled_matmul_wgmma", grid, one, one,
-                     cIdx(rewriter, loc, kHopperThreads), smem);
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(&launch.getBody().front());
-      emitHopperKernel(rewriter, loc, launch, op, shape, fastAccum, mapA, mapB,
-                       mapC, sa, sb, c, m, n, tilesM, tilesN, tiles);
-      gpu::TerminatorOp::create(rewriter, loc);
-    }
+    HopperGemmOperands operands{mapA, mapB, mapC, sa, sb, c, m, n,
+                                /*tilesM=*/{}, /*tilesN=*/{}, /*tiles=*/{}};
+    launchHopperKernel(rewriter, loc, op, shape, operands);
     replaceGemm(rewriter, op, kMajorRhs, c);
     return success();
   }

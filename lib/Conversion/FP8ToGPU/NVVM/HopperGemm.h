@@ -6,8 +6,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Private to the Hopper GEMM files of lib/Conversion/FP8ToGPU/NVVM: tile
-// constants, the tile-shape heuristic, the inline-PTX emitter and the
-// kernel's phases.
+// constants, the tile-shape heuristic, the typed NVVM builders of the
+// kernel (mbarrier group, TMA descriptor, warpgroup MMA) and its phases.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,6 +46,9 @@ struct HopperGemmShape {
   /// Each consumer warpgroup computes whole tiles (both 64-row halves),
   /// the two alternating, instead of sharing every tile.
   bool pingpong = false;
+  /// The tensor cores accumulate across K blocks (torchao's
+  /// use_fast_accum); otherwise each block's sum is added in f32 registers.
+  bool fastAccum = false;
   /// Bytes of a C element when the epilogue stores C with TMA (through
   /// swizzled shared-memory boxes), 0 when it stores from registers.
   int64_t storeElementBytes = 0;
@@ -78,126 +81,124 @@ HopperGemmShape chooseHopperGemmShape(int64_t m, int64_t n, bool fastAccum,
                                       GemmSchedule schedule, int64_t smCount,
                                       int64_t storeElementBytes);
 
-/// Emits the inline PTX of the Hopper kernel. Every statement has side
-/// effects, so LLVM keeps them in program order.
-struct PtxEmitter {
+/// What the Hopper kernel builds its phases from (after upstream's
+/// nvdsl: mbarrier group, TMA descriptor, warpgroup): typed NVVM ops on the
+/// kernel's 32-bit shared-window addresses, at one location.
+struct HopperBuilder {
   OpBuilder &b;
   Location loc;
-
-  Value emit(Type result, ValueRange operands, StringRef ptx,
-             StringRef constraints) {
-    auto op = LLVM::InlineAsmOp::create(
-        b, loc, result, operands, ptx, constraints, /*has_side_effects=*/true,
-        /*is_align_stack=*/false, LLVM::TailCallKind::None,
-        /*asm_dialect=*/nullptr, /*operand_attrs=*/nullptr);
-    return result ? op.getResult(0) : Value();
-  }
-  void emit(ValueRange operands, StringRef ptx, StringRef constraints) {
-    emit(Type(), operands, ptx, constraints);
-  }
 
   Value i32(int64_t value) {
     return arith::ConstantIntOp::create(b, loc, value, 32);
   }
+  Value i64(int64_t value) {
+    return arith::ConstantIntOp::create(b, loc, value, 64);
+  }
   Value toI32(Value index) {
     return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), index);
   }
-
-  void mbarrierInit(Value barrier, int64_t count) {
-    emit({barrier, i32(count)}, "mbarrier.init.shared::cta.b64 [$0], $1;",
-         "r,r");
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  /// `address` + `index` x `bytes`: element `index` of an array.
+  Value at(Value address, Value index, int64_t bytes) {
+    return add(address, mul(index, i32(bytes)));
   }
-  /// Spins until the phase of `barrier` with parity `parity` has completed.
-  void mbarrierWait(Value barrier, Value parity) {
-    emit({barrier, parity},
-         "{\n.reg .pred p;\nwait:\n"
-         "mbarrier.try_wait.parity.shared::cta.b64 p, [$0], $1;\n"
-         "@!p bra wait;\n}",
-         "r,r");
-  }
-  void mbarrierArrive(Value barrier) {
-    emit({barrier}, "mbarrier.arrive.shared::cta.b64 _, [$0];", "r");
-  }
-  void mbarrierExpectTx(Value barrier, int64_t bytes) {
-    emit({barrier, i32(bytes)},
-         "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;", "r,r");
-  }
-  /// A 2-d TMA load of the box at (`inner`, `outer`) into shared memory at
-  /// `dst`, completing on `barrier`.
-  void tmaLoad(Value dst, Value map, Value inner, Value outer, Value barrier) {
-    emit({dst, map, inner, outer, barrier},
-         "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::"
-         "complete_tx::bytes [$0], [$1, {$2, $3}], [$4];",
-         "r,l,r,r,r");
-  }
-  /// Passes `values` through an empty statement: code that reads the
-  /// accumulators after it cannot move above the statement before it.
-  SmallVector<Value> fence(ArrayRef<Value> values) {
-    std::string constraints;
-    for (size_t i = 0; i < values.size(); ++i)
-      constraints += (i ? ",=f" : "=f");
-    for (size_t i = 0; i < values.size(); ++i)
-      constraints += "," + std::to_string(i);
-    Type type = LLVM::LLVMStructType::getLiteral(
-        b.getContext(), SmallVector<Type>(values.size(), b.getF32Type()));
-    Value result = emit(type, values, "", constraints);
-    SmallVector<Value> out;
-    for (size_t i = 0; i < values.size(); ++i)
-      out.push_back(LLVM::ExtractValueOp::create(b, loc, result, i));
-    return out;
-  }
-  /// D = A B (+ D when `accumulate`): one wgmma.m64nNk32 on shared-memory
-  /// descriptors, f32 accumulators.
-  SmallVector<Value> wgmma(StringRef aType, StringRef bType, int64_t n,
-                           Value descA, Value descB, ArrayRef<Value> acc,
-                           bool accumulate) {
-    std::string ptx =
-        "{\n.reg .pred p;\nsetp.ne.b32 p, $" + std::to_string(acc.size() + 2) +
-        ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) +
-        "k32.f32." + aType.str() + "." + bType.str() + " {";
-    std::string constraints;
-    for (size_t i = 0; i < acc.size(); ++i) {
-      ptx += (i ? ", $" : "$") + std::to_string(i);
-      constraints += (i ? ",=f" : "=f");
-    }
-    ptx += "}, $" + std::to_string(acc.size()) + ", $" +
-           std::to_string(acc.size() + 1) + ", p, 1, 1;\n}";
-    constraints += ",l,l,r";
-    for (size_t i = 0; i < acc.size(); ++i)
-      constraints += "," + std::to_string(i);
-    SmallVector<Value> operands{descA, descB, i32(accumulate)};
-    operands.append(acc.begin(), acc.end());
-    Type type = LLVM::LLVMStructType::getLiteral(
-        b.getContext(), SmallVector<Type>(acc.size(), b.getF32Type()));
-    Value result = emit(type, operands, ptx, constraints);
-    SmallVector<Value> out;
-    for (size_t i = 0; i < acc.size(); ++i)
-      out.push_back(LLVM::ExtractValueOp::create(b, loc, result, i));
-    return out;
-  }
+  /// The shared-memory pointer of a 32-bit shared-window address.
+  Value sharedPointer(Value address);
+  /// A 32-bit float from / to shared memory.
+  Value loadShared(Type type, Value address);
+  void storeShared(Value value, Value address, int64_t alignment);
+  /// bar.sync `id`, `threads`: a named barrier of some warps.
+  void namedBarrier(Value id, int64_t threads);
+  /// Makes shared-memory writes of the generic proxy visible to the async
+  /// proxy (TMA).
+  void fenceProxyAsync();
 };
 
-/// What every epilogue of a kernel shares: C's TMA descriptor (null:
-/// stores from registers) and staging boxes, the column-scale slices,
-/// the scales and C.
-struct EpilogueContext {
-  Value mapC, storeRegion, colInvRegion;
-  bool pingpong;
-  Value sa, sb, c, m, n;
+/// mbarriers of 8 bytes each, from `base`: the stage ring's full and empty
+/// barriers, the pingpong order barriers.
+struct MBarrierGroup {
+  HopperBuilder &h;
+  Value base;
+
+  Value at(Value index) { return h.at(base, index, 8); }
+  Value at(int64_t index) { return h.add(base, h.i32(8 * index)); }
+  void init(int64_t index, int64_t count);
+  /// Spins until the phase of barrier `index` with parity `parity` has
+  /// completed.
+  void wait(Value index, Value parity);
+  void arrive(Value index);
+  /// Arrives and expects `bytes` of TMA transfers to complete the phase.
+  void arriveExpectTx(Value index, int64_t bytes);
+};
+
+/// A 2-d tensor map (a runtime TMA descriptor in global memory).
+struct TmaDescriptor {
+  HopperBuilder &h;
+  Value map;
+
+  /// The box at (`inner`, `outer`) into shared memory at `dst`, completing
+  /// on the mbarrier at `barrier`.
+  void load(Value dst, Value inner, Value outer, Value barrier);
+  /// The box at `src` in shared memory to (`inner`, `outer`), as a bulk
+  /// group of its own.
+  void store(Value src, Value inner, Value outer);
+};
+
+/// The wgmma instructions of one warpgroup on f32 accumulators.
+struct WarpgroupMma {
+  HopperBuilder &h;
+  /// The A and B element types (f8E4M3FN or f8E5M2).
+  Type aType, bType;
+
+  void fence();
+  void commitGroup();
+  /// Waits until at most `pending` committed groups are in flight.
+  void waitGroup(int64_t pending);
+  /// D = A B (+ D when `accumulate`): one wgmma.m64nNk32 on shared-memory
+  /// descriptors.
+  SmallVector<Value> mma(int64_t n, Value descA, Value descB,
+                         ArrayRef<Value> acc, bool accumulate);
+};
+
+/// Operands of the kernel body: the tensor maps of A, B (N x K) and C (null:
+/// C stored from registers), the scale and C buffers, the problem and tile
+/// counts.
+struct HopperGemmOperands {
+  Value mapA, mapB, mapC;
+  Value sa, sb, c;
+  Value m, n;
+  Value tilesM, tilesN, tiles;
 };
 
 /// The body of the kernel launched as `launch` (HopperKernel.cpp).
 void emitHopperKernel(OpBuilder &b, Location loc, gpu::LaunchOp launch,
-                      ScaledMatmulOp op, HopperGemmShape shape, bool fastAccum,
-                      Value mapA, Value mapB, Value mapC, Value sa, Value sb,
-                      Value c, Value m, Value n, Value tilesM, Value tilesN,
-                      Value tiles);
+                      ScaledMatmulOp op, const HopperGemmShape &shape,
+                      const HopperGemmOperands &operands);
+
+/// Where one 64-row half of a tile is, and who computes it.
+struct EpilogueTile {
+  /// The thread in the CTA, its consumer warpgroup (0 or 1) and the 64-row
+  /// half of the tile it stores.
+  Value tid, consumer, rowHalf;
+  /// The tile's row and column.
+  Value tm, tn;
+  /// Whether this half computes the tile's column-scale reciprocals (the
+  /// first half of a tile).
+  bool loadColumnScales;
+};
+
+/// Shared memory the epilogue uses: the staging boxes of C and the
+/// column-scale reciprocals.
+struct EpilogueRegions {
+  Value store, columnInverse;
+};
 
 /// The epilogue of one 64-row half of a tile (HopperEpilogue.cpp).
-void emitEpilogue(OpBuilder &b, Location loc, PtxEmitter &ptx,
-                  const EpilogueContext &context, ArrayRef<Value> acc,
-                  Value tid, Value consumer, Value rowHalf, Value tm, Value tn,
-                  int64_t blockN, bool loadColumnScales);
+void emitEpilogue(HopperBuilder &h, const HopperGemmShape &shape,
+                  const HopperGemmOperands &operands,
+                  const EpilogueRegions &regions, ArrayRef<Value> acc,
+                  const EpilogueTile &tile);
 
 } // namespace mlir::fp8::detail
 

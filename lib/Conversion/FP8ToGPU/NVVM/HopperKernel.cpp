@@ -5,65 +5,138 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The body of the persistent, warp-specialized TMA + wgmma GEMM: shared
-// memory layout and barriers, the producer warpgroup's TMA loads, the
-// consumer warpgroups' wgmma main loops (cooperative or pingpong).
+// The body of the persistent, warp-specialized TMA + wgmma GEMM in four
+// phases, after upstream's NVGPU tutorial (Ch5.py): initialize (shared
+// memory layout and mbarriers), the producer warpgroup's TMA loads, the
+// consumer warpgroups' wgmma main loops (cooperative or pingpong), the
+// epilogue (HopperEpilogue.cpp).
 //
 //===----------------------------------------------------------------------===//
 
 #include "HopperGemm.h"
+#include "InlineAsm.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace mlir::fp8;
 using namespace mlir::fp8::detail;
 
-namespace mlir::fp8::detail {
+namespace {
 
-void emitHopperKernel(OpBuilder &b, Location loc, gpu::LaunchOp launch,
-                             ScaledMatmulOp op, HopperGemmShape shape,
-                             bool fastAccum, Value mapA, Value mapB,
-                             Value mapC, Value sa, Value sb, Value c, Value m,
-                             Value n, Value tilesM, Value tilesN,
-                             Value tiles) {
-  PtxEmitter ptx{b, loc};
-  int64_t blockN = shape.blockN, stages = shape.stages;
-  int64_t aBytes = kHopperBlockM * kHopperBlockK;
-  int64_t bBytes = blockN * kHopperBlockK;
-  int64_t kBlocks = llvm::divideCeil(
-      cast<RankedTensorType>(op.getLhs().getType()).getDimSize(1),
-      kHopperBlockK);
-  Type i64 = b.getI64Type();
-  auto c32 = [&](int64_t v) { return ptx.i32(v); };
-  auto c64 = [&](int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, v, 64).getResult();
-  };
-  auto add = [&](Value x, Value y) {
-    return arith::AddIOp::create(b, loc, x, y).getResult();
-  };
-  auto mul = [&](Value x, Value y) {
-    return arith::MulIOp::create(b, loc, x, y).getResult();
-  };
-  auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y).getResult();
-  };
+/// Registers per thread of the producer warpgroup and of the consumers
+/// (setmaxnreg): the producer only issues TMA loads.
+constexpr int64_t kProducerRegisters = 40;
+constexpr int64_t kConsumerRegisters = 232;
 
-  // Shared memory: [A stages][B stages][staging boxes][full barriers]
-  // [empty barriers][order barriers][column-scale reciprocals], from a
-  // 1024-aligned base (32-bit shared-window addresses; the boxes stay
-  // 1024-aligned).
+/// The kernel's state: the problem, the shared-memory regions and the
+/// thread's place in the CTA.
+class HopperKernel {
+public:
+  HopperKernel(OpBuilder &b, Location loc, gpu::LaunchOp launch,
+               ScaledMatmulOp op, const HopperGemmShape &shape,
+               const HopperGemmOperands &operands)
+      : b(b), loc(loc), h{b, loc}, launch(launch), op(op), shape(shape),
+        operands(operands), full{h, Value()}, empty{h, Value()},
+        order{h, Value()} {
+    aBytes = kHopperBlockM * kHopperBlockK;
+    bBytes = shape.blockN * kHopperBlockK;
+    kBlocks = llvm::divideCeil(
+        cast<RankedTensorType>(op.getLhs().getType()).getDimSize(1),
+        kHopperBlockK);
+  }
+
+  void emit();
+
+private:
+  void initialize();
+  void emitProducer();
+  void emitConsumers();
+  /// One tile of a consumer warpgroup: the main loop, then the epilogue.
+  /// Returns the pipeline step after it.
+  Value emitConsumerTile(Value tile, Value it, Value round);
+  /// Pingpong: waits until the other warpgroup's main loop of `round` is
+  /// over.
+  void waitForTurn(Value round);
+  /// The wgmma main loop over K from pipeline step `it`; returns the step
+  /// after it and the accumulators.
+  std::pair<Value, SmallVector<Value>> emitMainLoop(Value it);
+  /// One K block: its wgmmas; returns the loop's next iteration values.
+  SmallVector<Value> emitKBlock(Value kb, ValueRange args);
+  /// Frees the stage of step `it` when `when` holds: each consumer
+  /// warpgroup's first thread arrives on its empty barrier.
+  void release(Value it, Value when);
+
+  /// The tile a CTA computes at step `tile` of the persistent loop, in
+  /// groups of kHopperRasterGroup tile rows.
+  std::pair<Value, Value> tileCoords(Value tile);
+  /// Stage and phase parity of pipeline step `it`.
+  Value stageOf(Value it) {
+    return arith::RemUIOp::create(b, loc, it, h.i32(shape.stages));
+  }
+  Value parityOf(Value it) {
+    return arith::AndIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, it, h.i32(shape.stages)),
+        h.i32(1));
+  }
+  /// The shared-memory descriptor of a K-major, 128-byte-swizzled tile.
+  Value descriptor(Value address);
+  Value cmp(arith::CmpIPredicate predicate, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, predicate, x, y);
+  }
+  void ifThen(Value condition, function_ref<void()> body) {
+    scf::IfOp::create(b, loc, condition, [&](OpBuilder &, Location) {
+      body();
+      scf::YieldOp::create(b, loc);
+    });
+  }
+
+  OpBuilder &b;
+  Location loc;
+  HopperBuilder h;
+  gpu::LaunchOp launch;
+  ScaledMatmulOp op;
+  const HopperGemmShape &shape;
+  const HopperGemmOperands &operands;
+  int64_t aBytes, bBytes, kBlocks;
+
+  // Shared memory (initialize()).
+  Value aRegion, bRegion, storeRegion, colInvRegion;
+  MBarrierGroup full, empty, order;
+  // The thread (emit()).
+  Value tid, isThread0, warpgroup;
+  // A consumer warpgroup (emitConsumers()).
+  Value consumer, consumer32, isLeader, aOffset;
+  int64_t halves = 1, numHalf = 0, numAcc = 0;
+  SmallVector<Value> zeros;
+};
+
+} // namespace
+
+void HopperKernel::emit() {
+  tid = launch.getThreadIds().x;
+  isThread0 = cmp(arith::CmpIPredicate::eq, tid, cIdx(b, loc, 0));
+  initialize();
+  warpgroup = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 128));
+  Value isProducer = cmp(arith::CmpIPredicate::eq, warpgroup, cIdx(b, loc, 0));
+  auto ifOp = scf::IfOp::create(b, loc, isProducer, /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  emitProducer();
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  emitConsumers();
+}
+
+/// Shared memory: [A stages][B stages][staging boxes][full barriers]
+/// [empty barriers][order barriers][column-scale reciprocals], from a
+/// 1024-aligned base (32-bit shared-window addresses; the boxes stay
+/// 1024-aligned). Thread 0 initializes the barriers.
+void HopperKernel::initialize() {
+  int64_t stages = shape.stages;
   auto workgroup = gpu::AddressSpaceAttr::get(
       b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
   Value raw = gpu::DynamicSharedMemoryOp::create(
@@ -71,282 +144,266 @@ void emitHopperKernel(OpBuilder &b, Location loc, gpu::LaunchOp launch,
       MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), nullptr,
                       workgroup));
   Value base =
-      ptx.toI32(memref::ExtractAlignedPointerAsIndexOp::create(b, loc, raw));
-  base = arith::AndIOp::create(b, loc, add(base, c32(1023)), c32(~1023));
-  Value bRegion = add(base, c32(stages * aBytes));
-  Value storeRegion = add(base, c32(stages * (aBytes + bBytes)));
-  Value fullRegion = add(storeRegion, c32(shape.storeBytes()));
-  Value emptyRegion = add(fullRegion, c32(stages * 8));
-  Value orderRegion = add(emptyRegion, c32(stages * 8));
-  Value colInvRegion = add(orderRegion, c32(16));
-  auto at = [&](Value region, Value stage, int64_t bytes) {
-    return add(region, mul(stage, c32(bytes)));
-  };
+      h.toI32(memref::ExtractAlignedPointerAsIndexOp::create(b, loc, raw));
+  aRegion =
+      arith::AndIOp::create(b, loc, h.add(base, h.i32(1023)), h.i32(~1023));
+  bRegion = h.add(aRegion, h.i32(stages * aBytes));
+  storeRegion = h.add(aRegion, h.i32(stages * (aBytes + bBytes)));
+  full.base = h.add(storeRegion, h.i32(shape.storeBytes()));
+  empty.base = h.add(full.base, h.i32(stages * 8));
+  order.base = h.add(empty.base, h.i32(stages * 8));
+  colInvRegion = h.add(order.base, h.i32(16));
 
-  Value tid = launch.getThreadIds().x;
-  Value isThread0 = cmp(arith::CmpIPredicate::eq, tid, cIdx(b, loc, 0));
-  scf::IfOp::create(b, loc, isThread0, [&](OpBuilder &, Location) {
+  ifThen(isThread0, [&] {
     for (int64_t s = 0; s < stages; ++s) {
-      ptx.mbarrierInit(add(fullRegion, c32(8 * s)), 1);
+      full.init(s, 1);
       // Consumers release a stage once each (pingpong: one warpgroup
       // reads it).
-      ptx.mbarrierInit(add(emptyRegion, c32(8 * s)), shape.pingpong ? 1 : 2);
+      empty.init(s, shape.pingpong ? 1 : 2);
     }
     // Pingpong: warpgroup c's main loop ends -> order[c] completes a phase.
-    ptx.mbarrierInit(orderRegion, 1);
-    ptx.mbarrierInit(add(orderRegion, c32(8)), 1);
-    ptx.emit({}, "fence.mbarrier_init.release.cluster;", "");
-    ptx.emit({}, "fence.proxy.async.shared::cta;", "");
-    scf::YieldOp::create(b, loc);
+    order.init(0, 1);
+    order.init(1, 1);
+    NVVM::FenceMbarrierInitOp::create(b, loc);
+    h.fenceProxyAsync();
   });
   gpu::BarrierOp::create(b, loc);
+}
 
-  // The tile a CTA computes at step `tile` of the persistent loop, in
-  // groups of kHopperRasterGroup tile rows.
-  auto tileCoords = [&](Value tile) -> std::pair<Value, Value> {
-    Value group = cIdx(b, loc, kHopperRasterGroup);
-    Value perGroup = mul(group, tilesN);
-    Value firstM = mul(arith::DivUIOp::create(b, loc, tile, perGroup), group);
-    Value groupM = arith::MinUIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, tilesM, firstM), group);
-    Value local = arith::RemUIOp::create(b, loc, tile, perGroup);
-    return {add(firstM, arith::RemUIOp::create(b, loc, local, groupM)),
-            arith::DivUIOp::create(b, loc, local, groupM)};
-  };
-  // Stage and phase parity of pipeline step `it`.
-  auto stageOf = [&](Value it) {
-    return arith::RemUIOp::create(b, loc, it, c32(stages)).getResult();
-  };
-  auto parityOf = [&](Value it) {
-    return arith::AndIOp::create(
-               b, loc, arith::DivUIOp::create(b, loc, it, c32(stages)),
-               c32(1))
-        .getResult();
-  };
+std::pair<Value, Value> HopperKernel::tileCoords(Value tile) {
+  Value group = cIdx(b, loc, kHopperRasterGroup);
+  Value perGroup = h.mul(group, operands.tilesN);
+  Value firstM = h.mul(arith::DivUIOp::create(b, loc, tile, perGroup), group);
+  Value groupM = arith::MinUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, operands.tilesM, firstM), group);
+  Value local = arith::RemUIOp::create(b, loc, tile, perGroup);
+  return {h.add(firstM, arith::RemUIOp::create(b, loc, local, groupM)),
+          arith::DivUIOp::create(b, loc, local, groupM)};
+}
 
-  Value warpgroup =
-      arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 128)).getResult();
-  Value isProducer =
-      cmp(arith::CmpIPredicate::eq, warpgroup, cIdx(b, loc, 0));
-  Value firstTile = launch.getBlockIds().x;
-  Value tileStep = launch.getGridSize().x;
-  auto ifOp = scf::IfOp::create(b, loc, isProducer, /*withElse=*/true);
-  {
-    // Producer: one thread issues the TMA loads of every stage.
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    ptx.emit({}, "setmaxnreg.dec.sync.aligned.u32 40;", "");
-    scf::IfOp::create(b, loc, isThread0, [&](OpBuilder &, Location) {
-      scf::ForOp::create(
-          b, loc, firstTile, tiles, tileStep, ValueRange{c32(0)},
-          [&](OpBuilder &, Location, Value tile, ValueRange tileArgs) {
-            auto [tm, tn] = tileCoords(tile);
-            Value rowA = ptx.toI32(mul(tm, cIdx(b, loc, kHopperBlockM)));
-            Value rowB = ptx.toI32(mul(tn, cIdx(b, loc, blockN)));
-            auto kLoop = scf::ForOp::create(
-                b, loc, c32(0), c32(kBlocks), c32(1), tileArgs,
-                [&](OpBuilder &, Location, Value kb, ValueRange args) {
-                  Value it = args[0];
-                  Value stage = stageOf(it);
-                  Value full = at(fullRegion, stage, 8);
-                  ptx.mbarrierWait(
-                      at(emptyRegion, stage, 8),
-                      arith::XOrIOp::create(b, loc, parityOf(it), c32(1)));
-                  ptx.mbarrierExpectTx(full, aBytes + bBytes);
-                  Value kOffset = mul(kb, c32(kHopperBlockK));
-                  ptx.tmaLoad(at(base, stage, aBytes), mapA, kOffset, rowA,
-                              full);
-                  ptx.tmaLoad(at(bRegion, stage, bBytes), mapB, kOffset, rowB,
-                              full);
-                  scf::YieldOp::create(b, loc, ValueRange{add(it, c32(1))});
-                });
-            scf::YieldOp::create(b, loc, kLoop.getResults());
-          });
-      scf::YieldOp::create(b, loc);
-    });
-  }
-  {
-    // Consumers. Cooperative: warpgroup 1 computes rows [0, 64) of every
-    // tile, warpgroup 2 rows [64, 128). Pingpong: warpgroup 1 takes the
-    // CTA's even tiles, warpgroup 2 the odd ones, each all 128 rows; the
-    // ring hands them their stages in turn, so one's epilogue runs under
-    // the other's main loop.
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.elseBlock());
-    ptx.emit({}, "setmaxnreg.inc.sync.aligned.u32 232;", "");
-    Value consumer =
-        arith::SubIOp::create(b, loc, warpgroup, cIdx(b, loc, 1));
-    Value inGroup = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 128));
-    Value isLeader = cmp(arith::CmpIPredicate::eq, inGroup, cIdx(b, loc, 0));
-    // Accumulators per thread: 64 x blockN per warpgroup and 64-row half.
-    int64_t halves = shape.pingpong ? 2 : 1;
-    int64_t numHalf = blockN / 2;
-    int64_t numAcc = halves * numHalf;
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    SmallVector<Value> zeros(numAcc, zero);
-    StringRef aType = getPtxName(op.getLhs().getType().getElementType());
-    StringRef bType = getPtxName(op.getRhs().getType().getElementType());
-    // Shared-memory descriptors: K-major, 128-byte swizzle (layout 1 in
-    // bits 62-63), 1024 bytes between 8-row groups (stride field 64),
-    // leading-dimension field 1 (unused with this swizzle).
-    Value descBits =
-        c64((int64_t(1) << 62) | (int64_t(64) << 32) | (int64_t(1) << 16));
-    auto descriptor = [&](Value address) {
-      Value field = arith::ShRUIOp::create(
-          b, loc,
-          arith::AndIOp::create(b, loc,
-                                arith::ExtUIOp::create(b, loc, i64, address),
-                                c64(0x3FFFF)),
-          c64(4));
-      return arith::OrIOp::create(b, loc, field, descBits).getResult();
-    };
-    Value aOffset = shape.pingpong
-                        ? c32(0)
-                        : mul(ptx.toI32(consumer), c32(64 * kHopperBlockK));
-    // Pingpong: warpgroup c starts at the CTA's tile c and pipeline step
-    // c * kBlocks, and moves two tiles (2 * kBlocks steps) at a time.
-    Value tileStart = firstTile, tileStride = tileStep, itStart = c32(0);
-    if (shape.pingpong) {
-      tileStart = add(firstTile, mul(consumer, tileStep));
-      tileStride = mul(tileStep, cIdx(b, loc, 2));
-      itStart = mul(ptx.toI32(consumer), c32(kBlocks));
-    }
-
-    // Pingpong order: the main loops alternate strictly (warpgroup 1
-    // waits for the end of warpgroup 0's, which then waits for the end of
-    // warpgroup 1's, ...), so that a warpgroup never waits on a stage
-    // barrier more than one phase ahead (phase parities would alias).
-    Value consumer32 = ptx.toI32(consumer);
-    Value myOrder = add(orderRegion, mul(consumer32, c32(8)));
-    Value otherOrder =
-        add(orderRegion,
-            mul(arith::SubIOp::create(b, loc, c32(1), consumer32), c32(8)));
-    EpilogueContext epilogue{
-        mapC, storeRegion, colInvRegion, shape.pingpong, sa, sb, c, m, n};
+/// Producer: one thread issues the TMA loads of every stage.
+void HopperKernel::emitProducer() {
+  NVVM::SetMaxRegisterOp::create(
+      b, loc, b.getI32IntegerAttr(kProducerRegisters),
+      NVVM::SetMaxRegisterActionAttr::get(
+          b.getContext(), NVVM::SetMaxRegisterAction::decrease));
+  TmaDescriptor mapA{h, operands.mapA}, mapB{h, operands.mapB};
+  ifThen(isThread0, [&] {
     scf::ForOp::create(
-        b, loc, tileStart, tiles, tileStride, ValueRange{itStart, c32(0)},
+        b, loc, launch.getBlockIds().x, operands.tiles, launch.getGridSize().x,
+        ValueRange{h.i32(0)},
         [&](OpBuilder &, Location, Value tile, ValueRange tileArgs) {
           auto [tm, tn] = tileCoords(tile);
-          Value round = tileArgs[1];
-          if (shape.pingpong) {
-            // Warpgroup 0's i-th main loop waits for phase i - 1 of
-            // order[1] (none before its first); warpgroup 1's waits for
-            // phase i of order[0].
-            Value isFirst = cmp(arith::CmpIPredicate::eq, consumer32, c32(0));
-            Value mustWait = arith::OrIOp::create(
-                b, loc,
-                arith::XOrIOp::create(
-                    b, loc, isFirst,
-                    arith::ConstantIntOp::create(b, loc, 1, 1)),
-                cmp(arith::CmpIPredicate::ugt, round, c32(0)));
-            Value phase = arith::SelectOp::create(
-                b, loc, isFirst, arith::SubIOp::create(b, loc, round, c32(1)),
-                round);
-            scf::IfOp::create(b, loc, mustWait, [&](OpBuilder &, Location) {
-              ptx.mbarrierWait(otherOrder,
-                               arith::AndIOp::create(b, loc, phase, c32(1)));
-              scf::YieldOp::create(b, loc);
-            });
-          }
-          SmallVector<Value> init{tileArgs[0]};
-          init.append(zeros);
-          if (!fastAccum)
-            init.append(zeros);
-          // The stage of step `it` is free again once both consumer
-          // warpgroups have read it: each one's first thread arrives.
-          auto release = [&](Value it, Value when) {
-            scf::IfOp::create(
-                b, loc, arith::AndIOp::create(b, loc, isLeader, when),
-                [&](OpBuilder &, Location) {
-                  ptx.mbarrierArrive(at(emptyRegion, stageOf(it), 8));
-                  scf::YieldOp::create(b, loc);
-                });
-          };
-          Value always = arith::ConstantIntOp::create(b, loc, 1, 1);
+          Value rowA = h.toI32(h.mul(tm, cIdx(b, loc, kHopperBlockM)));
+          Value rowB = h.toI32(h.mul(tn, cIdx(b, loc, shape.blockN)));
           auto kLoop = scf::ForOp::create(
-              b, loc, c32(0), c32(kBlocks), c32(1), init,
+              b, loc, h.i32(0), h.i32(kBlocks), h.i32(1), tileArgs,
               [&](OpBuilder &, Location, Value kb, ValueRange args) {
                 Value it = args[0];
                 Value stage = stageOf(it);
-                ptx.mbarrierWait(at(fullRegion, stage, 8), parityOf(it));
-                Value descA =
-                    descriptor(add(at(base, stage, aBytes), aOffset));
-                Value descB = descriptor(at(bRegion, stage, bBytes));
-                SmallVector<Value> acc(args.begin() + 1,
-                                       args.begin() + 1 + numAcc);
-                ptx.emit({}, "wgmma.fence.sync.aligned;", "");
-                for (int64_t kk = 0; kk < kHopperBlockK / 32; ++kk) {
-                  // 32 bytes of K further along the swizzled rows; the
-                  // second half's A rows start 64 x 128 bytes later.
-                  for (int64_t half = 0; half < halves; ++half) {
-                    Value step = c64(2 * kk + half * 64 * kHopperBlockK / 16);
-                    auto part = MutableArrayRef<Value>(acc).slice(
-                        half * numHalf, numHalf);
-                    SmallVector<Value> out = ptx.wgmma(
-                        aType, bType, blockN,
-                        arith::AddIOp::create(b, loc, descA, step),
-                        arith::AddIOp::create(b, loc, descB, c64(2 * kk)),
-                        SmallVector<Value>(part), fastAccum || kk > 0);
-                    llvm::copy(out, part.begin());
-                  }
-                }
-                ptx.emit({}, "wgmma.commit_group.sync.aligned;", "");
-                SmallVector<Value> next{add(it, c32(1))};
-                if (fastAccum) {
-                  // Keep this block's wgmmas in flight; the previous
-                  // block's are done, so its stage can be refilled.
-                  ptx.emit({}, "wgmma.wait_group.sync.aligned 1;", "");
-                  acc = ptx.fence(acc);
-                  release(arith::SubIOp::create(b, loc, it, c32(1)),
-                          cmp(arith::CmpIPredicate::ugt, kb, c32(0)));
-                  next.append(acc);
-                } else {
-                  // Promotion: the block's sum is added in f32 registers.
-                  // (Promoting the previous block under this block's
-                  // wgmmas, in new registers per block, measured 1.6x
-                  // slower on an H100.)
-                  ptx.emit({}, "wgmma.wait_group.sync.aligned 0;", "");
-                  acc = ptx.fence(acc);
-                  release(it, always);
-                  next.append(acc);
-                  for (int64_t i = 0; i < numAcc; ++i)
-                    next.push_back(arith::AddFOp::create(
-                        b, loc, args[1 + numAcc + i], acc[i]));
-                }
-                scf::YieldOp::create(b, loc, next);
+                empty.wait(stage, arith::XOrIOp::create(b, loc, parityOf(it),
+                                                        h.i32(1)));
+                full.arriveExpectTx(stage, aBytes + bBytes);
+                Value kOffset = h.mul(kb, h.i32(kHopperBlockK));
+                Value barrier = full.at(stage);
+                mapA.load(h.at(aRegion, stage, aBytes), kOffset, rowA,
+                          barrier);
+                mapB.load(h.at(bRegion, stage, bBytes), kOffset, rowB,
+                          barrier);
+                scf::YieldOp::create(b, loc, ValueRange{h.add(it, h.i32(1))});
               });
-          ValueRange results = kLoop.getResults();
-          if (shape.pingpong)
-            scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
-              ptx.mbarrierArrive(myOrder);
-              scf::YieldOp::create(b, loc);
-            });
-          SmallVector<Value> sums(
-              results.begin() + 1 + (fastAccum ? 0 : numAcc),
-              results.begin() + 1 + (fastAccum ? 0 : numAcc) + numAcc);
-          if (fastAccum) {
-            ptx.emit({}, "wgmma.wait_group.sync.aligned 0;", "");
-            sums = ptx.fence(sums);
-            release(arith::SubIOp::create(b, loc, results[0], c32(1)),
-                    cmp(arith::CmpIPredicate::ugt, c32(kBlocks), c32(0)));
-          }
-          for (int64_t half = 0; half < halves; ++half)
-            emitEpilogue(b, loc, ptx, epilogue,
-                         ArrayRef<Value>(sums).slice(half * numHalf, numHalf),
-                         tid, consumer,
-                         shape.pingpong ? cIdx(b, loc, half) : consumer, tm,
-                         tn, blockN, half == 0);
-          // Pingpong: skip the other warpgroup's tile.
-          Value itNext =
-              shape.pingpong ? add(results[0], c32(kBlocks)) : results[0];
-          scf::YieldOp::create(b, loc,
-                               ValueRange{itNext, add(round, c32(1))});
+          scf::YieldOp::create(b, loc, kLoop.getResults());
         });
-    // The epilogue's last TMA stores must be done before the CTA exits.
-    if (mapC)
-      emitIf(b, loc, isLeader,
-             [&] { ptx.emit({}, "cp.async.bulk.wait_group 0;", ""); });
-  }
+  });
 }
 
-} // namespace mlir::fp8::detail
+/// Shared-memory descriptors: K-major, 128-byte swizzle (layout 1 in bits
+/// 62-63), 1024 bytes between 8-row groups (stride field 64),
+/// leading-dimension field 1 (unused with this swizzle).
+Value HopperKernel::descriptor(Value address) {
+  Value bits =
+      h.i64((int64_t(1) << 62) | (int64_t(64) << 32) | (int64_t(1) << 16));
+  Value field = arith::ShRUIOp::create(
+      b, loc,
+      arith::AndIOp::create(
+          b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), address),
+          h.i64(0x3FFFF)),
+      h.i64(4));
+  return arith::OrIOp::create(b, loc, field, bits);
+}
+
+/// Consumers. Cooperative: warpgroup 1 computes rows [0, 64) of every tile,
+/// warpgroup 2 rows [64, 128). Pingpong: warpgroup 1 takes the CTA's even
+/// tiles, warpgroup 2 the odd ones, each all 128 rows; the ring hands them
+/// their stages in turn, so one's epilogue runs under the other's main
+/// loop.
+void HopperKernel::emitConsumers() {
+  NVVM::SetMaxRegisterOp::create(
+      b, loc, b.getI32IntegerAttr(kConsumerRegisters),
+      NVVM::SetMaxRegisterActionAttr::get(
+          b.getContext(), NVVM::SetMaxRegisterAction::increase));
+  consumer = arith::SubIOp::create(b, loc, warpgroup, cIdx(b, loc, 1));
+  Value inGroup = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 128));
+  isLeader = cmp(arith::CmpIPredicate::eq, inGroup, cIdx(b, loc, 0));
+  // Accumulators per thread: 64 x blockN per warpgroup and 64-row half.
+  halves = shape.pingpong ? 2 : 1;
+  numHalf = shape.blockN / 2;
+  numAcc = halves * numHalf;
+  zeros.assign(numAcc,
+               arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
+  aOffset = shape.pingpong
+                ? h.i32(0)
+                : h.mul(h.toI32(consumer), h.i32(64 * kHopperBlockK));
+  // Pingpong: warpgroup c starts at the CTA's tile c and pipeline step
+  // c * kBlocks, and moves two tiles (2 * kBlocks steps) at a time.
+  Value firstTile = launch.getBlockIds().x, tileStep = launch.getGridSize().x;
+  Value tileStart = firstTile, tileStride = tileStep, itStart = h.i32(0);
+  if (shape.pingpong) {
+    tileStart = h.add(firstTile, h.mul(consumer, tileStep));
+    tileStride = h.mul(tileStep, cIdx(b, loc, 2));
+    itStart = h.mul(h.toI32(consumer), h.i32(kBlocks));
+  }
+  consumer32 = h.toI32(consumer);
+  scf::ForOp::create(
+      b, loc, tileStart, operands.tiles, tileStride,
+      ValueRange{itStart, h.i32(0)},
+      [&](OpBuilder &, Location, Value tile, ValueRange args) {
+        Value itNext = emitConsumerTile(tile, args[0], args[1]);
+        scf::YieldOp::create(b, loc,
+                             ValueRange{itNext, h.add(args[1], h.i32(1))});
+      });
+  // The epilogue's last TMA stores must be done before the CTA exits.
+  if (operands.mapC)
+    emitIf(b, loc, isLeader, [&] {
+      NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0),
+                                           /*read=*/nullptr);
+    });
+}
+
+/// Pingpong order: the main loops alternate strictly (warpgroup 1 waits for
+/// the end of warpgroup 0's, which then waits for the end of warpgroup
+/// 1's, ...), so that a warpgroup never waits on a stage barrier more than
+/// one phase ahead (phase parities would alias). Warpgroup 0's i-th main
+/// loop waits for phase i - 1 of order[1] (none before its first);
+/// warpgroup 1's waits for phase i of order[0].
+void HopperKernel::waitForTurn(Value round) {
+  Value other = arith::SubIOp::create(b, loc, h.i32(1), consumer32);
+  Value isFirst = cmp(arith::CmpIPredicate::eq, consumer32, h.i32(0));
+  Value mustWait = arith::OrIOp::create(
+      b, loc,
+      arith::XOrIOp::create(b, loc, isFirst,
+                            arith::ConstantIntOp::create(b, loc, 1, 1)),
+      cmp(arith::CmpIPredicate::ugt, round, h.i32(0)));
+  Value phase = arith::SelectOp::create(
+      b, loc, isFirst, arith::SubIOp::create(b, loc, round, h.i32(1)), round);
+  ifThen(mustWait, [&] {
+    order.wait(other, arith::AndIOp::create(b, loc, phase, h.i32(1)));
+  });
+}
+
+Value HopperKernel::emitConsumerTile(Value tile, Value it, Value round) {
+  auto [tm, tn] = tileCoords(tile);
+  if (shape.pingpong)
+    waitForTurn(round);
+  auto [itAfter, sums] = emitMainLoop(it);
+  if (shape.pingpong)
+    ifThen(isLeader, [&] { order.arrive(consumer32); });
+  if (shape.fastAccum) {
+    WarpgroupMma{h, Type(), Type()}.waitGroup(0);
+    sums = pinRegisters(b, loc, sums);
+    release(arith::SubIOp::create(b, loc, itAfter, h.i32(1)),
+            cmp(arith::CmpIPredicate::ugt, h.i32(kBlocks), h.i32(0)));
+  }
+  EpilogueRegions regions{storeRegion, colInvRegion};
+  for (int64_t half = 0; half < halves; ++half) {
+    EpilogueTile where{tid,
+                       consumer,
+                       shape.pingpong ? cIdx(b, loc, half) : consumer,
+                       tm,
+                       tn,
+                       /*loadColumnScales=*/half == 0};
+    emitEpilogue(h, shape, operands, regions,
+                 ArrayRef<Value>(sums).slice(half * numHalf, numHalf), where);
+  }
+  // Pingpong: skip the other warpgroup's tile.
+  return shape.pingpong ? h.add(itAfter, h.i32(kBlocks)) : itAfter;
+}
+
+void HopperKernel::release(Value it, Value when) {
+  ifThen(arith::AndIOp::create(b, loc, isLeader, when),
+         [&] { empty.arrive(stageOf(it)); });
+}
+
+std::pair<Value, SmallVector<Value>> HopperKernel::emitMainLoop(Value it) {
+  bool fastAccum = shape.fastAccum;
+  SmallVector<Value> init{it};
+  init.append(zeros);
+  if (!fastAccum)
+    init.append(zeros);
+  auto kLoop = scf::ForOp::create(
+      b, loc, h.i32(0), h.i32(kBlocks), h.i32(1), init,
+      [&](OpBuilder &, Location, Value kb, ValueRange args) {
+        scf::YieldOp::create(b, loc, emitKBlock(kb, args));
+      });
+  ValueRange results = kLoop.getResults();
+  int64_t first = 1 + (fastAccum ? 0 : numAcc);
+  return {results[0], SmallVector<Value>(results.begin() + first,
+                                         results.begin() + first + numAcc)};
+}
+
+SmallVector<Value> HopperKernel::emitKBlock(Value kb, ValueRange args) {
+  bool fastAccum = shape.fastAccum;
+  Value it = args[0];
+  Value stage = stageOf(it);
+  full.wait(stage, parityOf(it));
+  Value descA = descriptor(h.add(h.at(aRegion, stage, aBytes), aOffset));
+  Value descB = descriptor(h.at(bRegion, stage, bBytes));
+  SmallVector<Value> acc(args.begin() + 1, args.begin() + 1 + numAcc);
+  WarpgroupMma wgmma{h, op.getLhs().getType().getElementType(),
+                     op.getRhs().getType().getElementType()};
+  wgmma.fence();
+  for (int64_t kk = 0; kk < kHopperBlockK / 32; ++kk) {
+    // 32 bytes of K further along the swizzled rows; the second half's A
+    // rows start 64 x 128 bytes later.
+    for (int64_t half = 0; half < halves; ++half) {
+      Value step = h.i64(2 * kk + half * 64 * kHopperBlockK / 16);
+      auto part = MutableArrayRef<Value>(acc).slice(half * numHalf, numHalf);
+      SmallVector<Value> out = wgmma.mma(
+          shape.blockN, arith::AddIOp::create(b, loc, descA, step),
+          arith::AddIOp::create(b, loc, descB, h.i64(2 * kk)),
+          SmallVector<Value>(part), fastAccum || kk > 0);
+      llvm::copy(out, part.begin());
+    }
+  }
+  wgmma.commitGroup();
+  SmallVector<Value> next{h.add(it, h.i32(1))};
+  if (fastAccum) {
+    // Keep this block's wgmmas in flight; the previous block's are done,
+    // so its stage can be refilled.
+    wgmma.waitGroup(1);
+    acc = pinRegisters(b, loc, acc);
+    release(arith::SubIOp::create(b, loc, it, h.i32(1)),
+            cmp(arith::CmpIPredicate::ugt, kb, h.i32(0)));
+    next.append(acc);
+    return next;
+  }
+  // Promotion: the block's sum is added in f32 registers. (Promoting the
+  // previous block under this block's wgmmas, in new registers per block,
+  // measured 1.6x slower on an H100.)
+  wgmma.waitGroup(0);
+  acc = pinRegisters(b, loc, acc);
+  release(it, arith::ConstantIntOp::create(b, loc, 1, 1));
+  next.append(acc);
+  for (int64_t i = 0; i < numAcc; ++i)
+    next.push_back(
+        arith::AddFOp::create(b, loc, args[1 + numAcc + i], acc[i]));
+  return next;
+}
+
+void mlir::fp8::detail::emitHopperKernel(OpBuilder &b, Location loc,
+                                         gpu::LaunchOp launch,
+                                         ScaledMatmulOp op,
+                                         const HopperGemmShape &shape,
+                                         const HopperGemmOperands &operands) {
+  HopperKernel(b, loc, launch, op, shape, operands).emit();
+}

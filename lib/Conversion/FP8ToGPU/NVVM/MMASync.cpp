@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "InlineAsm.h"
 #include "NVVMInternals.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -74,6 +75,130 @@ static Value loadPacked4(OpBuilder &b, Location loc, Value buffer,
   return packed;
 }
 
+/// The operands of the mma.sync kernel: A (M x K), B (N x K when
+/// `bKInnermost`, else K x N), the scales, C, the sizes and A's batch sizes.
+struct MmaSyncOperands {
+  Value a, b, sa, sb, c, m, n, k;
+  SmallVector<Value> batchSizes;
+  bool bKInnermost;
+};
+
+/// Stores the scaled accumulators of a thread: accumulator i holds row
+/// g + 8 (i / 2), column 2 t + i % 2 of the tile (`rows`: g and g + 8).
+static void storeAccumulators(OpBuilder &b, Location loc, ValueRange acc,
+                              const MmaSyncOperands &operands,
+                              ArrayRef<Value> batch, ArrayRef<Value> rows,
+                              Value tileCol, Value inGroup) {
+  for (int64_t i = 0; i < 4; ++i) {
+    Value r = rows[i / 2];
+    Value cc = arith::AddIOp::create(
+        b, loc, tileCol,
+        arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, inGroup, cIdx(b, loc, 2)),
+            cIdx(b, loc, i % 2)));
+    Value inRange = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, r,
+                              operands.m),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, cc,
+                              operands.n));
+    Value value = acc[i];
+    scf::IfOp::create(b, loc, inRange, [&](OpBuilder &, Location l) {
+      storeScaled(b, l, value, operands.sa, operands.sb, operands.c, batch, r,
+                  cc);
+      scf::YieldOp::create(b, l);
+    });
+  }
+}
+
+/// The body of the mma.sync kernel launched as `launch`: one warp per 16 x 8
+/// tile of C, K in steps of 32.
+static void emitMmaSyncKernel(OpBuilder &b, Location loc,
+                              gpu::LaunchOp launch, ScaledMatmulOp op,
+                              const MmaSyncOperands &operands) {
+  Value a = operands.a, bm = operands.b, m = operands.m, n = operands.n,
+        k = operands.k;
+  bool bKInnermost = operands.bKInnermost;
+  int64_t batchDims = operands.batchSizes.size();
+  ArrayRef<Value> aSizes = operands.batchSizes;
+  std::string ptx =
+      ("mma.sync.aligned.m16n8k32.row.col.f32." +
+       getPtxName(op.getLhs().getType().getElementType()) + "." +
+       getPtxName(op.getRhs().getType().getElementType()) +
+       ".f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};")
+          .str();
+  Value lane = launch.getThreadIds().x;
+  Value group =
+      arith::DivUIOp::create(b, loc, lane, cIdx(b, loc, 4));
+  Value inGroup =
+      arith::RemUIOp::create(b, loc, lane, cIdx(b, loc, 4));
+  Value tileRow = arith::MulIOp::create(
+      b, loc, launch.getBlockIds().y, cIdx(b, loc, 16));
+  Value tileCol = arith::MulIOp::create(
+      b, loc, launch.getBlockIds().x, cIdx(b, loc, 8));
+  SmallVector<Value> batch;
+  if (batchDims > 0) {
+    SmallVector<OpFoldResult> basis(aSizes.begin(),
+                                    aSizes.begin() + batchDims);
+    batch = affine::AffineDelinearizeIndexOp::create(
+                b, loc, launch.getBlockIds().z, basis)
+                .getResults();
+  }
+  Value row0 = arith::AddIOp::create(b, loc, tileRow, group);
+  Value row8 =
+      arith::AddIOp::create(b, loc, row0, cIdx(b, loc, 8));
+  Value col = arith::AddIOp::create(b, loc, tileCol, group);
+  Value k4 =
+      arith::MulIOp::create(b, loc, inGroup, cIdx(b, loc, 4));
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  bool fastAccum = op.useFastAccum();
+  Type resultStruct = getF32Struct(b.getContext(), 4);
+  auto loop = scf::ForOp::create(
+      b, loc, cIdx(b, loc, 0), k, cIdx(b, loc, 32),
+      ValueRange{zero, zero, zero, zero},
+      [&](OpBuilder &, Location l, Value k0, ValueRange acc) {
+        // A: register r holds row g + 8 (r % 2), k = 16 (r / 2) + 4 t + j.
+        SmallVector<Value> operands;
+        for (int64_t r = 0; r < 4; ++r) {
+          Value kk = arith::AddIOp::create(
+              b, l, arith::AddIOp::create(b, l, k0, k4),
+              cIdx(b, l, 16 * (r / 2)));
+          operands.push_back(loadPacked4(b, l, a, batch,
+                                         r % 2 ? row8 : row0, m, kk, k,
+                                         /*kInnermost=*/true));
+        }
+        // B: register r holds column g, k = 16 r + 4 t + j.
+        for (int64_t r = 0; r < 2; ++r) {
+          Value kk = arith::AddIOp::create(
+              b, l, arith::AddIOp::create(b, l, k0, k4),
+              cIdx(b, l, 16 * r));
+          operands.push_back(
+              loadPacked4(b, l, bm, batch, col, n, kk, k, bKInnermost));
+        }
+        // With fast accumulation the tensor core accumulates across k
+        // steps; otherwise each step starts from zero and is promoted
+        // into the f32 accumulators here.
+        for (int64_t i = 0; i < 4; ++i)
+          operands.push_back(fastAccum ? acc[i] : zero);
+        // MLIR 22's nvvm.mma.sync rejects e4m3/e5m2 operands.
+        Value mma = emitInlinePtx(b, l, resultStruct, operands, ptx,
+                                  "=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f",
+                                  /*sideEffects=*/false);
+        SmallVector<Value> next;
+        for (int64_t i = 0; i < 4; ++i) {
+          Value d = LLVM::ExtractValueOp::create(b, l, mma, i);
+          next.push_back(
+              fastAccum
+                  ? d
+                  : arith::AddFOp::create(b, l, acc[i], d).getResult());
+        }
+        scf::YieldOp::create(b, l, next);
+      });
+  storeAccumulators(b, loc, loop.getResults(), operands, batch,
+                    {row0, row8}, tileCol, inGroup);
+}
+
 namespace {
 struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
   using OpRewritePattern<ScaledMatmulOp>::OpRewritePattern;
@@ -87,7 +212,6 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     int64_t rank = batchDims + 2;
     RankedTensorType resultType = op.getResult().getType();
     Type resultElement = resultType.getElementType();
-    Type f32 = rewriter.getF32Type();
 
     Value a = toBuffer(rewriter, loc, op.getLhs());
     // B from an fp8.cast is cast straight into N x K (K-major) layout, so
@@ -111,12 +235,6 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
         product(rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
 
     // One warp per 16x8 output tile: mma.sync.m16n8k32 with f32 accumulators.
-    std::string ptx =
-        ("mma.sync.aligned.m16n8k32.row.col.f32." +
-         getPtxName(op.getLhs().getType().getElementType()) + "." +
-         getPtxName(op.getRhs().getType().getElementType()) +
-         ".f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};")
-            .str();
     auto launch = createKernel(
         rewriter, loc, "fp8_scaled_matmul_mma_sync",
         arith::CeilDivUIOp::create(rewriter, loc, n, cIdx(rewriter, loc, 8)),
@@ -125,98 +243,12 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
-      Value lane = launch.getThreadIds().x;
-      Value group =
-          arith::DivUIOp::create(rewriter, loc, lane, cIdx(rewriter, loc, 4));
-      Value inGroup =
-          arith::RemUIOp::create(rewriter, loc, lane, cIdx(rewriter, loc, 4));
-      Value tileRow = arith::MulIOp::create(
-          rewriter, loc, launch.getBlockIds().y, cIdx(rewriter, loc, 16));
-      Value tileCol = arith::MulIOp::create(
-          rewriter, loc, launch.getBlockIds().x, cIdx(rewriter, loc, 8));
-      SmallVector<Value> batch;
-      if (batchDims > 0) {
-        SmallVector<OpFoldResult> basis(aSizes.begin(),
-                                        aSizes.begin() + batchDims);
-        batch = affine::AffineDelinearizeIndexOp::create(
-                    rewriter, loc, launch.getBlockIds().z, basis)
-                    .getResults();
-      }
-      Value row0 = arith::AddIOp::create(rewriter, loc, tileRow, group);
-      Value row8 =
-          arith::AddIOp::create(rewriter, loc, row0, cIdx(rewriter, loc, 8));
-      Value col = arith::AddIOp::create(rewriter, loc, tileCol, group);
-      Value k4 =
-          arith::MulIOp::create(rewriter, loc, inGroup, cIdx(rewriter, loc, 4));
-      Value zero =
-          arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
-      bool fastAccum = op.useFastAccum();
-      auto resultStruct = LLVM::LLVMStructType::getLiteral(
-          rewriter.getContext(), SmallVector<Type>(4, f32));
-      auto loop = scf::ForOp::create(
-          rewriter, loc, cIdx(rewriter, loc, 0), k, cIdx(rewriter, loc, 32),
-          ValueRange{zero, zero, zero, zero},
-          [&](OpBuilder &b, Location l, Value k0, ValueRange acc) {
-            // A: register r holds row g + 8 (r % 2), k = 16 (r / 2) + 4 t + j.
-            SmallVector<Value> operands;
-            for (int64_t r = 0; r < 4; ++r) {
-              Value kk = arith::AddIOp::create(
-                  b, l, arith::AddIOp::create(b, l, k0, k4),
-                  cIdx(b, l, 16 * (r / 2)));
-              operands.push_back(loadPacked4(b, l, a, batch,
-                                             r % 2 ? row8 : row0, m, kk, k,
-                                             /*kInnermost=*/true));
-            }
-            // B: register r holds column g, k = 16 r + 4 t + j.
-            for (int64_t r = 0; r < 2; ++r) {
-              Value kk = arith::AddIOp::create(
-                  b, l, arith::AddIOp::create(b, l, k0, k4),
-                  cIdx(b, l, 16 * r));
-              operands.push_back(
-                  loadPacked4(b, l, bm, batch, col, n, kk, k, bKInnermost));
-            }
-            // With fast accumulation the tensor core accumulates across k
-            // steps; otherwise each step starts from zero and is promoted
-            // into the f32 accumulators here.
-            for (int64_t i = 0; i < 4; ++i)
-              operands.push_back(fastAccum ? acc[i] : zero);
-            auto mma = LLVM::InlineAsmOp::create(
-                b, l, resultStruct, operands, ptx,
-                "=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f", /*has_side_effects=*/false,
-                /*is_align_stack=*/false, LLVM::TailCallKind::None,
-                /*asm_dialect=*/nullptr, /*operand_attrs=*/nullptr);
-            SmallVector<Value> next;
-            for (int64_t i = 0; i < 4; ++i) {
-              Value d = LLVM::ExtractValueOp::create(b, l, mma.getResult(0), i);
-              next.push_back(
-                  fastAccum
-                      ? d
-                      : arith::AddFOp::create(b, l, acc[i], d).getResult());
-            }
-            scf::YieldOp::create(b, l, next);
-          });
-      // Accumulator i: row g + 8 (i / 2), column 2 t + i % 2.
-      for (int64_t i = 0; i < 4; ++i) {
-        Value r = i / 2 ? row8 : row0;
-        Value cc = arith::AddIOp::create(
-            rewriter, loc, tileCol,
-            arith::AddIOp::create(rewriter, loc,
-                                  arith::MulIOp::create(rewriter, loc, inGroup,
-                                                        cIdx(rewriter, loc, 2)),
-                                  cIdx(rewriter, loc, i % 2)));
-        Value inRange = arith::AndIOp::create(
-            rewriter, loc,
-            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, r,
-                                  m),
-            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, cc,
-                                  n));
-        Value value = loop.getResult(i);
-        scf::IfOp::create(rewriter, loc, inRange,
-                          [&](OpBuilder &b, Location l) {
-                            storeScaled(b, l, value, sa, sb, c, batch, r, cc);
-                            scf::YieldOp::create(b, l);
-                          });
-      }
+      emitMmaSyncKernel(rewriter, loc, launch, op,
+                        MmaSyncOperands{a, bm, sa, sb, c, m, n, k,
+                                        SmallVector<Value>(aSizes.begin(),
+                                                           aSizes.begin() +
+                                                               batchDims),
+                                        bKInnermost});
       gpu::TerminatorOp::create(rewriter, loc);
     }
     replaceGemm(rewriter, op, kMajorRhs, c);

@@ -33,6 +33,10 @@ struct RewriteMatmulOptions {
   std::string chip;
 };
 
+/// K and N of a hardware float8 GEMM must be multiples of this
+/// (pad_inner_dim pads K up to it).
+constexpr int64_t kFloat8GemmAlignment = 16;
+
 /// How one matmul is rewritten; see planMatmulRewrite.
 struct MatmulRewritePlan {
   LinearConfigAttr config;
