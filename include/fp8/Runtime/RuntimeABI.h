@@ -25,13 +25,11 @@
 #ifndef FP8_RUNTIME_RUNTIMEABI_H
 #define FP8_RUNTIME_RUNTIMEABI_H
 
-#ifdef __cplusplus
-#include <cstddef>
-#include <cstdint>
-#else
-#include <stdbool.h>
+// The C headers in C++ too: they declare size_t and int64_t globally.
 #include <stddef.h>
 #include <stdint.h>
+#ifndef __cplusplus
+#include <stdbool.h>
 #endif
 
 // The handle types of cuda.h (CUmodule, CUfunction, CUstream, CUevent) are
