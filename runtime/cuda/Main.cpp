@@ -1,5 +1,4 @@
-//===- Main.cpp - entry point of fp8-cuda-compile executables
-//--------------===//
+//===- Main.cpp - main of fp8-cuda-compile executables --------------------===//
 //
 // Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
@@ -12,12 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "fp8/Runtime/RuntimeABI.h"
+
 #include <cstdio>
 #include <cstdlib>
-
-extern "C" void fp8_user_main();
-extern "C" void fp8RecycleAllocations();
-extern "C" void fp8FlushProfile();
 
 int main() {
   // FP8_REPEAT=N: run N times (benchmarks: the first run warms up). The

@@ -11,7 +11,7 @@
 //
 // The installed tree has the headers (with generated .inc and .td), the
 // libraries, the plugin and the CMake package.
-// RUN: ls %t/prefix/include/fp8/Dialect/FP8/IR/FP8Attrs.h.inc %t/prefix/include/fp8/Dialect/FP8/IR/FP8Ops.td %t/prefix/include/fp8-c/FP8.h %t/prefix/lib/libFP8Dialect.a %t/prefix/lib/FP8Plugin.so %t/prefix/lib/cmake/fp8/FP8Config.cmake %t/prefix/bin/fp8-opt
+// RUN: ls %t/prefix/include/fp8/Dialect/FP8/IR/FP8Attrs.h.inc %t/prefix/include/fp8/Dialect/FP8/IR/FP8Ops.td %t/prefix/include/fp8-c/FP8.h %t/prefix/include/fp8/Runtime/RuntimeABI.h %t/prefix/lib/libFP8Dialect.a %t/prefix/lib/FP8Plugin.so %t/prefix/lib/cmake/fp8/FP8Config.cmake %t/prefix/bin/fp8-opt
 
 // CPP: config: #fp8.linear<recipe = rowwise>
 // CPP: table: type_config=ocp; output: dyn_axs_e4m3 @ dyn_axs_e4m3 fast_accum=true

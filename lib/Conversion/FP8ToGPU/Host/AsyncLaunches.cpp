@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fp8/Conversion/Passes.h"
+#include "fp8/Runtime/RuntimeABI.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -30,8 +31,8 @@ using namespace mlir;
 /// Runtime entry points that read no buffer contents (runtime/cuda): a
 /// launch in flight need not finish before them.
 static bool isBufferFreeCall(func::CallOp call) {
-  return call.getCallee() == "fp8TensorMap2D" ||
-         call.getCallee() == "fp8MultiprocessorCount";
+  return call.getCallee() == fp8::runtime::kTensorMap2D ||
+         call.getCallee() == fp8::runtime::kMultiprocessorCount;
 }
 
 /// Whether the host must wait for the launches in flight before `op`.

@@ -13,6 +13,8 @@
 
 #include "HopperGemm.h"
 
+#include "fp8/Runtime/RuntimeABI.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -76,10 +78,10 @@ static void launchHopperKernel(PatternRewriter &rewriter, Location loc,
       rewriter, loc, operands.n, cIdx(rewriter, loc, shape.blockN));
   operands.tiles = arith::MulIOp::create(rewriter, loc, operands.tilesM,
                                          operands.tilesN);
-  Value sms = func::CallOp::create(rewriter, loc, "fp8MultiprocessorCount",
-                                   TypeRange{rewriter.getIndexType()},
-                                   ValueRange{})
-                  .getResult(0);
+  Value sms =
+      func::CallOp::create(rewriter, loc, runtime::kMultiprocessorCount,
+                           TypeRange{rewriter.getIndexType()}, ValueRange{})
+          .getResult(0);
   Value one = cIdx(rewriter, loc, 1);
   Value grid = arith::MaxUIOp::create(
       rewriter, loc, arith::MinUIOp::create(rewriter, loc, operands.tiles, sms),
@@ -159,9 +161,9 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
       auto func = func::FuncOp::create(rewriter, loc, name, type);
       func.setPrivate();
     };
-    declare("fp8TensorMap2D",
+    declare(runtime::kTensorMap2D,
             rewriter.getFunctionType(SmallVector<Type>(6, indexType), {i64}));
-    declare("fp8MultiprocessorCount",
+    declare(runtime::kMultiprocessorCount,
             rewriter.getFunctionType({}, {indexType}));
 
     Value a = toBuffer(rewriter, loc, op.getLhs());
@@ -178,7 +180,7 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
       Value base =
           memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, buffer);
       return func::CallOp::create(
-                 rewriter, loc, "fp8TensorMap2D", TypeRange{i64},
+                 rewriter, loc, runtime::kTensorMap2D, TypeRange{i64},
                  ValueRange{base, rows, cols, cIdx(rewriter, loc, boxRows),
                             cIdx(rewriter, loc, boxCols),
                             cIdx(rewriter, loc, bytes)})
