@@ -22,6 +22,15 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 
+namespace mlir::fp8::test {
+void registerTestCastPlanPass();
+} // namespace mlir::fp8::test
+
+/// The test passes of test/lib, as mlir-opt's.
+static void registerTestPasses() {
+  mlir::fp8::test::registerTestCastPlanPass();
+}
+
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::fp8::registerFP8PipelineDialects(registry);
@@ -36,6 +45,7 @@ int main(int argc, char **argv) {
   mlir::registerGPUPasses();
 
   mlir::fp8::registerAllFP8Passes();
+  registerTestPasses();
 
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "fp8 optimizer driver\n", registry));

@@ -130,33 +130,69 @@ static void emitColumnAmax(PatternRewriter &rewriter, Location loc, Value input,
   gpu::TerminatorOp::create(b, loc);
 }
 
-namespace mlir::fp8::detail {
+namespace {
+/// The general amax kernel of one fp8.amax (emitAmaxKernel): its dimensions
+/// and buffers, set up on the host, then one function per part of the
+/// kernel.
+struct AmaxReduction {
+  /// Splits `op`'s dimensions into kept and reduced ones and takes their
+  /// sizes.
+  AmaxReduction(PatternRewriter &rewriter, AmaxOp op);
 
-/// Emits the kernel of `op`: one workgroup per output element (x) and per
-/// chunk of the reduction (y), 256 threads striding over it (8 elements a
-/// load for a whole-tensor amax of a static innermost multiple of 8), a
-/// wave-level maximumf and one atomic unsigned max of the f32 bits per
-/// wave into a zero-initialized buffer.
-AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
-  Location loc = op.getLoc();
-  Value input = op.getInput();
-  int64_t rank = op.getInput().getType().getRank();
-  SmallVector<int64_t> reduced = op.getReductionDims();
-  SmallVector<int64_t> kept;
+  /// Emits the launch over `input` (the buffer of the input) into `bits`,
+  /// one workgroup per output element (x) and per chunk of the reduction
+  /// (y); a whole-tensor amax whose innermost size is a static multiple of
+  /// 8 reads the (contiguous) input as groups of 8.
+  void emitKernel(PatternRewriter &rewriter, Value input, Value bits);
+
+  AmaxOp op;
+  Location loc;
+  int64_t rank;
+  SmallVector<int64_t> kept, reduced;
+  SmallVector<Value> sizes, keptSizes, reducedSizes;
+  /// Output elements and reduced elements per output.
+  Value outputs, elements;
+  /// The flat output's static size (dynamic unless every kept dimension is
+  /// static).
+  int64_t staticOutputs = 1;
+
+private:
+  /// The kernel body: each thread folds its strided share of the
+  /// reduction, then one lane per wave folds the wave's maximum into
+  /// `bits` with an atomic unsigned max.
+  void emitBody(OpBuilder &b, gpu::LaunchOp launch, Value bits);
+  /// The main loop of groups of eight: 4 loads in flight per thread
+  /// (grid-stride, 4 strides a step) from `start`. Returns where it stopped
+  /// and its maximum.
+  std::pair<Value, Value> emitUnrolledGroups(OpBuilder &b, Value start,
+                                             Value step, Value init);
+  /// The loop from `rest` to `items`, a group of eight or an element at a
+  /// time, folding into `partial`.
+  Value emitRemainder(OpBuilder &b, Value rest, Value step, Value partial,
+                      ValueRange keptIndex);
+  Value loadEight(OpBuilder &b, Location l, Value group);
+
+  Value buffer;
+  /// What a thread strides over: groups of eight or elements.
+  Value items;
+  bool groupsOfEight = false;
+};
+} // namespace
+
+AmaxReduction::AmaxReduction(PatternRewriter &rewriter, AmaxOp op)
+    : op(op), loc(op.getLoc()), rank(op.getInput().getType().getRank()),
+      reduced(op.getReductionDims()) {
   for (int64_t dim = 0; dim < rank; ++dim)
     if (!llvm::is_contained(reduced, dim))
       kept.push_back(dim);
 
-  SmallVector<Value> sizes = getSizes(rewriter, loc, input);
-  SmallVector<Value> keptSizes, reducedSizes;
+  sizes = getSizes(rewriter, loc, op.getInput());
   for (int64_t dim : kept)
     keptSizes.push_back(sizes[dim]);
   for (int64_t dim : reduced)
     reducedSizes.push_back(sizes[dim]);
-  Value outputs = product(rewriter, loc, keptSizes);
-  Value elements = product(rewriter, loc, reducedSizes);
-  // The flat output is static when every kept dimension is.
-  int64_t staticOutputs = 1;
+  outputs = product(rewriter, loc, keptSizes);
+  elements = product(rewriter, loc, reducedSizes);
   for (int64_t dim : kept) {
     int64_t size = op.getInput().getType().getDimSize(dim);
     staticOutputs =
@@ -164,21 +200,10 @@ AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
             ? ShapedType::kDynamic
             : staticOutputs * size;
   }
+}
 
-  // The output holds f32 bit patterns, zero (+0.0) initialized; the kernel
-  // folds each wave's maximum in with an unsigned atomic max.
-  Value buffer = toBuffer(rewriter, loc, input);
-  Value bits = allocBuffer(rewriter, loc, {staticOutputs}, {outputs},
-                           rewriter.getI32Type());
-  Value zero = arith::ConstantIntOp::create(rewriter, loc, 0, 32);
-  linalg::FillOp::create(rewriter, loc, zero, bits);
-
-  if (rank == 2 && reduced == SmallVector<int64_t>{0} &&
-      !ShapedType::isDynamic(staticOutputs) && staticOutputs % 8 == 0) {
-    emitColumnAmax(rewriter, loc, buffer, bits, sizes[0], staticOutputs);
-    return {bits, outputs, staticOutputs, sizes};
-  }
-
+void AmaxReduction::emitKernel(PatternRewriter &rewriter, Value input,
+                               Value bits) {
   // grid = (outputs, chunks): enough chunks that each thread reduces about
   // kAmaxPerThread elements, at most 1024.
   // A whole-tensor amax whose innermost size is a static multiple of 8
@@ -186,9 +211,10 @@ AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
   int64_t innermost = op.getInput().getType().getShape().empty()
                           ? 1
                           : op.getInput().getType().getShape().back();
-  bool groupsOfEight = kept.empty() && rank > 0 &&
-                       !ShapedType::isDynamic(innermost) && innermost % 8 == 0;
-  Value items = elements;
+  groupsOfEight = kept.empty() && rank > 0 &&
+                  !ShapedType::isDynamic(innermost) && innermost % 8 == 0;
+  buffer = input;
+  items = elements;
   if (groupsOfEight) {
     items =
         arith::DivUIOp::create(rewriter, loc, elements, cIdx(rewriter, loc, 8));
@@ -207,130 +233,160 @@ AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
   Value one = cIdx(rewriter, loc, 1);
   auto launch = createKernel(rewriter, loc, "fp8_amax", outputs, chunks, one,
                              cIdx(rewriter, loc, kAmaxBlock));
-  {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(&launch.getBody().front());
-    Value output = launch.getBlockIds().x;
-    Value chunk = launch.getBlockIds().y;
-    Value thread = launch.getThreadIds().x;
-    SmallVector<OpFoldResult> keptBasis(keptSizes.begin(), keptSizes.end());
-    SmallVector<OpFoldResult> reducedBasis(reducedSizes.begin(),
-                                           reducedSizes.end());
-    ValueRange keptIndex = kept.empty()
-                               ? ValueRange()
-                               : affine::AffineDelinearizeIndexOp::create(
-                                     rewriter, loc, output, keptBasis)
-                                     .getResults();
-    Value start = arith::AddIOp::create(
-        rewriter, loc,
-        arith::MulIOp::create(rewriter, loc, chunk,
-                              cIdx(rewriter, loc, kAmaxBlock)),
-        thread);
-    Value step = arith::MulIOp::create(rewriter, loc, launch.getGridSizeY(),
-                                       cIdx(rewriter, loc, kAmaxBlock));
-    Value init =
-        arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
-    // Groups of eight: the main loop keeps 4 loads in flight per thread
-    // (grid-stride, 4 strides a step), the rest go one at a time.
-    auto loadEight = [&](OpBuilder &b, Location l, Value group) -> Value {
-      return loadVector(
-          b, l, 8, buffer,
-          ValueRange{arith::MulIOp::create(b, l, group, cIdx(b, l, 8))});
-    };
-    auto foldEight = [&](OpBuilder &b, Location l, Value all, Value max) {
-      return foldAbsMaxOfVector(b, l, max, all);
-    };
-    Value rest = start, partial = init;
-    if (groupsOfEight) {
-      constexpr int64_t kUnroll = 4;
-      Value span = arith::MulIOp::create(rewriter, loc, step,
-                                         cIdx(rewriter, loc, kUnroll - 1));
-      Value mainEnd = arith::SelectOp::create(
-          rewriter, loc,
-          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt, items,
-                                span),
-          arith::SubIOp::create(rewriter, loc, items, span),
-          cIdx(rewriter, loc, 0));
-      Value wideStep = arith::MulIOp::create(rewriter, loc, step,
-                                             cIdx(rewriter, loc, kUnroll));
-      auto unrolled = scf::ForOp::create(
-          rewriter, loc, start, mainEnd, wideStep, ValueRange{init},
-          [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
-            SmallVector<Value> loaded;
-            for (int64_t u = 0; u < kUnroll; ++u)
-              loaded.push_back(loadEight(
-                  b, l,
-                  arith::AddIOp::create(
-                      b, l, iv,
-                      arith::MulIOp::create(b, l, step, cIdx(b, l, u)))));
-            Value max = iterArgs[0];
-            for (Value all : loaded)
-              max = foldEight(b, l, all, max);
-            scf::YieldOp::create(b, l, max);
-          });
-      // Where the main loop stopped: start + trips * wideStep.
-      Value trips = arith::CeilDivUIOp::create(
-          rewriter, loc,
-          arith::SubIOp::create(
-              rewriter, loc,
-              arith::MaxUIOp::create(rewriter, loc, mainEnd, start), start),
-          wideStep);
-      rest = arith::AddIOp::create(
-          rewriter, loc, start,
-          arith::MulIOp::create(rewriter, loc, trips, wideStep));
-      partial = unrolled.getResult(0);
-    }
-    auto loop = scf::ForOp::create(
-        rewriter, loc, rest, items, step, ValueRange{partial},
-        [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
-          if (groupsOfEight) {
-            scf::YieldOp::create(
-                b, l, foldEight(b, l, loadEight(b, l, iv), iterArgs[0]));
-            return;
-          }
-          ValueRange reducedIndex =
-              affine::AffineDelinearizeIndexOp::create(b, l, iv, reducedBasis)
-                  .getResults();
-          SmallVector<Value> index(rank);
-          for (auto [i, dim] : llvm::enumerate(kept))
-            index[dim] = keptIndex[i];
-          for (auto [i, dim] : llvm::enumerate(reduced))
-            index[dim] = reducedIndex[i];
-          Value value = memref::LoadOp::create(b, l, buffer, index);
-          Value abs = math::AbsFOp::create(b, l, widenToF32(b, l, value));
-          Value max = arith::MaximumFOp::create(b, l, iterArgs[0], abs);
-          scf::YieldOp::create(b, l, max);
-        });
-    Value wave = gpu::SubgroupReduceOp::create(
-        rewriter, loc, loop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
-        /*uniform=*/true);
-    Value lane = gpu::LaneIdOp::create(rewriter, loc, /*upperBound=*/nullptr);
-    Value first = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                        lane, cIdx(rewriter, loc, 0));
-    scf::IfOp::create(rewriter, loc, first, [&](OpBuilder &b, Location l) {
-      Value waveBits = arith::BitcastOp::create(b, l, b.getI32Type(), wave);
-      memref::AtomicRMWOp::create(b, l, arith::AtomicRMWKind::maxu, waveBits,
-                                  bits, ValueRange{output});
-      scf::YieldOp::create(b, l);
-    });
-    gpu::TerminatorOp::create(rewriter, loc);
-  }
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(&launch.getBody().front());
+  emitBody(rewriter, launch, bits);
+}
 
-  return {bits, outputs, staticOutputs, sizes};
+void AmaxReduction::emitBody(OpBuilder &b, gpu::LaunchOp launch, Value bits) {
+  Value output = launch.getBlockIds().x;
+  Value chunk = launch.getBlockIds().y;
+  Value thread = launch.getThreadIds().x;
+  SmallVector<OpFoldResult> keptBasis(keptSizes.begin(), keptSizes.end());
+  ValueRange keptIndex =
+      kept.empty()
+          ? ValueRange()
+          : affine::AffineDelinearizeIndexOp::create(b, loc, output, keptBasis)
+                .getResults();
+  Value start = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, chunk, cIdx(b, loc, kAmaxBlock)),
+      thread);
+  Value step = arith::MulIOp::create(b, loc, launch.getGridSizeY(),
+                                     cIdx(b, loc, kAmaxBlock));
+  Value init = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  Value rest = start, partial = init;
+  if (groupsOfEight)
+    std::tie(rest, partial) = emitUnrolledGroups(b, start, step, init);
+  Value max = emitRemainder(b, rest, step, partial, keptIndex);
+  Value wave = gpu::SubgroupReduceOp::create(
+      b, loc, max, gpu::AllReduceOperation::MAXIMUMF, /*uniform=*/true);
+  Value lane = gpu::LaneIdOp::create(b, loc, /*upperBound=*/nullptr);
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                                      cIdx(b, loc, 0));
+  scf::IfOp::create(b, loc, first, [&](OpBuilder &ib, Location l) {
+    Value waveBits = arith::BitcastOp::create(ib, l, ib.getI32Type(), wave);
+    memref::AtomicRMWOp::create(ib, l, arith::AtomicRMWKind::maxu, waveBits,
+                                bits, ValueRange{output});
+    scf::YieldOp::create(ib, l);
+  });
+  gpu::TerminatorOp::create(b, loc);
+}
+
+Value AmaxReduction::loadEight(OpBuilder &b, Location l, Value group) {
+  return loadVector(
+      b, l, 8, buffer,
+      ValueRange{arith::MulIOp::create(b, l, group, cIdx(b, l, 8))});
+}
+
+std::pair<Value, Value> AmaxReduction::emitUnrolledGroups(OpBuilder &b,
+                                                          Value start,
+                                                          Value step,
+                                                          Value init) {
+  constexpr int64_t kUnroll = 4;
+  Value span = arith::MulIOp::create(b, loc, step, cIdx(b, loc, kUnroll - 1));
+  Value mainEnd = arith::SelectOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, items, span),
+      arith::SubIOp::create(b, loc, items, span), cIdx(b, loc, 0));
+  Value wideStep = arith::MulIOp::create(b, loc, step, cIdx(b, loc, kUnroll));
+  auto unrolled = scf::ForOp::create(
+      b, loc, start, mainEnd, wideStep, ValueRange{init},
+      [&](OpBuilder &lb, Location l, Value iv, ValueRange iterArgs) {
+        SmallVector<Value> loaded;
+        for (int64_t u = 0; u < kUnroll; ++u)
+          loaded.push_back(loadEight(
+              lb, l,
+              arith::AddIOp::create(
+                  lb, l, iv,
+                  arith::MulIOp::create(lb, l, step, cIdx(lb, l, u)))));
+        Value max = iterArgs[0];
+        for (Value all : loaded)
+          max = foldAbsMaxOfVector(lb, l, max, all);
+        scf::YieldOp::create(lb, l, max);
+      });
+  // Where the main loop stopped: start + trips * wideStep.
+  Value trips = arith::CeilDivUIOp::create(
+      b, loc,
+      arith::SubIOp::create(
+          b, loc, arith::MaxUIOp::create(b, loc, mainEnd, start), start),
+      wideStep);
+  Value rest = arith::AddIOp::create(
+      b, loc, start, arith::MulIOp::create(b, loc, trips, wideStep));
+  return {rest, unrolled.getResult(0)};
+}
+
+Value AmaxReduction::emitRemainder(OpBuilder &b, Value rest, Value step,
+                                   Value partial, ValueRange keptIndex) {
+  SmallVector<OpFoldResult> reducedBasis(reducedSizes.begin(),
+                                         reducedSizes.end());
+  auto loop = scf::ForOp::create(
+      b, loc, rest, items, step, ValueRange{partial},
+      [&](OpBuilder &lb, Location l, Value iv, ValueRange iterArgs) {
+        if (groupsOfEight) {
+          scf::YieldOp::create(
+              lb, l,
+              foldAbsMaxOfVector(lb, l, iterArgs[0], loadEight(lb, l, iv)));
+          return;
+        }
+        ValueRange reducedIndex =
+            affine::AffineDelinearizeIndexOp::create(lb, l, iv, reducedBasis)
+                .getResults();
+        SmallVector<Value> index(rank);
+        for (auto [i, dim] : llvm::enumerate(kept))
+          index[dim] = keptIndex[i];
+        for (auto [i, dim] : llvm::enumerate(reduced))
+          index[dim] = reducedIndex[i];
+        Value value = memref::LoadOp::create(lb, l, buffer, index);
+        Value abs = math::AbsFOp::create(lb, l, widenToF32(lb, l, value));
+        Value max = arith::MaximumFOp::create(lb, l, iterArgs[0], abs);
+        scf::YieldOp::create(lb, l, max);
+      });
+  return loop.getResult(0);
+}
+
+namespace mlir::fp8::detail {
+
+/// Emits the kernel of `op`: one workgroup per output element (x) and per
+/// chunk of the reduction (y), 256 threads striding over it (8 elements a
+/// load for a whole-tensor amax of a static innermost multiple of 8), a
+/// wave-level maximumf and one atomic unsigned max of the f32 bits per
+/// wave into a zero-initialized buffer; reductions over the rows of a
+/// matrix of a static multiple of 8 columns take the column kernel.
+AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
+  AmaxReduction reduction(rewriter, op);
+  Location loc = reduction.loc;
+  // The output holds f32 bit patterns, zero (+0.0) initialized; the kernel
+  // folds each wave's maximum in with an unsigned atomic max.
+  Value buffer = toBuffer(rewriter, loc, op.getInput());
+  Value bits = allocBuffer(rewriter, loc, {reduction.staticOutputs},
+                           {reduction.outputs}, rewriter.getI32Type());
+  Value zero = arith::ConstantIntOp::create(rewriter, loc, 0, 32);
+  linalg::FillOp::create(rewriter, loc, zero, bits);
+
+  if (reduction.rank == 2 && reduction.reduced == SmallVector<int64_t>{0} &&
+      !ShapedType::isDynamic(reduction.staticOutputs) &&
+      reduction.staticOutputs % 8 == 0)
+    emitColumnAmax(rewriter, loc, buffer, bits, reduction.sizes[0],
+                   reduction.staticOutputs);
+  else
+    reduction.emitKernel(rewriter, buffer, bits);
+  return {bits, reduction.outputs, reduction.staticOutputs, reduction.sizes};
 }
 
 } // namespace mlir::fp8::detail
 
 namespace {
+/// fp8.amax as the kernel of emitAmaxKernel, its f32 bits reshaped to the
+/// keep-dim result. Amaxes that the plan gives to a cast kernel
+/// (CastPlan::isAbsorbed) are left to it: the cast's pattern erases them
+/// once its kernel has replaced their only use.
 struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
-  /// `leaveFused`: amaxes that a fused cast kernel computes (NVIDIA) are
-  /// left to it.
-  AmaxToGPU(MLIRContext *context, bool leaveFused)
-      : OpRewritePattern<AmaxOp>(context), leaveFused(leaveFused) {}
+  AmaxToGPU(MLIRContext *context, const CastPlan &plan)
+      : OpRewritePattern<AmaxOp>(context), plan(plan) {}
 
   LogicalResult matchAndRewrite(AmaxOp op,
                                 PatternRewriter &rewriter) const override {
-    if (leaveFused && isFusedIntoCast(op))
+    if (plan.isAbsorbed(op))
       return rewriter.notifyMatchFailure(op, "computed by its cast kernel");
     Location loc = op.getLoc();
     AmaxKernel kernel = emitAmaxKernel(rewriter, op);
@@ -384,11 +440,11 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
   }
 
 private:
-  bool leaveFused;
+  const CastPlan &plan;
 };
 } // namespace
 
 void mlir::fp8::detail::populateAmaxToGPUPatterns(RewritePatternSet &patterns,
-                                                  bool leaveFused) {
-  patterns.add<AmaxToGPU>(patterns.getContext(), leaveFused);
+                                                  const CastPlan &plan) {
+  patterns.add<AmaxToGPU>(patterns.getContext(), plan);
 }

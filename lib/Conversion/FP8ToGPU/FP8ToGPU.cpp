@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FP8ToGPUInternals.h"
 #include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
+#include "FP8ToGPUInternals.h"
 #include "fp8/Support/GpuTarget.h"
 
 // The pass's dependent dialects: everything the kernel families create.
@@ -55,15 +55,17 @@ struct FP8LowerToGPUPass
 
   void runOnOperation() override {
     FailureOr<GpuTarget> target = GpuTarget::parse(chip);
-    RewritePatternSet patterns(&getContext());
-    if (failed(target) ||
-        !populateFP8ToGPUPatterns(patterns, *target,
-                                  FP8ToGPUOptions{gemmSchedule, smCount})) {
+    if (failed(target) || !target->hasFp8MatrixCores()) {
       getOperation()->emitError()
           << "fp8-lower-to-gpu: no fp8 matrix-core kernels for chip '" << chip
           << "'; supported: gfx942, gfx950, sm_89 and newer";
       return signalPassFailure();
     }
+    // Decided once, on the IR as it is: the patterns below rewrite it.
+    CastPlan plan(getOperation(), *target);
+    RewritePatternSet patterns(&getContext());
+    populateFP8ToGPUPatterns(patterns, *target, plan,
+                             FP8ToGPUOptions{gemmSchedule, smCount});
     walkAndApplyPatterns(getOperation(), std::move(patterns));
   }
 };
@@ -71,18 +73,18 @@ struct FP8LowerToGPUPass
 
 bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
                                    const GpuTarget &target,
+                                   const CastPlan &plan,
                                    const FP8ToGPUOptions &options) {
   if (!target.hasFp8MatrixCores())
     return false;
+  populateAmaxToGPUPatterns(patterns, plan);
   if (target.isAMD()) {
-    populateAmaxToGPUPatterns(patterns, /*leaveFused=*/false);
     populateScaledMatmulToMFMAPatterns(patterns);
     return true;
   }
-  populateAmaxToGPUPatterns(patterns, /*leaveFused=*/true);
-  populateCastToNVVMPairsPatterns(patterns);
-  populateFusedCastToNVVMPatterns(patterns);
-  populateDualLayoutCastToNVVMPatterns(patterns);
+  populateCastToNVVMPairsPatterns(patterns, plan);
+  populateFusedCastToNVVMPatterns(patterns, plan);
+  populateDualLayoutCastToNVVMPatterns(patterns, plan);
   populateScaledMatmulToMMASyncPatterns(patterns);
   if (target.hasWgmma()) {
     int64_t smCount =

@@ -6,7 +6,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Private to lib/Conversion/FP8ToGPU: the kernel-building helpers every
-// kernel family uses (KernelBuilder.cpp), the cast plan (CastPlan.cpp), the
+// kernel family uses (KernelBuilder.cpp), the rules of the cast plan
+// (CastPlan.cpp; the plan itself is fp8/Conversion/FP8ToGPU/CastPlan.h), the
 // amax kernel (Amax.cpp), what the GEMM kernels share (GemmCommon.cpp), and
 // the populate function of each kernel family. The public entry point is
 // fp8/Conversion/FP8ToGPU/FP8ToGPU.h. Nothing here includes NVVM or AMDGPU
@@ -17,6 +18,7 @@
 #ifndef FP8_LIB_CONVERSION_FP8TOGPU_FP8TOGPUINTERNALS_H
 #define FP8_LIB_CONVERSION_FP8TOGPU_FP8TOGPUINTERNALS_H
 
+#include "fp8/Conversion/FP8ToGPU/CastPlan.h"
 #include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
 #include "fp8/Dialect/FP8/IR/FP8Ops.h"
 
@@ -95,9 +97,10 @@ struct AmaxKernel {
 /// bits (atomic unsigned max).
 AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op);
 
-/// fp8.amax as emitAmaxKernel; with `leaveFused`, amaxes a fused cast kernel
-/// computes (isFusedIntoCast) are left to it.
-void populateAmaxToGPUPatterns(RewritePatternSet &patterns, bool leaveFused);
+/// fp8.amax as emitAmaxKernel, except those that `plan` leaves to a cast
+/// kernel.
+void populateAmaxToGPUPatterns(RewritePatternSet &patterns,
+                               const CastPlan &plan);
 
 //===----------------------------------------------------------------------===//
 // CastPlan.cpp
@@ -106,22 +109,16 @@ void populateAmaxToGPUPatterns(RewritePatternSet &patterns, bool leaveFused);
 /// Edge of the square tiles of the transposing cast kernel.
 constexpr int64_t kTransposeTile = 64;
 
-/// Whether `op` converts to a type NVIDIA GPUs convert in hardware.
-bool hasNVVMConversion(CastOp op);
 /// Whether `op` is the rhs (K x N) of exactly one unbatched, not emulated
-/// fp8.scaled_matmul, whose kernel then casts it transposed itself.
+/// fp8.scaled_matmul, whose kernel then casts it transposed itself
+/// (CastStrategy::TransposedForGemm).
 bool isTransposableGemmRhs(CastOp op);
-/// Whether `use` reads its value as the B operand of an unbatched, not
-/// emulated fp8.scaled_matmul.
-bool isKMajorRhsUse(OpOperand &use);
-/// Whether `op` swaps the two dimensions of a tensor of rank 2.
-bool isMatrixTranspose(linalg::TransposeOp op);
 /// The N x K fp8 tensor whose transpose `op` multiplies as B, or null.
 Value getKMajorRhs(ScaledMatmulOp op);
 
 /// The uses of an fp8.cast result by the layout they read.
 struct CastUses {
-  /// B operands of GEMMs (isKMajorRhsUse): they want the cast transposed.
+  /// B operands of GEMMs: they want the cast transposed.
   SmallVector<OpOperand *> kMajorRhs;
   /// Transposes of the cast that are not just K-major B operands (A of
   /// grad_output^T @ input, say): replaced by the transposed cast.
@@ -133,23 +130,9 @@ CastUses classifyCastUses(CastOp op);
 
 /// Whether the K x N `op` is cast with the tiled transposing kernel.
 bool hasTiledTranspose(CastOp op);
-/// Whether `op` is cast in both layouts by one kernel.
-bool hasDualLayoutCast(CastOp op);
-/// The amax of `op`'s input when `op` casts with amax_to_scale of it and
-/// that amax has no other use.
-AmaxOp getSoleAmax(CastOp op);
-/// getSoleAmax for a cast that is not left to a GEMM.
-AmaxOp getOwnAmax(CastOp op);
-/// Whether the axiswise cast kernel can compute `amax` itself.
-bool isFusableAxiswise(AmaxOp amax);
-/// Whether `amax` reduces a whole (non-scalar) tensor.
-bool isFusableTensorwise(AmaxOp amax);
-/// The amax whose kernel `op`'s fused kernels take over, or null.
-AmaxOp getFusedAmax(CastOp op);
-/// The whole-tensor amax the tiled transposing kernel of `op` takes over.
-AmaxOp getTransposedFusedAmax(CastOp op);
-/// Whether a cast takes `op` into its fused kernels.
-bool isFusedIntoCast(AmaxOp op);
+/// The whole-tensor amax whose kernel the tiled transposing kernel of `op`
+/// can take over, or null.
+AmaxOp getTiledTransposeAmax(CastOp op);
 
 //===----------------------------------------------------------------------===//
 // GemmCommon.cpp
@@ -168,12 +151,15 @@ void storeScaled(OpBuilder &b, Location l, Value acc, Value sa, Value sb,
 // Kernel families (NVVM/, AMDGPU/)
 //===----------------------------------------------------------------------===//
 
-/// fp8.cast to OCP fp8 as pair-wise cvt kernels (NVVM/PairCast.cpp).
-void populateCastToNVVMPairsPatterns(RewritePatternSet &patterns);
+/// Casts that `plan` gives pair-wise cvt kernels (NVVM/PairCast.cpp).
+void populateCastToNVVMPairsPatterns(RewritePatternSet &patterns,
+                                     const CastPlan &plan);
 /// Casts that compute their own amax (NVVM/FusedCast.cpp).
-void populateFusedCastToNVVMPatterns(RewritePatternSet &patterns);
+void populateFusedCastToNVVMPatterns(RewritePatternSet &patterns,
+                                     const CastPlan &plan);
 /// Casts written in both layouts (NVVM/TransposedCast.cpp).
-void populateDualLayoutCastToNVVMPatterns(RewritePatternSet &patterns);
+void populateDualLayoutCastToNVVMPatterns(RewritePatternSet &patterns,
+                                          const CastPlan &plan);
 /// fp8.scaled_matmul as mma.sync.m16n8k32 (NVVM/MMASync.cpp).
 void populateScaledMatmulToMMASyncPatterns(RewritePatternSet &patterns);
 /// fp8.scaled_matmul as the TMA + wgmma kernel (NVVM/HopperGemm.cpp), its

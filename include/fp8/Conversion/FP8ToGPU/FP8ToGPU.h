@@ -13,6 +13,7 @@
 namespace mlir {
 class RewritePatternSet;
 namespace fp8 {
+class CastPlan;
 class GpuTarget;
 
 /// How the sm_90a GEMM kernel's two consumer warpgroups share the work.
@@ -49,10 +50,12 @@ struct FP8ToGPUOptions {
 /// matrix-core kernel for `target` (gfx942/gfx950: amdgpu.mfma 32x32x16
 /// fp8/bf8; sm_89 and newer: mma.sync.m16n8k32 e4m3/e5m2; sm_90a: the
 /// persistent TMA + wgmma kernel), all as gpu.launch on buffers taken from
-/// the tensor operands. Fails (returns false) for a chip without fp8 matrix
-/// cores.
+/// the tensor operands. Which kernel casts each fp8.cast, and which amax
+/// kernels the cast kernels take over, is `plan`'s (built for `target` on
+/// the IR the patterns then rewrite, and outliving them). Fails (returns
+/// false) for a chip without fp8 matrix cores.
 bool populateFP8ToGPUPatterns(RewritePatternSet &patterns,
-                              const GpuTarget &target,
+                              const GpuTarget &target, const CastPlan &plan,
                               const FP8ToGPUOptions &options = {});
 
 /// Adds a pattern lowering scalar arith.truncf f32 -> f8E4M3FN/f8E5M2 to the

@@ -62,6 +62,91 @@ static Value loadFragment(OpBuilder &b, Location loc, Value buffer,
 }
 
 namespace {
+/// The buffers and sizes of one MFMA GEMM kernel: C[b..., M, N] =
+/// A[b..., M, K] * B[b..., K, N] with the scales `sa` and `sb`.
+struct MFMAGemm {
+  Value a, bm, sa, sb, c;
+  Value m, n, k;
+  int64_t batchDims;
+  /// The batch sizes (of A).
+  SmallVector<Value> batchSizes;
+  /// The index constant 32, made on the host for the grid and read by the
+  /// kernel body too.
+  Value c32;
+};
+} // namespace
+
+/// Lane l of the wave computing the 32 x 32 tile at (`tileRow`, `tileCol`)
+/// holds column l % 32 of `acc` and, for v in 0..15, row
+/// 8 * (v / 4) + 4 * (l / 32) + v % 4 of the tile: stores them scaled.
+static void storeMFMATile(OpBuilder &b, Location loc, const MFMAGemm &gemm,
+                          ValueRange batch, Value acc, Value tileRow, Value col,
+                          Value lk) {
+  for (int64_t v = 0; v < 16; ++v) {
+    Value r = arith::AddIOp::create(
+        b, loc, tileRow,
+        arith::AddIOp::create(
+            b, loc, cIdx(b, loc, 8 * (v / 4) + v % 4),
+            arith::MulIOp::create(b, loc, lk, cIdx(b, loc, 4))));
+    Value inRange = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, r, gemm.m),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, gemm.n));
+    scf::IfOp::create(b, loc, inRange, [&](OpBuilder &ib, Location l) {
+      storeScaled(ib, l, vector::ExtractOp::create(ib, l, acc, v), gemm.sa,
+                  gemm.sb, gemm.c, batch, r, col);
+      scf::YieldOp::create(ib, l);
+    });
+  }
+}
+
+/// The kernel body: one wave (64 lanes) per 32x32 output tile,
+/// acc(32x32) += A(32x16) * B(16x32) in k steps of 16, then the scaled
+/// stores.
+static void emitMFMAKernelBody(OpBuilder &b, Location loc, gpu::LaunchOp launch,
+                               const MFMAGemm &gemm) {
+  Value c32 = gemm.c32;
+  Value lane = launch.getThreadIds().x;
+  Value lr = arith::RemUIOp::create(b, loc, lane, c32);
+  Value lk = arith::DivUIOp::create(b, loc, lane, c32);
+  Value tileRow = arith::MulIOp::create(b, loc, launch.getBlockIds().y, c32);
+  Value tileCol = arith::MulIOp::create(b, loc, launch.getBlockIds().x, c32);
+  SmallVector<Value> batch;
+  if (gemm.batchDims > 0) {
+    SmallVector<OpFoldResult> basis(gemm.batchSizes.begin(),
+                                    gemm.batchSizes.end());
+    batch = affine::AffineDelinearizeIndexOp::create(
+                b, loc, launch.getBlockIds().z, basis)
+                .getResults();
+  }
+  Value row = arith::AddIOp::create(b, loc, tileRow, lr);
+  Value col = arith::AddIOp::create(b, loc, tileCol, lr);
+  Value kLane = arith::MulIOp::create(b, loc, lk, cIdx(b, loc, 8));
+  auto accType = VectorType::get({16}, b.getF32Type());
+  Value zeroAcc =
+      arith::ConstantOp::create(b, loc, DenseElementsAttr::get(accType, 0.0f));
+  auto loop = scf::ForOp::create(
+      b, loc, cIdx(b, loc, 0), gemm.k, cIdx(b, loc, 16), ValueRange{zeroAcc},
+      [&](OpBuilder &lb, Location l, Value k0, ValueRange iterArgs) {
+        Value kk = arith::AddIOp::create(lb, l, k0, kLane);
+        Value fa = loadFragment(lb, l, gemm.a, batch, row, gemm.m, kk, gemm.k,
+                                /*kInnermost=*/true);
+        Value fb = loadFragment(lb, l, gemm.bm, batch, col, gemm.n, kk, gemm.k,
+                                /*kInnermost=*/false);
+        Value acc = amdgpu::MFMAOp::create(
+            lb, l, accType, /*m=*/32, /*n=*/32, /*k=*/16, /*blocks=*/1, fa, fb,
+            iterArgs[0], /*cbsz=*/0, /*abid=*/0, amdgpu::MFMAPermB::none,
+            /*reducePrecision=*/false, /*negateA=*/false, /*negateB=*/false,
+            /*negateC=*/false);
+        scf::YieldOp::create(lb, l, acc);
+      });
+  storeMFMATile(b, loc, gemm, batch, loop.getResult(0), tileRow, col, lk);
+  gpu::TerminatorOp::create(b, loc);
+}
+
+namespace {
+/// fp8.scaled_matmul (not emulated) as amdgpu.mfma 32x32x16 on fp8/bf8
+/// operands with f32 accumulation (emitMFMAKernelBody).
 struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
   using OpRewritePattern<ScaledMatmulOp>::OpRewritePattern;
 
@@ -70,100 +155,40 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
     if (op.getEmulate())
       return rewriter.notifyMatchFailure(op, "emulated: no matrix cores");
     Location loc = op.getLoc();
-    int64_t batchDims = op.getNumBatchDims();
-    int64_t rank = batchDims + 2;
+    MFMAGemm gemm;
+    gemm.batchDims = op.getNumBatchDims();
+    int64_t rank = gemm.batchDims + 2;
     RankedTensorType resultType = op.getResult().getType();
-    Type resultElement = resultType.getElementType();
 
-    Value a = toBuffer(rewriter, loc, op.getLhs());
-    Value bm = toBuffer(rewriter, loc, op.getRhs());
-    Value sa = toBuffer(rewriter, loc, op.getLhsScale());
-    Value sb = toBuffer(rewriter, loc, op.getRhsScale());
-    SmallVector<Value> aSizes = getSizes(rewriter, loc, a);
-    SmallVector<Value> bSizes = getSizes(rewriter, loc, bm);
-    Value m = aSizes[rank - 2], k = aSizes[rank - 1], n = bSizes[rank - 1];
-    SmallVector<Value> cSizes(aSizes.begin(), aSizes.begin() + batchDims);
-    cSizes.append({m, n});
-    Value c = allocBuffer(rewriter, loc, resultType.getShape(), cSizes,
-                          resultElement);
-    Value batchCount =
-        product(rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
+    gemm.a = toBuffer(rewriter, loc, op.getLhs());
+    gemm.bm = toBuffer(rewriter, loc, op.getRhs());
+    gemm.sa = toBuffer(rewriter, loc, op.getLhsScale());
+    gemm.sb = toBuffer(rewriter, loc, op.getRhsScale());
+    SmallVector<Value> aSizes = getSizes(rewriter, loc, gemm.a);
+    SmallVector<Value> bSizes = getSizes(rewriter, loc, gemm.bm);
+    gemm.m = aSizes[rank - 2];
+    gemm.k = aSizes[rank - 1];
+    gemm.n = bSizes[rank - 1];
+    gemm.batchSizes.assign(aSizes.begin(), aSizes.begin() + gemm.batchDims);
+    SmallVector<Value> cSizes(gemm.batchSizes);
+    cSizes.append({gemm.m, gemm.n});
+    gemm.c = allocBuffer(rewriter, loc, resultType.getShape(), cSizes,
+                         resultType.getElementType());
+    Value batchCount = product(rewriter, loc, gemm.batchSizes);
 
     // One wave (64 lanes) per 32x32 output tile.
-    Value c32 = cIdx(rewriter, loc, 32);
-    auto launch =
-        createKernel(rewriter, loc, "fp8_scaled_matmul_mfma",
-                     arith::CeilDivUIOp::create(rewriter, loc, n, c32),
-                     arith::CeilDivUIOp::create(rewriter, loc, m, c32),
-                     batchCount, cIdx(rewriter, loc, 64));
+    gemm.c32 = cIdx(rewriter, loc, 32);
+    auto launch = createKernel(
+        rewriter, loc, "fp8_scaled_matmul_mfma",
+        arith::CeilDivUIOp::create(rewriter, loc, gemm.n, gemm.c32),
+        arith::CeilDivUIOp::create(rewriter, loc, gemm.m, gemm.c32), batchCount,
+        cIdx(rewriter, loc, 64));
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
-      Value lane = launch.getThreadIds().x;
-      Value lr = arith::RemUIOp::create(rewriter, loc, lane, c32);
-      Value lk = arith::DivUIOp::create(rewriter, loc, lane, c32);
-      Value tileRow =
-          arith::MulIOp::create(rewriter, loc, launch.getBlockIds().y, c32);
-      Value tileCol =
-          arith::MulIOp::create(rewriter, loc, launch.getBlockIds().x, c32);
-      SmallVector<Value> batch;
-      if (batchDims > 0) {
-        SmallVector<OpFoldResult> basis(aSizes.begin(),
-                                        aSizes.begin() + batchDims);
-        batch = affine::AffineDelinearizeIndexOp::create(
-                    rewriter, loc, launch.getBlockIds().z, basis)
-                    .getResults();
-      }
-      Value row = arith::AddIOp::create(rewriter, loc, tileRow, lr);
-      Value col = arith::AddIOp::create(rewriter, loc, tileCol, lr);
-      Value kLane =
-          arith::MulIOp::create(rewriter, loc, lk, cIdx(rewriter, loc, 8));
-      auto accType = VectorType::get({16}, rewriter.getF32Type());
-      Value zeroAcc = arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(accType, 0.0f));
-      // acc(32x32) += A(32x16) * B(16x32), k steps of 16.
-      auto loop = scf::ForOp::create(
-          rewriter, loc, cIdx(rewriter, loc, 0), k, cIdx(rewriter, loc, 16),
-          ValueRange{zeroAcc},
-          [&](OpBuilder &b, Location l, Value k0, ValueRange iterArgs) {
-            Value kk = arith::AddIOp::create(b, l, k0, kLane);
-            Value fa = loadFragment(b, l, a, batch, row, m, kk, k,
-                                    /*kInnermost=*/true);
-            Value fb = loadFragment(b, l, bm, batch, col, n, kk, k,
-                                    /*kInnermost=*/false);
-            Value acc = amdgpu::MFMAOp::create(
-                b, l, accType, /*m=*/32, /*n=*/32, /*k=*/16, /*blocks=*/1, fa,
-                fb, iterArgs[0], /*cbsz=*/0, /*abid=*/0,
-                amdgpu::MFMAPermB::none, /*reducePrecision=*/false,
-                /*negateA=*/false, /*negateB=*/false, /*negateC=*/false);
-            scf::YieldOp::create(b, l, acc);
-          });
-      Value acc = loop.getResult(0);
-      // Lane l holds column l % 32 and, for v in 0..15, row
-      // 8 * (v / 4) + 4 * (l / 32) + v % 4 of the tile.
-      for (int64_t v = 0; v < 16; ++v) {
-        Value r = arith::AddIOp::create(
-            rewriter, loc, tileRow,
-            arith::AddIOp::create(
-                rewriter, loc, cIdx(rewriter, loc, 8 * (v / 4) + v % 4),
-                arith::MulIOp::create(rewriter, loc, lk,
-                                      cIdx(rewriter, loc, 4))));
-        Value inRange = arith::AndIOp::create(
-            rewriter, loc,
-            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, r,
-                                  m),
-            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, col,
-                                  n));
-        scf::IfOp::create(
-            rewriter, loc, inRange, [&](OpBuilder &b, Location l) {
-              storeScaled(b, l, vector::ExtractOp::create(b, l, acc, v), sa, sb,
-                          c, batch, r, col);
-              scf::YieldOp::create(b, l);
-            });
-      }
-      gpu::TerminatorOp::create(rewriter, loc);
+      emitMFMAKernelBody(rewriter, loc, launch, gemm);
     }
-    rewriter.replaceOp(op, toTensor(rewriter, loc, c));
+    rewriter.replaceOp(op, toTensor(rewriter, loc, gemm.c));
     return success();
   }
 };

@@ -32,6 +32,13 @@ using namespace mlir;
 using namespace mlir::fp8;
 using namespace mlir::fp8::detail;
 
+void mlir::fp8::detail::replaceAbsorbedScale(PatternRewriter &rewriter,
+                                             AmaxToScaleOp toScale, Value scale,
+                                             AmaxOp amax) {
+  rewriter.replaceOp(toScale, scale);
+  rewriter.eraseOp(amax);
+}
+
 /// Rows per workgroup of the fused axiswise cast: one warp per row.
 static constexpr int64_t kAxiswiseRowsPerBlock = 8;
 /// Threads per workgroup of the fused axiswise cast.
@@ -60,6 +67,22 @@ static AxiswisePlan chooseAxiswisePlan(int64_t k, int64_t elementBytes) {
   return {};
 }
 
+namespace {
+/// What the bodies of the fused axiswise cast kernel read and write: the
+/// input as `rows` x `k` (static k), the output likewise, one f32 scale per
+/// row, and the shared memory of the row groups larger than a warp (else
+/// null); the scale settings of the amax_to_scale and the fp8 type.
+struct AxiswiseKernel {
+  gpu::LaunchOp launch;
+  AxiswisePlan plan;
+  int64_t k;
+  Value rows;
+  Value input, output, scales, partials;
+  FloatType dtype;
+  bool pow2;
+  Type target;
+};
+
 /// The kernel body of the single-read axiswise cast (AxiswisePlan with
 /// chunks > 0): `plan.rowThreads` threads per row load their chunks (8
 /// elements each, 16-byte loads; chunk c of thread t at columns
@@ -68,149 +91,263 @@ static AxiswisePlan chooseAxiswisePlan(int64_t k, int64_t elementBytes) {
 /// warp, across its warps through `partials` in shared memory; compute the
 /// scale, then scale, saturate and convert the registers. Rows past `rows`
 /// read the last row and store nothing (every thread reaches the barrier).
-static void emitAxiswiseRowsInRegisters(OpBuilder &b, Location loc,
-                                        gpu::LaunchOp launch, AxiswisePlan plan,
-                                        int64_t k, Value rows, Value input,
-                                        Value output, Value scales,
-                                        Value partials, FloatType dtype,
-                                        bool pow2, Type target) {
-  Type elementType = cast<MemRefType>(input.getType()).getElementType();
-  int64_t rowThreads = plan.rowThreads;
-  int64_t warpsPerRow = rowThreads / 32;
-  auto idx = [&](int64_t v) { return cIdx(b, loc, v); };
-  auto ult = [&](Value x, Value y) {
+class AxiswiseRowsInRegisters {
+public:
+  AxiswiseRowsInRegisters(OpBuilder &b, Location loc,
+                          const AxiswiseKernel &kernel)
+      : b(b), loc(loc), kernel(kernel), launch(kernel.launch),
+        rowThreads(kernel.plan.rowThreads) {}
+
+  /// Emits the body at `b`'s insertion point.
+  void emit();
+
+private:
+  Value idx(int64_t v) { return cIdx(b, loc, v); }
+  Value ult(Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y)
         .getResult();
-  };
+  }
+  /// Chunk c's first column.
+  Value column(int64_t c) {
+    return arith::MulIOp::create(
+               b, loc, arith::AddIOp::create(b, loc, idx(c * rowThreads), t),
+               idx(8))
+        .getResult();
+  }
+  /// Whether chunk c can be outside the row (only the last chunk can).
+  bool mayBeOutside(int64_t c) const {
+    return (c + 1) * rowThreads * 8 > kernel.k;
+  }
+  /// Chunk c of row `safeRow`; zeros outside the row, which leave the amax
+  /// alone.
+  Value loadChunk(int64_t c, Value safeRow);
+  /// The maximum of the warps' amaxes `warpAmax` of each row, through
+  /// shared memory.
+  Value combineWarps(Value warpAmax, Value zero);
+  /// The row's scale (stored by its first thread) and its chunks `values`,
+  /// scaled, saturated and converted.
+  void storeRow(ArrayRef<SmallVector<Value>> values, Value scale);
+
+  OpBuilder &b;
+  Location loc;
+  const AxiswiseKernel &kernel;
+  gpu::LaunchOp launch;
+  int64_t rowThreads;
+  /// The thread's row in the workgroup, its index in the row group and its
+  /// row.
+  Value rowInBlock, t, row;
+};
+} // namespace
+
+void AxiswiseRowsInRegisters::emit() {
   Value tid = launch.getThreadIds().x;
-  Value rowInBlock = arith::DivUIOp::create(b, loc, tid, idx(rowThreads));
-  Value t = arith::RemUIOp::create(b, loc, tid, idx(rowThreads));
-  Value row = arith::AddIOp::create(
+  rowInBlock = arith::DivUIOp::create(b, loc, tid, idx(rowThreads));
+  t = arith::RemUIOp::create(b, loc, tid, idx(rowThreads));
+  row = arith::AddIOp::create(
       b, loc,
       arith::MulIOp::create(b, loc, launch.getBlockIds().x,
                             idx(kAxiswiseBlock / rowThreads)),
       rowInBlock);
-  Value rowOk = ult(row, rows);
+  Value rowOk = ult(row, kernel.rows);
   // rows > 0 for the whole workgroup (the kernel is launched once even for
   // an empty input).
-  emitIf(b, loc, ult(idx(0), rows), [&] {
+  emitIf(b, loc, ult(idx(0), kernel.rows), [&] {
     Value safeRow = arith::MinUIOp::create(
-        b, loc, row, arith::SubIOp::create(b, loc, rows, idx(1)));
-    auto vectorType = VectorType::get({8}, elementType);
-    // Chunk c's first column, and whether it is inside the row (only the
-    // last chunk can be outside).
-    auto column = [&](int64_t c) {
-      return arith::MulIOp::create(
-                 b, loc, arith::AddIOp::create(b, loc, idx(c * rowThreads), t),
-                 idx(8))
-          .getResult();
-    };
-    auto mayBeOutside = [&](int64_t c) { return (c + 1) * rowThreads * 8 > k; };
+        b, loc, row, arith::SubIOp::create(b, loc, kernel.rows, idx(1)));
     SmallVector<SmallVector<Value>> values;
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     Value amax = zero;
-    for (int64_t c = 0; c < plan.chunks; ++c) {
-      Value col = column(c);
-      auto load = [&](OpBuilder &, Location) {
-        return loadVector(b, loc, 8, input, ValueRange{safeRow, col});
-      };
-      Value all;
-      if (!mayBeOutside(c)) {
-        all = load(b, loc);
-      } else {
-        // Outside the row: zeros, which leave the amax alone.
-        auto ifOp = scf::IfOp::create(
-            b, loc, ult(col, idx(k)),
-            [&](OpBuilder &, Location) {
-              scf::YieldOp::create(b, loc, load(b, loc));
-            },
-            [&](OpBuilder &, Location) {
-              scf::YieldOp::create(
-                  b, loc,
-                  arith::ConstantOp::create(
-                      b, loc,
-                      DenseElementsAttr::get(vectorType,
-                                             b.getFloatAttr(elementType, 0.0)))
-                      .getResult());
-            });
-        all = ifOp.getResult(0);
-      }
-      values.push_back(widenElements(b, loc, all));
+    for (int64_t c = 0; c < kernel.plan.chunks; ++c) {
+      values.push_back(widenElements(b, loc, loadChunk(c, safeRow)));
       amax = foldAbsMax(b, loc, amax, values.back());
     }
     Value rowAmax = gpu::SubgroupReduceOp::create(
         b, loc, amax, gpu::AllReduceOperation::MAXIMUMF, /*uniform=*/true);
-    if (warpsPerRow > 1) {
-      Value lane = arith::RemUIOp::create(b, loc, tid, idx(32));
-      Value warpInRow = arith::DivUIOp::create(b, loc, t, idx(32));
-      emitIf(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0)),
-          [&] {
-            memref::StoreOp::create(b, loc, rowAmax, partials,
-                                    ValueRange{rowInBlock, warpInRow});
-          });
-      gpu::BarrierOp::create(b, loc);
-      rowAmax = zero;
-      for (int64_t w = 0; w < warpsPerRow; ++w)
-        rowAmax = arith::MaximumFOp::create(
-            b, loc, rowAmax,
-            memref::LoadOp::create(b, loc, partials,
-                                   ValueRange{rowInBlock, idx(w)}));
-    }
-    Value scale = buildAmaxToScale(b, loc, rowAmax, dtype, pow2);
-    emitIf(b, loc, rowOk, [&] {
-      emitIf(b, loc,
-             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, idx(0)),
-             [&] {
-               memref::StoreOp::create(b, loc, scale, scales, ValueRange{row});
-             });
-      SaturationBounds bounds =
-          buildSaturationBounds(b, loc, cast<FloatType>(target));
-      for (int64_t c = 0; c < plan.chunks; ++c) {
-        Value col = column(c);
-        auto store = [&] {
-          SmallVector<Value> scaled;
-          for (Value value : values[c])
-            scaled.push_back(buildSaturate(
-                b, loc, arith::MulFOp::create(b, loc, value, scale), bounds));
-          vector::StoreOp::create(b, loc, convertEight(b, loc, scaled, target),
-                                  output, ValueRange{row, col},
-                                  /*nontemporal=*/false, llvm::MaybeAlign(8));
-        };
-        if (!mayBeOutside(c))
-          store();
-        else
-          emitIf(b, loc, ult(col, idx(k)), store);
-      }
-    });
+    if (rowThreads > 32)
+      rowAmax = combineWarps(rowAmax, zero);
+    Value scale = buildAmaxToScale(b, loc, rowAmax, kernel.dtype, kernel.pow2);
+    emitIf(b, loc, rowOk, [&] { storeRow(values, scale); });
   });
 }
 
+Value AxiswiseRowsInRegisters::loadChunk(int64_t c, Value safeRow) {
+  Value col = column(c);
+  auto load = [&] {
+    return loadVector(b, loc, 8, kernel.input, ValueRange{safeRow, col});
+  };
+  if (!mayBeOutside(c))
+    return load();
+  Type elementType = cast<MemRefType>(kernel.input.getType()).getElementType();
+  auto vectorType = VectorType::get({8}, elementType);
+  auto ifOp = scf::IfOp::create(
+      b, loc, ult(col, idx(kernel.k)),
+      [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, load()); },
+      [&](OpBuilder &, Location) {
+        scf::YieldOp::create(
+            b, loc,
+            arith::ConstantOp::create(
+                b, loc,
+                DenseElementsAttr::get(vectorType,
+                                       b.getFloatAttr(elementType, 0.0)))
+                .getResult());
+      });
+  return ifOp.getResult(0);
+}
+
+Value AxiswiseRowsInRegisters::combineWarps(Value warpAmax, Value zero) {
+  Value tid = launch.getThreadIds().x;
+  Value lane = arith::RemUIOp::create(b, loc, tid, idx(32));
+  Value warpInRow = arith::DivUIOp::create(b, loc, t, idx(32));
+  emitIf(b, loc,
+         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0)),
+         [&] {
+           memref::StoreOp::create(b, loc, warpAmax, kernel.partials,
+                                   ValueRange{rowInBlock, warpInRow});
+         });
+  gpu::BarrierOp::create(b, loc);
+  Value rowAmax = zero;
+  for (int64_t w = 0; w < rowThreads / 32; ++w)
+    rowAmax = arith::MaximumFOp::create(
+        b, loc, rowAmax,
+        memref::LoadOp::create(b, loc, kernel.partials,
+                               ValueRange{rowInBlock, idx(w)}));
+  return rowAmax;
+}
+
+void AxiswiseRowsInRegisters::storeRow(ArrayRef<SmallVector<Value>> values,
+                                       Value scale) {
+  emitIf(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, idx(0)), [&] {
+        memref::StoreOp::create(b, loc, scale, kernel.scales, ValueRange{row});
+      });
+  SaturationBounds bounds =
+      buildSaturationBounds(b, loc, cast<FloatType>(kernel.target));
+  for (int64_t c = 0; c < kernel.plan.chunks; ++c) {
+    Value col = column(c);
+    auto store = [&] {
+      SmallVector<Value> scaled;
+      for (Value value : values[c])
+        scaled.push_back(buildSaturate(
+            b, loc, arith::MulFOp::create(b, loc, value, scale), bounds));
+      vector::StoreOp::create(b, loc,
+                              convertEight(b, loc, scaled, kernel.target),
+                              kernel.output, ValueRange{row, col},
+                              /*nontemporal=*/false, llvm::MaybeAlign(8));
+    };
+    if (!mayBeOutside(c))
+      store();
+    else
+      emitIf(b, loc, ult(col, idx(kernel.k)), store);
+  }
+}
+
+/// The kernel body of the axiswise cast for rows too long for registers
+/// (AxiswisePlan with chunks == 0): a warp per row reduces the row's amax
+/// with 16-byte loads and a shuffle reduction, computes and writes the
+/// scale, then reads the row again (from L2) to scale, saturate and convert
+/// eight elements per thread (16-byte loads, 8-byte stores).
+static void emitAxiswiseRowsTwice(OpBuilder &b, Location loc,
+                                  const AxiswiseKernel &kernel) {
+  gpu::LaunchOp launch = kernel.launch;
+  Value tid = launch.getThreadIds().x;
+  Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 32));
+  Value row = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                            cIdx(b, loc, kAxiswiseRowsPerBlock)),
+      arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32)));
+  // The condition is the same for the 32 lanes of a warp, so the
+  // shuffle reduction below runs with the whole warp.
+  Value rowOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                                      kernel.rows);
+  scf::IfOp::create(b, loc, rowOk, [&](OpBuilder &, Location) {
+    Value first = arith::MulIOp::create(b, loc, lane, cIdx(b, loc, 8));
+    Value end = cIdx(b, loc, kernel.k);
+    Value step = cIdx(b, loc, 32 * 8);
+    auto load8 = [&](Value column) {
+      return widenElements(
+          b, loc, loadVector(b, loc, 8, kernel.input, ValueRange{row, column}));
+    };
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    auto amaxLoop = scf::ForOp::create(
+        b, loc, first, end, step, ValueRange{zero},
+        [&](OpBuilder &, Location, Value column, ValueRange acc) {
+          scf::YieldOp::create(b, loc,
+                               foldAbsMax(b, loc, acc[0], load8(column)));
+        });
+    Value rowAmax = gpu::SubgroupReduceOp::create(
+        b, loc, amaxLoop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
+        /*uniform=*/true);
+    Value scale = buildAmaxToScale(b, loc, rowAmax, kernel.dtype, kernel.pow2);
+    Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          lane, cIdx(b, loc, 0));
+    scf::IfOp::create(b, loc, isFirst, [&](OpBuilder &, Location) {
+      memref::StoreOp::create(b, loc, scale, kernel.scales, ValueRange{row});
+      scf::YieldOp::create(b, loc);
+    });
+    SaturationBounds bounds =
+        buildSaturationBounds(b, loc, cast<FloatType>(kernel.target));
+    scf::ForOp::create(
+        b, loc, first, end, step, ValueRange{},
+        [&](OpBuilder &, Location, Value column, ValueRange) {
+          SmallVector<Value> scaled;
+          for (Value value : load8(column))
+            scaled.push_back(buildSaturate(
+                b, loc, arith::MulFOp::create(b, loc, value, scale), bounds));
+          vector::StoreOp::create(b, loc,
+                                  convertEight(b, loc, scaled, kernel.target),
+                                  kernel.output, ValueRange{row, column},
+                                  /*nontemporal=*/false, llvm::MaybeAlign(8));
+          scf::YieldOp::create(b, loc);
+        });
+    scf::YieldOp::create(b, loc);
+  });
+}
+
+/// The per-row `scales` in the keep-dim shape of `toScale`'s result (the
+/// input's `sizes`, 1 along the innermost dimension).
+static Value expandRowScales(PatternRewriter &rewriter, Location loc,
+                             AmaxToScaleOp toScale, Value scales,
+                             ArrayRef<Value> sizes) {
+  RankedTensorType scaleType = toScale.getResult().getType();
+  int64_t rank = scaleType.getRank();
+  SmallVector<OpFoldResult> scaleSizes;
+  for (int64_t dim = 0; dim < rank; ++dim)
+    scaleSizes.push_back(
+        dim == rank - 1 ? OpFoldResult(rewriter.getIndexAttr(1))
+        : scaleType.isDynamicDim(dim)
+            ? OpFoldResult(sizes[dim])
+            : OpFoldResult(rewriter.getIndexAttr(scaleType.getDimSize(dim))));
+  return tensor::ExpandShapeOp::create(
+      rewriter, loc, scaleType, toTensor(rewriter, loc, scales),
+      ArrayRef<ReassociationIndices>{
+          llvm::to_vector(llvm::seq<int64_t>(0, rank))},
+      scaleSizes);
+}
+
 /// fp8.cast(x, amax_to_scale(amax(x) along the innermost dim)) as one
-/// kernel (torchao's axiswise/rowwise operands, isFusableAxiswise). Rows
-/// that fit in the registers of a group of at most 256 threads
+/// kernel (torchao's axiswise/rowwise operands, CastStrategy::FusedAxiswise).
+/// Rows that fit in the registers of a group of at most 256 threads
 /// (chooseAxiswisePlan: up to 16384 bf16 elements) are read once, into
-/// registers (emitAxiswiseRowsInRegisters). Longer rows: a warp per row
-/// reduces the row's amax with 16-byte loads and a shuffle reduction,
-/// computes the scale (SPEC section 1, the same f64 arithmetic as
-/// amax_to_scale), writes it, then reads the row again (from L2) to scale,
-/// saturate and convert eight elements per thread (16-byte loads, 8-byte
-/// stores). Either way the small scale kernels go away.
+/// registers (AxiswiseRowsInRegisters); longer rows twice, a warp per row
+/// (emitAxiswiseRowsTwice). Either way the scale is SPEC section 1's (the
+/// same f64 arithmetic as amax_to_scale) and the small scale kernels go
+/// away.
 static void emitAxiswiseCast(PatternRewriter &rewriter, CastOp op,
                              AmaxOp amax) {
   auto toScale = op.getScale().getDefiningOp<AmaxToScaleOp>();
   RankedTensorType inputType = op.getInput().getType();
   int64_t rank = inputType.getRank();
-  int64_t k = inputType.getDimSize(rank - 1);
+  AxiswiseKernel kernel;
+  kernel.k = inputType.getDimSize(rank - 1);
+  kernel.target = op.getResult().getType().getElementType();
+  kernel.dtype = cast<FloatType>(toScale.getDtype());
+  kernel.pow2 = toScale.getRoundToPowerOf_2();
 
   Location loc = op.getLoc();
-  Type target = op.getResult().getType().getElementType();
-  Type elementType = inputType.getElementType();
-  auto dtype = cast<FloatType>(toScale.getDtype());
-  bool pow2 = toScale.getRoundToPowerOf_2();
   SmallVector<Value> sizes = getSizes(rewriter, loc, op.getInput());
-  Value rows = product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
+  kernel.rows = product(rewriter, loc, ArrayRef<Value>(sizes).drop_back());
   int64_t staticRows = 1;
   for (int64_t size : inputType.getShape().drop_back())
     staticRows =
@@ -220,19 +357,20 @@ static void emitAxiswiseCast(PatternRewriter &rewriter, CastOp op,
   SmallVector<ReassociationIndices> toRows{
       llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}};
 
-  Value input = memref::CollapseShapeOp::create(
+  kernel.input = memref::CollapseShapeOp::create(
       rewriter, loc, toBuffer(rewriter, loc, op.getInput()), toRows);
   Value output =
-      allocBuffer(rewriter, loc, inputType.getShape(), sizes, target);
-  Value output2d =
+      allocBuffer(rewriter, loc, inputType.getShape(), sizes, kernel.target);
+  kernel.output =
       memref::CollapseShapeOp::create(rewriter, loc, output, toRows);
-  Value scales =
-      allocBuffer(rewriter, loc, {staticRows}, {rows}, rewriter.getF32Type());
-  AxiswisePlan plan =
-      chooseAxiswisePlan(k, elementType.getIntOrFloatBitWidth() / 8);
+  kernel.scales = allocBuffer(rewriter, loc, {staticRows}, {kernel.rows},
+                              rewriter.getF32Type());
+  kernel.plan = chooseAxiswisePlan(
+      kernel.k, inputType.getElementType().getIntOrFloatBitWidth() / 8);
+  AxiswisePlan plan = kernel.plan;
   int64_t rowsPerBlock =
       plan.chunks ? kAxiswiseBlock / plan.rowThreads : kAxiswiseRowsPerBlock;
-  Value blocks = arith::CeilDivUIOp::create(rewriter, loc, rows,
+  Value blocks = arith::CeilDivUIOp::create(rewriter, loc, kernel.rows,
                                             cIdx(rewriter, loc, rowsPerBlock));
   blocks =
       arith::MaxUIOp::create(rewriter, loc, blocks, cIdx(rewriter, loc, 1));
@@ -244,97 +382,27 @@ static void emitAxiswiseCast(PatternRewriter &rewriter, CastOp op,
         gpu::AddressSpaceAttr::get(
             rewriter.getContext(),
             gpu::GPUDialect::getWorkgroupAddressSpace())));
-  auto launch = createKernel(
+  kernel.launch = createKernel(
       rewriter, loc, "fp8_cast_axiswise", blocks, one, one,
       cIdx(rewriter, loc,
            plan.chunks ? kAxiswiseBlock : 32 * kAxiswiseRowsPerBlock),
       /*dynamicSharedMemory=*/nullptr, workgroupMemory);
-  if (plan.chunks) {
+  if (!workgroupMemory.empty())
+    kernel.partials = kernel.launch.getWorkgroupAttributions()[0];
+  {
     OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(&launch.getBody().front());
-    emitAxiswiseRowsInRegisters(
-        rewriter, loc, launch, plan, k, rows, input, output2d, scales,
-        workgroupMemory.empty() ? Value()
-                                : Value(launch.getWorkgroupAttributions()[0]),
-        dtype, pow2, target);
+    rewriter.setInsertionPointToStart(&kernel.launch.getBody().front());
+    if (plan.chunks)
+      AxiswiseRowsInRegisters(rewriter, loc, kernel).emit();
+    else
+      emitAxiswiseRowsTwice(rewriter, loc, kernel);
     gpu::TerminatorOp::create(rewriter, loc);
-  } else {
-    OpBuilder::InsertionGuard guard(rewriter);
-    OpBuilder &b = rewriter;
-    b.setInsertionPointToStart(&launch.getBody().front());
-    Value tid = launch.getThreadIds().x;
-    Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, 32));
-    Value row = arith::AddIOp::create(
-        b, loc,
-        arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                              cIdx(b, loc, kAxiswiseRowsPerBlock)),
-        arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, 32)));
-    // The condition is the same for the 32 lanes of a warp, so the
-    // shuffle reduction below runs with the whole warp.
-    Value rowOk =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, rows);
-    scf::IfOp::create(b, loc, rowOk, [&](OpBuilder &, Location) {
-      Value first = arith::MulIOp::create(b, loc, lane, cIdx(b, loc, 8));
-      Value end = cIdx(b, loc, k);
-      Value step = cIdx(b, loc, 32 * 8);
-      auto load8 = [&](Value column) {
-        return widenElements(
-            b, loc, loadVector(b, loc, 8, input, ValueRange{row, column}));
-      };
-      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-      auto amaxLoop = scf::ForOp::create(
-          b, loc, first, end, step, ValueRange{zero},
-          [&](OpBuilder &, Location, Value column, ValueRange acc) {
-            scf::YieldOp::create(b, loc,
-                                 foldAbsMax(b, loc, acc[0], load8(column)));
-          });
-      Value rowAmax = gpu::SubgroupReduceOp::create(
-          b, loc, amaxLoop.getResult(0), gpu::AllReduceOperation::MAXIMUMF,
-          /*uniform=*/true);
-      Value scale = buildAmaxToScale(b, loc, rowAmax, dtype, pow2);
-      Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                            lane, cIdx(b, loc, 0));
-      scf::IfOp::create(b, loc, isFirst, [&](OpBuilder &, Location) {
-        memref::StoreOp::create(b, loc, scale, scales, ValueRange{row});
-        scf::YieldOp::create(b, loc);
-      });
-      SaturationBounds bounds =
-          buildSaturationBounds(b, loc, cast<FloatType>(target));
-      scf::ForOp::create(
-          b, loc, first, end, step, ValueRange{},
-          [&](OpBuilder &, Location, Value column, ValueRange) {
-            SmallVector<Value> scaled;
-            for (Value value : load8(column))
-              scaled.push_back(buildSaturate(
-                  b, loc, arith::MulFOp::create(b, loc, value, scale), bounds));
-            vector::StoreOp::create(b, loc,
-                                    convertEight(b, loc, scaled, target),
-                                    output2d, ValueRange{row, column},
-                                    /*nontemporal=*/false, llvm::MaybeAlign(8));
-            scf::YieldOp::create(b, loc);
-          });
-      scf::YieldOp::create(b, loc);
-    });
-    gpu::TerminatorOp::create(b, loc);
   }
 
-  // The scales in the keep-dim shape of amax_to_scale's result.
-  RankedTensorType scaleType = toScale.getResult().getType();
-  SmallVector<OpFoldResult> scaleSizes;
-  for (int64_t dim = 0; dim < rank; ++dim)
-    scaleSizes.push_back(
-        dim == rank - 1 ? OpFoldResult(rewriter.getIndexAttr(1))
-        : scaleType.isDynamicDim(dim)
-            ? OpFoldResult(sizes[dim])
-            : OpFoldResult(rewriter.getIndexAttr(scaleType.getDimSize(dim))));
-  Value scaleTensor = tensor::ExpandShapeOp::create(
-      rewriter, loc, scaleType, toTensor(rewriter, loc, scales),
-      ArrayRef<ReassociationIndices>{
-          llvm::to_vector(llvm::seq<int64_t>(0, rank))},
-      scaleSizes);
+  Value scaleTensor =
+      expandRowScales(rewriter, loc, toScale, kernel.scales, sizes);
   rewriter.replaceOp(op, toTensor(rewriter, loc, output));
-  rewriter.replaceOp(toScale, scaleTensor);
-  rewriter.eraseOp(amax);
+  replaceAbsorbedScale(rewriter, toScale, scaleTensor, amax);
 }
 
 /// fp8.cast(x, amax_to_scale(amax(x))) for a whole-tensor amax as two
@@ -352,32 +420,34 @@ static void emitTensorwiseCast(PatternRewriter &rewriter, CastOp op,
   Value output = emitPairCast(rewriter, op, /*transposed=*/false, kernel.bits,
                               toScale, scale);
   rewriter.replaceOp(op, toTensor(rewriter, loc, output));
-  rewriter.replaceOp(toScale, toTensor(rewriter, loc, scale));
-  rewriter.eraseOp(amax);
+  replaceAbsorbedScale(rewriter, toScale, toTensor(rewriter, loc, scale), amax);
 }
 
 namespace {
-/// A cast that computes its own amax and scale (getFusedAmax): the
-/// axiswise or the tensorwise fused kernels above.
+/// A cast that computes its own amax and scale (CastStrategy::FusedAxiswise
+/// and FusedTensorwise): the fused kernels above.
 struct FusedCastToNVVM : public OpRewritePattern<CastOp> {
-  FusedCastToNVVM(MLIRContext *context)
-      : OpRewritePattern<CastOp>(context, /*benefit=*/2) {}
+  FusedCastToNVVM(MLIRContext *context, const CastPlan &plan)
+      : OpRewritePattern<CastOp>(context, /*benefit=*/2), plan(plan) {}
 
   LogicalResult matchAndRewrite(CastOp op,
                                 PatternRewriter &rewriter) const override {
-    AmaxOp amax = getFusedAmax(op);
-    if (!amax)
-      return rewriter.notifyMatchFailure(op, "scale is not a fusable amax");
-    if (isFusableAxiswise(amax))
-      emitAxiswiseCast(rewriter, op, amax);
+    CastStrategy strategy = plan.getStrategy(op);
+    if (strategy == CastStrategy::FusedAxiswise)
+      emitAxiswiseCast(rewriter, op, plan.getAbsorbedAmax(op));
+    else if (strategy == CastStrategy::FusedTensorwise)
+      emitTensorwiseCast(rewriter, op, plan.getAbsorbedAmax(op));
     else
-      emitTensorwiseCast(rewriter, op, amax);
+      return rewriter.notifyMatchFailure(op, "not planned as a fused cast");
     return success();
   }
+
+private:
+  const CastPlan &plan;
 };
 } // namespace
 
 void mlir::fp8::detail::populateFusedCastToNVVMPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<FusedCastToNVVM>(patterns.getContext());
+    RewritePatternSet &patterns, const CastPlan &plan) {
+  patterns.add<FusedCastToNVVM>(patterns.getContext(), plan);
 }

@@ -36,6 +36,15 @@ Value convertEight(OpBuilder &b, Location l, ArrayRef<Value> values,
 Value emitFusedScale(OpBuilder &b, Location loc, Value amaxBits,
                      AmaxToScaleOp toScale, Value isFirst, Value scaleOut);
 
+/// Replaces `toScale` with `scale`, the scale a cast kernel computed from
+/// the amax it absorbed (CastPlan::getAbsorbedAmax), and erases that amax,
+/// now unused. Not the pattern's root: fp8.cast has one result, so the
+/// kernel's second output replaces the amax_to_scale that the GEMMs read;
+/// and the walk visited the amax before the cast (it dominates it), while
+/// it still had a use, and does not visit it again.
+void replaceAbsorbedScale(PatternRewriter &rewriter, AmaxToScaleOp toScale,
+                          Value scale, AmaxOp amax);
+
 /// Emits the pair-wise cast kernel of `op` (PairCast.cpp) and returns its
 /// output buffer; `transposed` writes the N x K transpose of a K x N input;
 /// with `amaxBits` the kernel computes the tensorwise scale itself.
@@ -43,17 +52,26 @@ Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
                    Value amaxBits = nullptr, AmaxToScaleOp toScale = nullptr,
                    Value scaleOut = nullptr);
 
-/// The K x N -> N x K cast of `op` (TransposedCast.cpp); with `plainOutput`
-/// the same kernel also writes the K x N cast.
-Value emitTransposedCast(PatternRewriter &rewriter, CastOp op,
+/// The K x N -> N x K cast of `op` (TransposedCast.cpp), computing the
+/// scale from `amax` (absorbed, tiled kernel only) when given; with
+/// `plainOutput` the same kernel also writes the K x N cast.
+Value emitTransposedCast(PatternRewriter &rewriter, CastOp op, AmaxOp amax,
                          Value plainOutput = nullptr);
 
 /// B of a scaled matmul in the N x K (K-major) layout the NVIDIA GEMM
 /// kernels read, when it comes without a transpose kernel: a cast that the
-/// GEMM lowering emits transposed itself (isTransposableGemmRhs), or the
-/// N x K input of a transpose (getKMajorRhs).
+/// GEMM lowering emits transposed itself (CastStrategy::TransposedForGemm),
+/// with the amax its kernel absorbs, or the N x K input of a transpose
+/// (getKMajorRhs).
+///
+/// The GEMM patterns find it without the CastPlan: B's producer, one step
+/// up, by the rules the plan applies (isTransposableGemmRhs,
+/// getTiledTransposeAmax). Evaluated when the GEMM is rewritten they give
+/// the plan's answer: the cast's only use is this GEMM, and its amax is
+/// still there exactly when no earlier kernel absorbed it.
 struct KMajorRhs {
   CastOp cast;
+  AmaxOp amax;
   Value tensor;
   explicit operator bool() const { return cast || tensor; }
 };
