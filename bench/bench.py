@@ -38,7 +38,6 @@ Correctness of the single-GEMM programs is checked separately
 (test/Integration/GPU/check-cases.py); here every program must exit 0. Prints a table of ratios and writes JSON.
 """
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -48,15 +47,14 @@ import subprocess
 import sys
 import tempfile
 
-import torch
+try:
+    import torch
+except ImportError:  # --help works without it; main() says it is needed
+    torch = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location(
-    "check_cases", os.path.join(HERE, "..", "test", "Integration", "GPU",
-                                "check-cases.py"))
-check_cases = importlib.util.module_from_spec(_spec)
-sys.modules["check_cases"] = check_cases  # torch.compile imports it by name
-_spec.loader.exec_module(check_cases)
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+import fp8formulas  # noqa: E402  (torchao's formulas, check-cases.py's bounds)
 
 LINE = re.compile(r"fp8-profile: (\S+) grid=(\d+),(\d+),(\d+) "
                   r"block=(\d+),(\d+),(\d+) ms=([0-9.]+)"
@@ -183,18 +181,11 @@ def peers(recipe, m, k, n):
     x = torch.randn(m, k, device=dev, dtype=torch.bfloat16)
     w = torch.randn(k, n, device=dev, dtype=torch.bfloat16)
     bf16 = time_cuda(lambda: torch.mm(x, w))
-    maxv = torch.finfo(e4m3).max
-
-    def cast_fn(x):
-        # torchao: amax_to_scale + to_fp8_saturated.
-        if recipe == "tensorwise":
-            amax = torch.max(torch.abs(x))
-        else:
-            amax = torch.amax(torch.abs(x), dim=1, keepdim=True)
-        scale = (maxv / torch.clamp(amax.to(torch.float64), min=1e-12)).to(torch.float32)
-        return (x.to(torch.float32) * scale).clamp(-maxv, maxv).to(e4m3), scale
-
-    compiled = torch.compile(cast_fn)
+    # torchao's amax_to_scale + to_fp8_saturated of the input (rowwise:
+    # per row, without the recipe's power-of-2 rounding of the scales).
+    config = {"dtype": "f8E4M3FN", "axiswise": recipe != "tensorwise"}
+    compiled = torch.compile(
+        lambda x: fp8formulas.torchao_cast(x, config, 1, False, x.device))
     cast = time_cuda(lambda: compiled(x))
     copy = time_cuda(lambda: x.clone())
     return {"scaled_mm_ms": mm, "bf16_mm_ms": bf16, "cast_ms": cast,
@@ -219,8 +210,8 @@ def torchao_gemm(a, b, cast_a, cast_b, pow2, fast):
     and per column of B) and torch._scaled_mm on them (A row-major, B
     column-major, as cuBLASLt and CUTLASS take them). Returns
     (sa, qa, sb, qb, result)."""
-    sa, qa = check_cases.torchao_cast(a, cast_a, 1, pow2, a.device)
-    sb, qb = check_cases.torchao_cast(b, cast_b, 0, pow2, b.device)
+    sa, qa = fp8formulas.torchao_cast(a, cast_a, 1, pow2, a.device)
+    sb, qb = fp8formulas.torchao_cast(b, cast_b, 0, pow2, b.device)
     result = torch._scaled_mm(
         qa.contiguous(), qb.t().contiguous().t(),
         scale_a=(1.0 / sa).contiguous(), scale_b=(1.0 / sb).contiguous(),
@@ -239,7 +230,7 @@ def check_layer(case_dir, meta):
                                 capture_output=True, text=True)
         if result.returncode:
             raise RuntimeError(result.stderr[-500:])
-        d = [check_cases.read_dump(os.path.join(dumps, f))
+        d = [fp8formulas.read_dump(os.path.join(dumps, f))
              for f in sorted(os.listdir(dumps))]
     finally:
         shutil.rmtree(dumps)
@@ -257,12 +248,13 @@ def check_layer(case_dir, meta):
         ref = (a64 @ b64) / sa.double() / sb.double()
         absref = (a64.abs() @ b64.abs()) / sa.double() / sb.double()
         del a64, b64
-        u = 2.0 ** -8
-        bound = (check_cases.tensor_core_coefficient(k, fast) * absref
+        u = fp8formulas.UNIT_ROUNDOFF["bf16"]
+        bound = (fp8formulas.tensor_core_coefficient(k, fast) * absref
                  + u * ref.abs() + 1e-30)
         ours = ours.to(cuda).double()
         ratio = ((ours - ref).abs() / bound).max().item()
-        torch_bound = (k + 4) * 2.0 ** -14 * absref + u * ref.abs() + 1e-30
+        torch_bound = (fp8formulas.torch_tensor_core_coefficient(k) * absref
+                       + u * ref.abs() + 1e-30)
         tratio = ((ours - theirs).abs() / (bound + torch_bound)).max().item()
         report[role] = {"f64_ratio": ratio, "torch_ratio": tratio}
         if not (ratio <= 1.0 and tratio <= 1.0):
@@ -291,6 +283,8 @@ def main():
     parser.add_argument("bench")
     parser.add_argument("--json")
     opts = parser.parse_args()
+    if torch is None:
+        sys.exit("bench.py needs torch (with CUDA)")
     device = torch.cuda.get_device_name(0)
     print(f"{device}, torch {torch.__version__}", flush=True)
     rows = []

@@ -16,12 +16,16 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "scripts"))
+import fp8formulas  # noqa: E402
+
 tools, out = sys.argv[1], sys.argv[2]
 os.makedirs(out, exist_ok=True)
 LIBS = ("-shared-libs=/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so,"
         "/usr/lib/llvm-22/lib/libmlir_runner_utils.so")
-F8 = {"f8E4M3FN": "float8_e4m3fn", "f8E5M2": "float8_e5m2",
-      "f8E4M3FNUZ": "float8_e4m3fnuz", "f8E5M2FNUZ": "float8_e5m2fnuz"}
+# MLIR name -> torch name, in the order of the cases.
+F8 = fp8formulas.TORCH_NAME
 rng = random.Random(11)
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """On the GPU machine: recomputes torchao's dynamic scaling (torchao/float8
-float8_utils.amax_to_scale and to_fp8_saturated, as written there) with torch
-on the GPU and on the CPU, from the inputs fp8 used, and compares scales and
-fp8 bytes with what fp8's CPU pipeline printed (bench/torch-crosscheck-gen.py).
+float8_utils.amax_to_scale and to_fp8_saturated, as written there:
+scripts/fp8formulas.py) with torch on the GPU and on the CPU, from the inputs
+fp8 used, and compares scales and fp8 bytes with what fp8's CPU pipeline
+printed (bench/torch-crosscheck-gen.py).
   torch-crosscheck.py DIR
 """
 import json
@@ -11,31 +12,16 @@ import sys
 
 import torch
 
-EPS = 1e-12
-
-
-def amax_to_scale(amax, float8_dtype, round_scales_to_power_of_2):
-    # torchao.float8.float8_utils.amax_to_scale
-    amax = amax.to(torch.float64)
-    res = torch.finfo(float8_dtype).max / torch.clamp(amax, min=EPS)
-    res = res.to(torch.float32)
-    if round_scales_to_power_of_2:
-        res = torch.exp2(torch.floor(torch.log2(res)))
-    return res
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "scripts"))
+import fp8formulas  # noqa: E402
 
 
 def cast(x, case, device):
-    dtype = getattr(torch, case["fp8"])
-    x = x.to(device)
-    if case["granularity"] == "axiswise":
-        amax = torch.amax(torch.abs(x), dim=1, keepdim=True)
-    else:
-        amax = torch.max(torch.abs(x))
-    scale = amax_to_scale(amax, dtype, case["pow2"])
-    # torchao hp_tensor_and_scale_to_float8 / to_fp8_saturated
-    scaled = x.to(torch.float32) * scale
-    maxv = torch.finfo(dtype).max
-    q = scaled.clamp(min=-maxv, max=maxv).to(dtype)
+    """Scale bits and fp8 codes of x (per row when axiswise)."""
+    config = {"dtype": fp8formulas.MLIR_NAME[case["fp8"]],
+              "axiswise": case["granularity"] == "axiswise"}
+    scale, q = fp8formulas.torchao_cast(x, config, 1, case["pow2"], device)
     return scale.reshape(-1).view(torch.int32).cpu().tolist(), q.view(torch.uint8).reshape(-1).cpu().tolist()
 
 

@@ -11,8 +11,9 @@ expected.txt.gz) and is checked four ways:
     within one rounding of the output type (for the wgmma kernel, whose
     tensor-core accumulation is not f32, the GEMM is left to 3);
  2. scales and fp8 bytes recomputed from the printed inputs with torchao's
-    formulas (float8_utils.amax_to_scale, to_fp8_saturated) by torch on the
-    CPU and on the GPU: bit for bit;
+    formulas (float8_utils.amax_to_scale, to_fp8_saturated; written once in
+    scripts/fp8formulas.py with the error bounds below) by torch on the CPU
+    and on the GPU: bit for bit;
  3. the GEMM against an f64 reference of the same fp8 operands and scales:
     |ours - ref| <= (K + 4) * 2^-24 * (|A| @ |B|) / (sa * sb) + u_out * |ref|
     (f32 accumulation in any order, the epilogue's f32 roundings, the final
@@ -39,67 +40,29 @@ import importlib.util
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 
-import numpy as np
-import torch
+try:
+    import torch
+except ImportError:  # --help works without it; main() says it is needed
+    torch = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location(
     "check_case", os.path.join(HERE, "..", "CPU", "check-case.py"))
 check_case = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(check_case)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "scripts"))
+import fp8formulas  # noqa: E402  (torchao's formulas, the dump reader)
 
-FP8 = {"f8E4M3FN": torch.float8_e4m3fn, "f8E5M2": torch.float8_e5m2,
-       "f8E4M3FNUZ": torch.float8_e4m3fnuz, "f8E5M2FNUZ": torch.float8_e5m2fnuz}
-HP = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32}
-UNIT_ROUNDOFF = {"bf16": 2.0 ** -8, "f16": 2.0 ** -11, "f32": 2.0 ** -24}
-EPS = 1e-12
-
-
-def read_dump(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    assert raw[:4] == b"FP8D", path
-    code, rank = struct.unpack_from("<ii", raw, 4)
-    sizes = struct.unpack_from(f"<{rank}q", raw, 12)
-    dtype = {0: np.float32, 1: np.float64, 2: np.int32, 3: np.int64,
-             4: np.int8}[code]
-    data = np.frombuffer(raw, dtype=dtype, offset=12 + 8 * rank)
-    return torch.from_numpy(data.copy()).reshape(sizes)
-
-
-def amax_to_scale(amax, float8_dtype, pow2):
-    # torchao.float8.float8_utils.amax_to_scale
-    amax = amax.to(torch.float64)
-    res = torch.finfo(float8_dtype).max / torch.clamp(amax, min=EPS)
-    res = res.to(torch.float32)
-    if pow2:
-        res = torch.exp2(torch.floor(torch.log2(res)))
-    return res
-
-
-def torchao_cast(x, cast, k_axis, pow2, device):
-    """(scale, fp8) of x as torchao computes them; k_axis: the contraction
-    axis (axiswise scales are per row for A, per column for B)."""
-    dtype = FP8[cast["dtype"]]
-    x = x.to(device)
-    if cast["axiswise"]:
-        amax = torch.amax(torch.abs(x), dim=k_axis, keepdim=True)
-    else:
-        amax = torch.max(torch.abs(x))
-    scale = amax_to_scale(amax, dtype, pow2)
-    maxv = torch.finfo(dtype).max
-    q = (x.to(torch.float32) * scale).clamp(min=-maxv, max=maxv).to(dtype)
-    return scale, q
+UNIT_ROUNDOFF = fp8formulas.UNIT_ROUNDOFF
 
 
 def codes_to_fp8(codes, cast):
-    return codes.to(torch.uint8).view(FP8[cast["dtype"]])
+    return codes.to(torch.uint8).view(fp8formulas.torch_dtype(cast["dtype"]))
 
 
 def uses_tensor_core_accumulation(meta):
@@ -108,15 +71,6 @@ def uses_tensor_core_accumulation(meta):
     k = meta["k"]
     kp = (k + 15) // 16 * 16 if meta.get("pad") else k
     return meta["converted"] and kp % 16 == 0
-
-
-def tensor_core_coefficient(k, fast_accum):
-    """The sm_90a wgmma kernel's GEMM error bound in units of
-    |A||B|/(sa sb): the tensor cores keep about 14 bits, accumulating over
-    all of K with fast accumulation and over 128-deep K blocks otherwise,
-    the blocks then summed in f32 registers."""
-    block = k if fast_accum else min(k, 128)
-    return (block + 4) * 2.0 ** -14 + (-(-k // 128) + 4) * 2.0 ** -24
 
 
 def check(case_dir, meta):
@@ -141,12 +95,13 @@ def check(case_dir, meta):
         shutil.rmtree(dumps)
         return record
     files = sorted(os.listdir(dumps))
-    d = [read_dump(os.path.join(dumps, f)) for f in files]
+    d = [fp8formulas.read_dump(os.path.join(dumps, f)) for f in files]
     shutil.rmtree(dumps)
 
     m, k, n = meta["m"], meta["k"], meta["n"]
     lhs, rhs = meta["lhs"], meta["rhs"]
-    hp = HP[meta["dtype"]]
+    hp = {"bf16": torch.bfloat16, "f16": torch.float16,
+          "f32": torch.float32}[meta["dtype"]]
     out = d[0].double()
     a_hp = d[-2].to(hp)
     b_hp = d[-1].to(hp)
@@ -180,7 +135,8 @@ def check(case_dir, meta):
         got = {"a": (d[1], d[2]), "b": (d[3], d[4])}
         for device in ["cpu", "cuda"]:
             for name, x, cast, k_axis in [("a", a_hp, lhs, 1), ("b", b_hp, rhs, 0)]:
-                scale, q = torchao_cast(x, cast, k_axis, meta["pow2"], device)
+                scale, q = fp8formulas.torchao_cast(x, cast, k_axis,
+                                                    meta["pow2"], device)
                 want_bits = scale.reshape(-1).view(torch.int32).cpu()
                 want_codes = q.view(torch.uint8).to(torch.int32).cpu().reshape(-1)
                 got_bits, got_codes = got[name][0].reshape(-1), got[name][1].reshape(-1)
@@ -203,12 +159,12 @@ def check(case_dir, meta):
         a64, b64 = aq.double(), bq.double()
         ref = (a64 @ b64) / sa / sb
         absref = (a64.abs() @ b64.abs()) / sa / sb
-        acc_u = 2.0 ** -24
-        accumulate = k + 4
+        coefficient = fp8formulas.f32_accumulation_coefficient(k)
         # The sm_90a kernel (wgmma; K after padding a multiple of 16)
         # accumulates in the tensor cores.
         if uses_tensor_core_accumulation(meta):
-            tensor_core = tensor_core_coefficient(k, meta["fast_accum"])
+            tensor_core = fp8formulas.tensor_core_coefficient(
+                k, meta["fast_accum"])
         else:
             tensor_core = None
     else:
@@ -216,11 +172,10 @@ def check(case_dir, meta):
         a64, b64 = a_hp.to(cuda).double(), b_hp.to(cuda).double()
         ref = a64 @ b64
         absref = a64.abs() @ b64.abs()
-        acc_u = UNIT_ROUNDOFF[meta["dtype"]]
-        accumulate = k
+        coefficient = fp8formulas.high_precision_coefficient(k, meta["dtype"])
     out_u = UNIT_ROUNDOFF[meta["dtype"]]
     ours = out.to(cuda)
-    bound = accumulate * acc_u * absref + out_u * ref.abs() + 1e-30
+    bound = coefficient * absref + out_u * ref.abs() + 1e-30
     err = (ours - ref).abs()
     if tensor_core is not None:
         # Also reported: the error in units of the f32-accumulation bound.
@@ -251,7 +206,7 @@ def check(case_dir, meta):
                                       scale_b=inv_b.contiguous(), out_dtype=out_dtype,
                                       use_fast_accum=meta["fast_accum"])
             theirs = theirs.double()
-            torch_bound = (accumulate * 2.0 ** -14 * absref
+            torch_bound = (fp8formulas.torch_tensor_core_coefficient(k) * absref
                            + out_u * ref.abs() + 1e-30)
             record["torch_err"] = ((theirs - ref).abs() / bound).max().item()
             tratio = ((ours - theirs).abs() / (bound + torch_bound)).max().item()
@@ -268,6 +223,8 @@ def main():
     parser.add_argument("cases")
     parser.add_argument("--json")
     opts = parser.parse_args()
+    if torch is None:
+        sys.exit("check-cases.py needs torch (with CUDA)")
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}", flush=True)
     records = []
     for name in sorted(os.listdir(opts.cases)):
