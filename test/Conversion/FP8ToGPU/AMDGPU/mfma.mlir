@@ -1,45 +1,15 @@
+// fp8.scaled_matmul on AMD matrix cores (gfx942, gfx950): amdgpu.mfma
+// 32x32x16 on fp8 fragments, one 64-lane wave per 32 x 32 tile.
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=gfx942" | FileCheck %s
-
-// amax: one workgroup per output element (x) and per chunk of the
-// reduction (y), 256 threads striding over it, a wave-level maximumf, and
-// one atomic unsigned max of the f32 bits per wave.
-// CHECK-LABEL: func @amax_rows
-// CHECK: %[[IN:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<16x64xbf16> to memref<16x64xbf16>
-// CHECK: %[[BITS:.+]] = memref.alloc() : memref<16xi32>
-// CHECK: linalg.fill ins(%{{.+}} : i32) outs(%[[BITS]] : memref<16xi32>)
-// CHECK: gpu.launch blocks(%[[BX:.+]], %{{.+}}, %{{.+}}) in {{.+}} threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256
-// CHECK:   scf.for
-// CHECK:     memref.load %[[IN]]
-// CHECK:     arith.extf %{{.+}} : bf16 to f32
-// CHECK:     math.absf
-// CHECK:     arith.maximumf
-// CHECK:   %[[WAVE:.+]] = gpu.subgroup_reduce maximumf %{{.+}} uniform : (f32) -> f32
-// CHECK:   gpu.lane_id
-// CHECK:   scf.if
-// CHECK:     %[[B:.+]] = arith.bitcast %[[WAVE]] : f32 to i32
-// CHECK:     memref.atomic_rmw maxu %[[B]], %[[BITS]][%[[BX]]] : (i32, memref<16xi32>) -> i32
-// CHECK: bufferization.to_tensor %[[BITS]] restrict writable
-// CHECK: arith.bitcast %{{.+}} : i32 to f32
-// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1]] output_shape [16, 1] : tensor<16xf32> into tensor<16x1xf32>
-func.func @amax_rows(%x: tensor<16x64xbf16>) -> tensor<16x1xf32> {
-  %0 = fp8.amax %x axiswise(1) : tensor<16x64xbf16> -> tensor<16x1xf32>
-  return %0 : tensor<16x1xf32>
-}
-
-// -----
-
-// Tensorwise: a single output; the rank-0 result comes from a collapse.
-// CHECK-LABEL: func @amax_tensorwise
-// CHECK: memref.alloc() : memref<1xi32>
-// CHECK: gpu.launch
-// CHECK: gpu.subgroup_reduce maximumf
-// CHECK: tensor.collapse_shape %{{.+}} [] : tensor<1xf32> into tensor<f32>
-func.func @amax_tensorwise(%x: tensor<?x32xf32>) -> tensor<f32> {
-  %0 = fp8.amax %x tensorwise : tensor<?x32xf32> -> tensor<f32>
-  return %0 : tensor<f32>
-}
-
-// -----
+//
+// AMD casts with the reference lowering (no NVIDIA cast kernels): the
+// layer of Inputs/layer.mlir keeps its fp8 transposes, and its GEMMs are
+// MFMA kernels.
+// RUN: fp8-opt %S/../Inputs/layer.mlir --fp8-lower-to-gpu="chip=gfx942" | FileCheck %s --check-prefix=LAYER
+// LAYER-LABEL: func @layer
+// LAYER-NOT: fp8_cast_transposed
+// LAYER: linalg.transpose
+// LAYER: function(@fp8_scaled_matmul_mfma)
 
 // scaled_matmul: one 64-lane wave per 32x32 tile, 8 fp8 values per lane and
 // operand, mfma 32x32x16, reciprocal scales and bf16 rounding per element.

@@ -82,25 +82,3 @@ func.func @fnuz(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tensor<4x8xf8E4M3FNUZ> 
   %q = fp8.cast %x, %s : tensor<4x8xf32>, tensor<f32> -> tensor<4x8xf8E4M3FNUZ>
   return %q : tensor<4x8xf8E4M3FNUZ>
 }
-
-// -----
-
-// The rhs of a scaled matmul is cast by the matmul kernel, transposed: the
-// pairs run along K (rows of B) and land in an N x K buffer with one 16-bit
-// store, which the GEMM kernel reads K-major (TMA + wgmma on sm_90a).
-// CHECK-LABEL: func @gemm_rhs
-// CHECK: %[[BT:.+]] = memref.alloc() : memref<16x64xf8E4M3FN>
-// CHECK: gpu.launch
-// CHECK:   memref.load %{{.+}}[%[[K0:.+]], %[[N:.+]]] : memref<64x16xbf16>
-// CHECK:   memref.load %{{.+}}[%[[K1:.+]], %[[N]]] : memref<64x16xbf16>
-// CHECK:   nvvm.convert.f32x2.to.f8x2
-// CHECK:   vector.store %{{.+}}, %[[BT]][%[[N]], %[[K0]]] {alignment = 2 : i64} : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
-// CHECK: memref.extract_aligned_pointer_as_index %[[BT]]
-// CHECK: function(@fp8_scaled_matmul_wgmma)
-// CHECK:   wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e4m3
-// CHECK-NOT: fp8.cast
-func.func @gemm_rhs(%a: tensor<32x64xf8E4M3FN>, %b: tensor<64x16xbf16>, %sa: tensor<f32>, %sb: tensor<1x16xf32>) -> tensor<32x16xbf16> {
-  %q = fp8.cast %b, %sb : tensor<64x16xbf16>, tensor<1x16xf32> -> tensor<64x16xf8E4M3FN>
-  %c = fp8.scaled_matmul %a, %q scales(%sa, %sb) {gemm = #fp8.gemm<fast_accum = true>} : tensor<32x64xf8E4M3FN>, tensor<64x16xf8E4M3FN>, tensor<f32>, tensor<1x16xf32> -> tensor<32x16xbf16>
-  return %c : tensor<32x16xbf16>
-}

@@ -1,98 +1,79 @@
+// The tiled transposing cast (fp8_cast_transposed): the K x N cast of a
+// GEMM's B written N x K, which the GEMM kernels read K-major, and the one
+// kernel that writes a cast in both layouts.
+// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s
+// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_89" | FileCheck %s --check-prefix=SM89
+//
 // The GEMMs of one linear layer cast the same tensors: torchao's input
 // (A of the output GEMM, B of grad_weight), weight (B of output, transposed
 // as stored N x K, and of grad_input) and grad_output (A of grad_input,
 // A^T of grad_weight). After --fp8-rewrite-matmul and CSE each is cast once
-// (the input below); on NVIDIA one tiled kernel then reads it once and
+// (Inputs/layer.mlir); on NVIDIA one tiled kernel then reads it once and
 // writes it in both layouts, and the GEMM kernels read B K-major (N x K)
 // directly: three amax kernels, three casts, three GEMMs, no transposes.
-// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s
-// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_89" | FileCheck %s --check-prefix=SM89
-// AMD casts with the reference lowering (no NVIDIA kernels, transposes stay).
-// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=gfx942" | FileCheck %s --check-prefix=AMD
+// RUN: fp8-opt %S/../Inputs/layer.mlir --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=LAYER
+// RUN: fp8-opt %S/../Inputs/layer.mlir --fp8-lower-to-gpu="chip=sm_89" | FileCheck %s --check-prefix=LAYER89
 
-// CHECK-LABEL: func @layer
+// LAYER-LABEL: func @layer
 // x: the K x N cast (A of output) and the N x K cast (B of grad_weight),
 // the scale from the amax on the GPU.
-// CHECK: %[[XP:.+]] = memref.alloc() : memref<256x128xf8E4M3FN>
-// CHECK: function(@fp8_amax)
-// CHECK: %[[XS:.+]] = memref.alloc() : memref<f32>
-// CHECK: %[[XT:.+]] = memref.alloc() : memref<128x256xf8E4M3FN>
-// CHECK: function(@fp8_cast_transposed)
+// LAYER: %[[XP:.+]] = memref.alloc() : memref<256x128xf8E4M3FN>
+// LAYER: function(@fp8_amax)
+// LAYER: %[[XS:.+]] = memref.alloc() : memref<f32>
+// LAYER: %[[XT:.+]] = memref.alloc() : memref<128x256xf8E4M3FN>
+// LAYER: function(@fp8_cast_transposed)
 // The rows as they are: 4 codes of a row per 32-bit store.
-// CHECK-COUNT-4: vector.store %{{.+}}, %[[XP]][%{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<256x128xf8E4M3FN>, vector<4xf8E4M3FN>
-// CHECK: vector.store %{{.+}}, %[[XT]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<128x256xf8E4M3FN>, vector<16xf8E4M3FN>
-// CHECK: %[[XST:.+]] = bufferization.to_tensor %[[XS]]
-// CHECK: %[[XTT:.+]] = bufferization.to_tensor %[[XT]]
-// CHECK: %[[XPT:.+]] = bufferization.to_tensor %[[XP]]
+// LAYER-COUNT-4: vector.store %{{.+}}, %[[XP]][%{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<256x128xf8E4M3FN>, vector<4xf8E4M3FN>
+// LAYER: vector.store %{{.+}}, %[[XT]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<128x256xf8E4M3FN>, vector<16xf8E4M3FN>
+// LAYER: %[[XST:.+]] = bufferization.to_tensor %[[XS]]
+// LAYER: %[[XTT:.+]] = bufferization.to_tensor %[[XT]]
+// LAYER: %[[XPT:.+]] = bufferization.to_tensor %[[XP]]
 // w: the same.
-// CHECK: %[[WP:.+]] = memref.alloc() : memref<192x128xf8E4M3FN>
-// CHECK: function(@fp8_amax)
-// CHECK: %[[WS:.+]] = memref.alloc() : memref<f32>
-// CHECK: %[[WT:.+]] = memref.alloc() : memref<128x192xf8E4M3FN>
-// CHECK: function(@fp8_cast_transposed)
-// CHECK: %[[WST:.+]] = bufferization.to_tensor %[[WS]]
-// CHECK: %[[WTT:.+]] = bufferization.to_tensor %[[WT]]
-// CHECK: %[[WPT:.+]] = bufferization.to_tensor %[[WP]]
+// LAYER: %[[WP:.+]] = memref.alloc() : memref<192x128xf8E4M3FN>
+// LAYER: function(@fp8_amax)
+// LAYER: %[[WS:.+]] = memref.alloc() : memref<f32>
+// LAYER: %[[WT:.+]] = memref.alloc() : memref<128x192xf8E4M3FN>
+// LAYER: function(@fp8_cast_transposed)
+// LAYER: %[[WST:.+]] = bufferization.to_tensor %[[WS]]
+// LAYER: %[[WTT:.+]] = bufferization.to_tensor %[[WT]]
+// LAYER: %[[WPT:.+]] = bufferization.to_tensor %[[WP]]
 // output = x @ w^T: A = x, B K-major = w as stored.
-// CHECK: bufferization.to_buffer %[[XPT]] read_only : tensor<256x128xf8E4M3FN>
-// CHECK: bufferization.to_buffer %[[WPT]] read_only : tensor<192x128xf8E4M3FN>
-// CHECK: bufferization.to_buffer %[[XST]] read_only
-// CHECK: bufferization.to_buffer %[[WST]] read_only
-// CHECK: function(@fp8_scaled_matmul_wgmma)
+// LAYER: bufferization.to_buffer %[[XPT]] read_only : tensor<256x128xf8E4M3FN>
+// LAYER: bufferization.to_buffer %[[WPT]] read_only : tensor<192x128xf8E4M3FN>
+// LAYER: bufferization.to_buffer %[[XST]] read_only
+// LAYER: bufferization.to_buffer %[[WST]] read_only
+// LAYER: function(@fp8_scaled_matmul_wgmma)
 // g: e5m2, both layouts.
-// CHECK: %[[GP:.+]] = memref.alloc() : memref<256x192xf8E5M2>
-// CHECK: function(@fp8_amax)
-// CHECK: %[[GS:.+]] = memref.alloc() : memref<f32>
-// CHECK: %[[GT:.+]] = memref.alloc() : memref<192x256xf8E5M2>
-// CHECK: function(@fp8_cast_transposed)
-// CHECK: %[[GST:.+]] = bufferization.to_tensor %[[GS]]
-// CHECK: %[[GTT:.+]] = bufferization.to_tensor %[[GT]]
-// CHECK: %[[GPT:.+]] = bufferization.to_tensor %[[GP]]
+// LAYER: %[[GP:.+]] = memref.alloc() : memref<256x192xf8E5M2>
+// LAYER: function(@fp8_amax)
+// LAYER: %[[GS:.+]] = memref.alloc() : memref<f32>
+// LAYER: %[[GT:.+]] = memref.alloc() : memref<192x256xf8E5M2>
+// LAYER: function(@fp8_cast_transposed)
+// LAYER: %[[GST:.+]] = bufferization.to_tensor %[[GS]]
+// LAYER: %[[GTT:.+]] = bufferization.to_tensor %[[GT]]
+// LAYER: %[[GPT:.+]] = bufferization.to_tensor %[[GP]]
 // grad_input = g @ w: A = g, B K-major = w^T.
-// CHECK: bufferization.to_buffer %[[GPT]] read_only : tensor<256x192xf8E5M2>
-// CHECK: bufferization.to_buffer %[[WTT]] read_only : tensor<128x192xf8E4M3FN>
-// CHECK: bufferization.to_buffer %[[GST]] read_only
-// CHECK: bufferization.to_buffer %[[WST]] read_only
-// CHECK: function(@fp8_scaled_matmul_wgmma)
+// LAYER: bufferization.to_buffer %[[GPT]] read_only : tensor<256x192xf8E5M2>
+// LAYER: bufferization.to_buffer %[[WTT]] read_only : tensor<128x192xf8E4M3FN>
+// LAYER: bufferization.to_buffer %[[GST]] read_only
+// LAYER: bufferization.to_buffer %[[WST]] read_only
+// LAYER: function(@fp8_scaled_matmul_wgmma)
 // grad_weight = g^T @ x: A = g^T, B K-major = x^T.
-// CHECK: bufferization.to_buffer %[[GTT]] read_only : tensor<192x256xf8E5M2>
-// CHECK: bufferization.to_buffer %[[XTT]] read_only : tensor<128x256xf8E4M3FN>
-// CHECK: bufferization.to_buffer %[[GST]] read_only
-// CHECK: bufferization.to_buffer %[[XST]] read_only
-// CHECK: function(@fp8_scaled_matmul_wgmma)
-// CHECK-NOT: function(@fp8_cast)
-// CHECK-NOT: linalg.transpose
-// CHECK: return
-// SM89-LABEL: func @layer
-// SM89-COUNT-2: function(@fp8_cast_transposed)
-// SM89: function(@fp8_scaled_matmul_mma_sync)
-// SM89: function(@fp8_cast_transposed)
-// SM89-COUNT-2: function(@fp8_scaled_matmul_mma_sync)
-// SM89-NOT: linalg.transpose
-// SM89: return
-// AMD-LABEL: func @layer
-// AMD-NOT: fp8_cast_transposed
-// AMD: linalg.transpose
-// AMD: function(@fp8_scaled_matmul_mfma)
-func.func @layer(%x: tensor<256x128xbf16>, %w: tensor<192x128xbf16>, %g: tensor<256x192xbf16>) -> (tensor<256x192xbf16>, tensor<256x128xbf16>, tensor<192x128xbf16>) {
-  %ax = fp8.amax %x tensorwise : tensor<256x128xbf16> -> tensor<f32>
-  %sx = fp8.amax_to_scale %ax : tensor<f32> for f8E4M3FN
-  %qx = fp8.cast %x, %sx : tensor<256x128xbf16>, tensor<f32> -> tensor<256x128xf8E4M3FN>
-  %aw = fp8.amax %w tensorwise : tensor<192x128xbf16> -> tensor<f32>
-  %sw = fp8.amax_to_scale %aw : tensor<f32> for f8E4M3FN
-  %qw = fp8.cast %w, %sw : tensor<192x128xbf16>, tensor<f32> -> tensor<192x128xf8E4M3FN>
-  %e0 = tensor.empty() : tensor<128x192xf8E4M3FN>
-  %wt = linalg.transpose ins(%qw : tensor<192x128xf8E4M3FN>) outs(%e0 : tensor<128x192xf8E4M3FN>) permutation = [1, 0]
-  %out = fp8.scaled_matmul %qx, %wt scales(%sx, %sw) {gemm = #fp8.gemm<fast_accum = true>} : tensor<256x128xf8E4M3FN>, tensor<128x192xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<256x192xbf16>
-  %ag = fp8.amax %g tensorwise : tensor<256x192xbf16> -> tensor<f32>
-  %sg = fp8.amax_to_scale %ag : tensor<f32> for f8E5M2
-  %qg = fp8.cast %g, %sg : tensor<256x192xbf16>, tensor<f32> -> tensor<256x192xf8E5M2>
-  %gi = fp8.scaled_matmul %qg, %qw scales(%sg, %sw) {gemm = #fp8.gemm<>} : tensor<256x192xf8E5M2>, tensor<192x128xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<256x128xbf16>
-  %e1 = tensor.empty() : tensor<192x256xf8E5M2>
-  %gt = linalg.transpose ins(%qg : tensor<256x192xf8E5M2>) outs(%e1 : tensor<192x256xf8E5M2>) permutation = [1, 0]
-  %gw = fp8.scaled_matmul %gt, %qx scales(%sg, %sx) {gemm = #fp8.gemm<>} : tensor<192x256xf8E5M2>, tensor<256x128xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<192x128xbf16>
-  return %out, %gi, %gw : tensor<256x192xbf16>, tensor<256x128xbf16>, tensor<192x128xbf16>
-}
+// LAYER: bufferization.to_buffer %[[GTT]] read_only : tensor<192x256xf8E5M2>
+// LAYER: bufferization.to_buffer %[[XTT]] read_only : tensor<128x256xf8E4M3FN>
+// LAYER: bufferization.to_buffer %[[GST]] read_only
+// LAYER: bufferization.to_buffer %[[XST]] read_only
+// LAYER: function(@fp8_scaled_matmul_wgmma)
+// LAYER-NOT: function(@fp8_cast)
+// LAYER-NOT: linalg.transpose
+// LAYER: return
+// LAYER89-LABEL: func @layer
+// LAYER89-COUNT-2: function(@fp8_cast_transposed)
+// LAYER89: function(@fp8_scaled_matmul_mma_sync)
+// LAYER89: function(@fp8_cast_transposed)
+// LAYER89-COUNT-2: function(@fp8_scaled_matmul_mma_sync)
+// LAYER89-NOT: linalg.transpose
+// LAYER89: return
 
 // -----
 
@@ -174,4 +155,68 @@ func.func @untiled(%g: tensor<96x80xbf16>) -> (tensor<96x80xf8E5M2>, tensor<80x9
   %e1 = tensor.empty() : tensor<80x96xf8E5M2>
   %gt = linalg.transpose ins(%qg : tensor<96x80xf8E5M2>) outs(%e1 : tensor<80x96xf8E5M2>) permutation = [1, 0]
   return %qg, %gt : tensor<96x80xf8E5M2>, tensor<80x96xf8E5M2>
+}
+
+// -----
+
+// The rhs of a scaled matmul is cast by the matmul kernel, transposed: the
+// pairs run along K (rows of B) and land in an N x K buffer with one 16-bit
+// store, which the GEMM kernel reads K-major (TMA + wgmma on sm_90a).
+// CHECK-LABEL: func @gemm_rhs
+// CHECK: %[[BT:.+]] = memref.alloc() : memref<16x64xf8E4M3FN>
+// CHECK: gpu.launch
+// CHECK:   memref.load %{{.+}}[%[[K0:.+]], %[[N:.+]]] : memref<64x16xbf16>
+// CHECK:   memref.load %{{.+}}[%[[K1:.+]], %[[N]]] : memref<64x16xbf16>
+// CHECK:   nvvm.convert.f32x2.to.f8x2
+// CHECK:   vector.store %{{.+}}, %[[BT]][%[[N]], %[[K0]]] {alignment = 2 : i64} : memref<16x64xf8E4M3FN>, vector<2xf8E4M3FN>
+// CHECK: memref.extract_aligned_pointer_as_index %[[BT]]
+// CHECK: function(@fp8_scaled_matmul_wgmma)
+// CHECK:   wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e4m3
+// CHECK-NOT: fp8.cast
+func.func @gemm_rhs(%a: tensor<32x64xf8E4M3FN>, %b: tensor<64x16xbf16>, %sa: tensor<f32>, %sb: tensor<1x16xf32>) -> tensor<32x16xbf16> {
+  %q = fp8.cast %b, %sb : tensor<64x16xbf16>, tensor<1x16xf32> -> tensor<64x16xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %q scales(%sa, %sb) {gemm = #fp8.gemm<fast_accum = true>} : tensor<32x64xf8E4M3FN>, tensor<64x16xf8E4M3FN>, tensor<f32>, tensor<1x16xf32> -> tensor<32x16xbf16>
+  return %c : tensor<32x16xbf16>
+}
+
+// -----
+
+// A GEMM's tensorwise B: the amax kernel, then the transposing cast kernel
+// computes the scale from the amax bits itself (block (0, 0)'s first thread
+// writes it) and the GEMM's epilogue reads that buffer: the rank-0
+// amax_to_scale does not run in host code between the kernels. A's cast is
+// the tensorwise pair of fused-cast.mlir.
+// CHECK-LABEL: func @tensorwise_gemm_rhs
+// CHECK: function(@fp8_cast)
+// CHECK: %[[BITS:.+]] = memref.alloc() : memref<1xi32>
+// CHECK: function(@fp8_amax
+// CHECK: memref.atomic_rmw maxu %{{.+}}, %[[BITS]]
+// CHECK: %[[SCALE:.+]] = memref.alloc() : memref<f32>
+// CHECK: %[[BT:.+]] = memref.alloc() : memref<128x256xf8E4M3FN>
+// CHECK: function(@fp8_cast_transposed)
+// CHECK:   %[[B:.+]] = memref.load %[[BITS]]
+// CHECK:   %[[AMAX:.+]] = arith.bitcast %[[B]] : i32 to f32
+// CHECK:   arith.divf %{{.+}} : f64
+// CHECK:   %[[S:.+]] = arith.truncf %{{.+}} : f64 to f32
+// CHECK:   scf.if
+// CHECK:     memref.store %[[S]], %[[SCALE]][] : memref<f32>
+// CHECK-NOT: memref.load
+// CHECK:   vector.load
+// CHECK:   arith.mulf %{{.+}}, %[[S]] : f32
+// CHECK:   gpu.barrier
+// CHECK: %[[ST:.+]] = bufferization.to_tensor %[[SCALE]]
+// CHECK: %[[SB:.+]] = bufferization.to_buffer %[[ST]]
+// CHECK: function(@fp8_scaled_matmul_wgmma)
+// CHECK: memref.load %[[SB]][] : memref<f32>
+// CHECK-NOT: fp8.amax_to_scale
+// CHECK: return
+func.func @tensorwise_gemm_rhs(%x: tensor<128x256xbf16>, %w: tensor<256x128xbf16>) -> tensor<128x128xbf16> {
+  %ax = fp8.amax %x tensorwise : tensor<128x256xbf16> -> tensor<f32>
+  %sx = fp8.amax_to_scale %ax : tensor<f32> for f8E4M3FN
+  %a = fp8.cast %x, %sx : tensor<128x256xbf16>, tensor<f32> -> tensor<128x256xf8E4M3FN>
+  %aw = fp8.amax %w tensorwise : tensor<256x128xbf16> -> tensor<f32>
+  %sw = fp8.amax_to_scale %aw : tensor<f32> for f8E4M3FN
+  %b = fp8.cast %w, %sw : tensor<256x128xbf16>, tensor<f32> -> tensor<256x128xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %b scales(%sx, %sw) {gemm = #fp8.gemm<fast_accum = true>} : tensor<128x256xf8E4M3FN>, tensor<256x128xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<128x128xbf16>
+  return %c : tensor<128x128xbf16>
 }
