@@ -220,3 +220,63 @@ func.func @tensorwise_gemm_rhs(%x: tensor<128x256xbf16>, %w: tensor<256x128xbf16
   %c = fp8.scaled_matmul %a, %b scales(%sx, %sw) {gemm = #fp8.gemm<fast_accum = true>} : tensor<128x256xf8E4M3FN>, tensor<256x128xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<128x128xbf16>
   return %c : tensor<128x128xbf16>
 }
+
+// -----
+
+// The tiled kernel itself, on a 64 x 128 cast with a scale per column that
+// is read as it is and transposed: a grid of (128 / 64) x (64 / 64) tiles
+// of 64 x 64, 256 threads, a 64 x 68-byte shared tile (4 bytes of padding
+// a row against bank conflicts). Thread t reads 4 rows of 4 columns (8-byte
+// loads), loads its 4 columns' scales once, writes each row's 4 codes as
+// they are (4-byte stores), converts pairs down each column into 4 codes
+// of a transposed row of the shared tile, and after a barrier stores 16
+// codes of the N x K output (16-byte stores).
+// CHECK-LABEL: func @dual_columnwise
+// CHECK: %[[OUT:.+]] = memref.alloc() : memref<64x128xf8E5M2>
+// CHECK: %[[IN:.+]] = bufferization.to_buffer %{{.+}} : tensor<64x128xbf16> to memref<64x128xbf16>
+// CHECK: %[[SCALE:.+]] = bufferization.to_buffer %{{.+}} : tensor<1x128xf32> to memref<1x128xf32>
+// CHECK: %[[OUTT:.+]] = memref.alloc() : memref<128x64xf8E5M2>
+// CHECK: gpu.launch blocks(%[[BX:[a-z0-9_]+]], %[[BY:[a-z0-9_]+]], %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %c2{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) threads(%[[TX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %c256{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) module(@fp8_kernels) function(@fp8_cast_transposed) workgroup(%[[TILE:.+]] : memref<64x68xi8, #gpu.address_space<workgroup>>)
+// CHECK:   %[[COL0:.+]] = arith.muli %[[BX]], %c64{{.*}} : index
+// CHECK:   %[[ROW0:.+]] = arith.muli %[[BY]], %c64{{.*}} : index
+// CHECK:   %[[MAX:.+]] = arith.constant 5.734400e+04 : f32
+// CHECK:   %[[MIN:.+]] = arith.constant -5.734400e+04 : f32
+// CHECK:   %[[TR:.+]] = arith.divui %[[TX]], %c16{{.*}} : index
+// CHECK:   %[[R4:.+]] = arith.muli %[[TR]], %c4{{.*}} : index
+// CHECK:   %[[TC:.+]] = arith.remui %[[TX]], %c16{{.*}} : index
+// CHECK:   %[[C4:.+]] = arith.muli %[[TC]], %c4{{.*}} : index
+// CHECK:   %[[COL:.+]] = arith.addi %[[COL0]], %[[C4]] : index
+// CHECK-COUNT-4: memref.load %[[SCALE]][%c0{{.*}}, %{{.+}}] : memref<1x128xf32>
+// CHECK-NOT: memref.load %[[SCALE]]
+// CHECK:   %[[X0:.+]] = vector.load %[[IN]][%{{.+}}, %[[COL]]] {alignment = 8 : i64} : memref<64x128xbf16>, vector<4xbf16>
+// CHECK:   %[[LO:.+]] = arith.maximumf %{{.+}}, %[[MIN]] : f32
+// CHECK:   arith.minimumf %[[LO]], %[[MAX]] : f32
+// CHECK-COUNT-3: vector.load %[[IN]][%{{.+}}, %[[COL]]] {alignment = 8 : i64} : memref<64x128xbf16>, vector<4xbf16>
+// CHECK-NOT: memref.load %[[SCALE]]
+// Rows as they are.
+// CHECK-COUNT-4: vector.store %{{.+}}, %[[OUT]][%{{.+}}, %[[COL]]] {alignment = 4 : i64} : memref<64x128xf8E5M2>, vector<4xf8E5M2>
+// Columns: rows 0 and 1, 2 and 3 of one column make a transposed row of 4.
+// CHECK:   %[[P0:.+]] = nvvm.convert.f32x2.to.f8x2 {{.+}} : vector<2xi8>(f8E5M2)
+// CHECK:   %[[P1:.+]] = nvvm.convert.f32x2.to.f8x2 {{.+}} : vector<2xi8>(f8E5M2)
+// CHECK:   %[[T4:.+]] = vector.shuffle %[[P0]], %[[P1]] [0, 1, 2, 3] : vector<2xi8>, vector<2xi8>
+// CHECK:   %[[TROW:.+]] = arith.addi %[[C4]], %c0{{.*}} : index
+// CHECK:   vector.store %[[T4]], %[[TILE]][%[[TROW]], %[[R4]]] {alignment = 4 : i64} : memref<64x68xi8, #gpu.address_space<workgroup>>, vector<4xi8>
+// CHECK-COUNT-3: vector.store %{{.+}}, %[[TILE]][%{{.+}}, %[[R4]]] {alignment = 4 : i64}
+// CHECK:   gpu.barrier
+// CHECK:   %[[OR:.+]] = arith.divui %[[TX]], %c4{{.*}} : index
+// CHECK:   %[[OQ:.+]] = arith.remui %[[TX]], %c4{{.*}} : index
+// CHECK:   %[[OC:.+]] = arith.muli %[[OQ]], %c16{{.*}} : index
+// CHECK:   %[[BYTES:.+]] = vector.load %[[TILE]][%[[OR]], %[[OC]]] {alignment = 4 : i64} : memref<64x68xi8, #gpu.address_space<workgroup>>, vector<16xi8>
+// CHECK:   %[[CODES:.+]] = arith.bitcast %[[BYTES]] : vector<16xi8> to vector<16xf8E5M2>
+// CHECK:   %[[N:.+]] = arith.addi %[[COL0]], %[[OR]] : index
+// CHECK:   %[[K:.+]] = arith.addi %[[ROW0]], %[[OC]] : index
+// CHECK:   vector.store %[[CODES]], %[[OUTT]][%[[N]], %[[K]]] {alignment = 16 : i64} : memref<128x64xf8E5M2>, vector<16xf8E5M2>
+// CHECK:   gpu.terminator
+// CHECK-NOT: linalg.transpose
+// CHECK: return
+func.func @dual_columnwise(%g: tensor<64x128xbf16>, %s: tensor<1x128xf32>) -> (tensor<64x128xf8E5M2>, tensor<128x64xf8E5M2>) {
+  %q = fp8.cast %g, %s : tensor<64x128xbf16>, tensor<1x128xf32> -> tensor<64x128xf8E5M2>
+  %e = tensor.empty() : tensor<128x64xf8E5M2>
+  %t = linalg.transpose ins(%q : tensor<64x128xf8E5M2>) outs(%e : tensor<128x64xf8E5M2>) permutation = [1, 0]
+  return %q, %t : tensor<64x128xf8E5M2>, tensor<128x64xf8E5M2>
+}
