@@ -26,6 +26,12 @@
 // CHECK: bufferization.to_tensor %[[BITS]] restrict writable
 // CHECK: arith.bitcast %{{.+}} : i32 to f32
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1]] output_shape [16, 1] : tensor<16xf32> into tensor<16x1xf32>
+// NVIDIA: the same kernel (no cast takes this amax).
+// NV-LABEL: func @amax_rows
+// NV: %[[BITS:.+]] = memref.alloc() : memref<16xi32>
+// NV: gpu.launch {{.+}} threads({{.+}}) in (%{{.+}} = %c256{{.*}} function(@fp8_amax)
+// NV:   gpu.subgroup_reduce maximumf
+// NV:   memref.atomic_rmw maxu %{{.+}}, %[[BITS]]
 func.func @amax_rows(%x: tensor<16x64xbf16>) -> tensor<16x1xf32> {
   %0 = fp8.amax %x axiswise(1) : tensor<16x64xbf16> -> tensor<16x1xf32>
   return %0 : tensor<16x1xf32>
@@ -83,4 +89,44 @@ func.func @rowwise_cast(%x: tensor<2x64x256xbf16>) -> (tensor<2x64x256xf8E4M3FN>
   %scale = fp8.amax_to_scale %amax {round_to_power_of_2} : tensor<2x64x1xf32> for f8E4M3FN
   %q = fp8.cast %x, %scale : tensor<2x64x256xbf16>, tensor<2x64x1xf32> -> tensor<2x64x256xf8E4M3FN>
   return %q, %scale : tensor<2x64x256xf8E4M3FN>, tensor<2x64x1xf32>
+}
+
+// -----
+
+// Rows of 10000 f32: the grid is one workgroup per row (x) times
+// max(min(ceil(10000 / (256 x 16)), 1024), 1) = 3 chunks (y); each thread
+// strides over its row by the grid's threads along y, keeping |x| maxima
+// in f32 (no extf for f32 input).
+// CHECK-LABEL: func @amax_long_rows
+// CHECK: %[[ROWS:.+]] = arith.muli %c1{{.*}}, %c4{{.*}} : index
+// CHECK: %[[LEN:.+]] = arith.muli %c1{{.*}}, %c10000{{.*}} : index
+// CHECK: %[[IN:.+]] = bufferization.to_buffer %{{.+}} : tensor<4x10000xf32> to memref<4x10000xf32>
+// CHECK: %[[BITS:.+]] = memref.alloc() : memref<4xi32>
+// CHECK: linalg.fill ins(%c0_i32{{.*}} : i32) outs(%[[BITS]] : memref<4xi32>)
+// CHECK: %[[C:.+]] = arith.ceildivui %[[LEN]], %c4096{{.*}} : index
+// CHECK: %[[C1:.+]] = arith.minui %[[C]], %c1024{{.*}} : index
+// CHECK: %[[CHUNKS:.+]] = arith.maxui %[[C1]], %c1{{.*}} : index
+// CHECK: gpu.launch blocks(%[[BX:[a-z0-9_]+]], %[[BY:[a-z0-9_]+]], %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %[[ROWS]], %{{[a-z0-9_]+}} = %[[CHUNKS]], %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) threads(%[[TX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %c256{{[_0-9]*}}, {{.+}} function(@fp8_amax)
+// CHECK:   %[[ROW:.+]] = affine.delinearize_index %[[BX]] into (%c4{{.*}}) : index
+// CHECK:   %[[B:.+]] = arith.muli %[[BY]], %c256{{.*}} : index
+// CHECK:   %[[FIRST:.+]] = arith.addi %[[B]], %[[TX]] : index
+// CHECK:   %[[STRIDE:.+]] = arith.muli %[[CHUNKS]], %c256{{.*}} : index
+// CHECK:   %[[MAX:.+]] = scf.for %[[I:.+]] = %[[FIRST]] to %[[LEN]] step %[[STRIDE]] iter_args(%[[ACC:.+]] = %{{.+}}) -> (f32) {
+// CHECK:     %[[COL:.+]] = affine.delinearize_index %[[I]] into (%c10000{{.*}}) : index
+// CHECK:     %[[X:.+]] = memref.load %[[IN]][%[[ROW]], %[[COL]]] : memref<4x10000xf32>
+// CHECK-NOT: arith.extf
+// CHECK:     %[[ABS:.+]] = math.absf %[[X]] : f32
+// CHECK:     %[[M:.+]] = arith.maximumf %[[ACC]], %[[ABS]] : f32
+// CHECK:     scf.yield %[[M]] : f32
+// CHECK:   %[[W:.+]] = gpu.subgroup_reduce maximumf %[[MAX]] uniform : (f32) -> f32
+// CHECK:   %[[WB:.+]] = arith.bitcast %[[W]] : f32 to i32
+// CHECK:   memref.atomic_rmw maxu %[[WB]], %[[BITS]][%[[BX]]] : (i32, memref<4xi32>) -> i32
+// NV-LABEL: func @amax_long_rows
+// NV: %[[CHUNKS:.+]] = arith.maxui
+// NV: gpu.launch {{.+}} in (%{{[a-z0-9_]+}} = %{{.+}}, %{{[a-z0-9_]+}} = %[[CHUNKS]], {{.+}} function(@fp8_amax)
+// NV:   scf.for
+// NV:   gpu.subgroup_reduce maximumf
+func.func @amax_long_rows(%x: tensor<4x10000xf32>) -> tensor<4x1xf32> {
+  %0 = fp8.amax %x axiswise(1) : tensor<4x10000xf32> -> tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
 }
