@@ -215,3 +215,74 @@ func.func @tile_shape(%x: tensor<256x128xbf16>, %w: tensor<128x512xbf16>, %s: te
   %c = fp8.scaled_matmul %a, %b scales(%s, %s) {gemm = #fp8.gemm<fast_accum = true>} : tensor<256x128xf8E4M3FN>, tensor<128x512xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<256x512xbf16>
   return %c : tensor<256x512xbf16>
 }
+
+// -----
+
+// The epilogue's scale math (rowwise A, columnwise B, bf16 C through TMA):
+// each of the 128 x 128 tile's columns gets 1/sb once (B's scale buffer),
+// each thread 1/sa for its two rows r and r + 8 (clamped into M); then
+// every one of its 64 accumulators is multiplied by its row's and its
+// column's reciprocal and rounded to bf16.
+// CHECK-LABEL: func @rowwise_epilogue
+// CHECK: function(@fp8_cast_transposed)
+// CHECK: %[[SA:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<128x1xf32> to memref<128x1xf32>
+// CHECK: %[[SB:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<1x128xf32> to memref<1x128xf32>
+// CHECK: function(@fp8_scaled_matmul_wgmma)
+// CHECK:   %[[SBV:.+]] = memref.load %[[SB]][%c0{{.*}}, %{{.+}}] : memref<1x128xf32>
+// CHECK:   arith.divf %{{.+}}, %[[SBV]] : f32
+// CHECK:   %[[IN0:.+]] = arith.cmpi ult, %[[ROW:.+]], %c128{{.*}} : index
+// CHECK:   %[[R0:.+]] = arith.select %[[IN0]], %[[ROW]], %c0{{.*}} : index
+// CHECK:   %[[SA0:.+]] = memref.load %[[SA]][%[[R0]], %c0{{.*}}] : memref<128x1xf32>
+// CHECK:   %[[INV0:.+]] = arith.divf %{{.+}}, %[[SA0]] : f32
+// CHECK:   %[[ROW8:.+]] = arith.addi %[[ROW]], %c8{{.*}} : index
+// CHECK:   %[[IN8:.+]] = arith.cmpi ult, %[[ROW8]], %c128{{.*}} : index
+// CHECK:   %[[R8:.+]] = arith.select %[[IN8]], %[[ROW8]], %c0{{.*}} : index
+// CHECK:   %[[SA8:.+]] = memref.load %[[SA]][%[[R8]], %c0{{.*}}] : memref<128x1xf32>
+// CHECK:   %[[INV8:.+]] = arith.divf %{{.+}}, %[[SA8]] : f32
+// CHECK-NOT: memref.load %[[SA]]
+// CHECK:   %[[X:.+]] = arith.mulf %{{.+}}, %[[INV0]] : f32
+// CHECK:   %[[Y:.+]] = arith.mulf %[[X]], %{{.+}} : f32
+// CHECK:   arith.truncf %[[Y]] : f32 to bf16
+// CHECK:   arith.mulf %{{.+}}, %[[INV0]] : f32
+// CHECK:   arith.truncf %{{.+}} : f32 to bf16
+// CHECK:   arith.mulf %{{.+}}, %[[INV8]] : f32
+// CHECK-COUNT-62: arith.truncf %{{.+}} : f32 to bf16
+// CHECK-NOT: arith.truncf
+// CHECK:   gpu.terminator
+func.func @rowwise_epilogue(%x: tensor<128x128xbf16>, %w: tensor<128x128xbf16>, %sx: tensor<128x1xf32>, %sw: tensor<1x128xf32>) -> tensor<128x128xbf16> {
+  %a = fp8.cast %x, %sx : tensor<128x128xbf16>, tensor<128x1xf32> -> tensor<128x128xf8E4M3FN>
+  %b = fp8.cast %w, %sw : tensor<128x128xbf16>, tensor<1x128xf32> -> tensor<128x128xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %b scales(%sx, %sw) {gemm = #fp8.gemm<fast_accum = true>} : tensor<128x128xf8E4M3FN>, tensor<128x128xf8E4M3FN>, tensor<128x1xf32>, tensor<1x128xf32> -> tensor<128x128xbf16>
+  return %c : tensor<128x128xbf16>
+}
+
+// -----
+
+// A dynamic M: A's and C's tensor maps take their rows from A's size, the
+// tile count along M is computed at run time, and the tiles stay 128 x 128
+// (the heuristic needs static sizes); C's rows are still 16-byte multiples,
+// so it is stored through TMA.
+// CHECK-LABEL: func @dynamic_m
+// CHECK: function(@fp8_cast)
+// CHECK: %[[A:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<?x128xf8E4M3FN> to memref<?x128xf8E4M3FN>
+// CHECK: %[[BT:.+]] = memref.alloc() : memref<64x128xf8E4M3FN>
+// CHECK: function(@fp8_cast_transposed)
+// CHECK: %[[M:.+]] = memref.dim %[[A]], %c0{{.*}} : memref<?x128xf8E4M3FN>
+// CHECK: %[[C:.+]] = memref.alloc(%[[M]]) : memref<?x64xbf16>
+// CHECK: %[[PA:.+]] = memref.extract_aligned_pointer_as_index %[[A]]
+// CHECK: call @fp8TensorMap2D(%[[PA]], %[[M]], %c128{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// CHECK: %[[PB:.+]] = memref.extract_aligned_pointer_as_index %[[BT]]
+// CHECK: call @fp8TensorMap2D(%[[PB]], %c64{{.*}}, %c128{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// CHECK: %[[PC:.+]] = memref.extract_aligned_pointer_as_index %[[C]]
+// CHECK: call @fp8TensorMap2D(%[[PC]], %[[M]], %c64{{.*}}, %c64{{.*}}, %c64{{.*}}, %c2{{(_[0-9]+)?}})
+// CHECK: arith.ceildivui %[[M]], %c128{{.*}} : index
+// CHECK: arith.ceildivui %c64{{.*}}, %c128{{.*}} : index
+// CHECK: %[[SMEM:.+]] = arith.constant 231024 : i32
+// CHECK: dynamic_shared_memory_size %[[SMEM]] module(@fp8_kernels) function(@fp8_scaled_matmul_wgmma)
+// CHECK: bufferization.to_tensor %[[C]]
+func.func @dynamic_m(%x: tensor<?x128xbf16>, %w: tensor<128x64xbf16>, %s: tensor<f32>) -> tensor<?x64xbf16> {
+  %a = fp8.cast %x, %s : tensor<?x128xbf16>, tensor<f32> -> tensor<?x128xf8E4M3FN>
+  %b = fp8.cast %w, %s : tensor<128x64xbf16>, tensor<f32> -> tensor<128x64xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %b scales(%s, %s) {gemm = #fp8.gemm<fast_accum = true>} : tensor<?x128xf8E4M3FN>, tensor<128x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<?x64xbf16>
+  return %c : tensor<?x64xbf16>
+}
