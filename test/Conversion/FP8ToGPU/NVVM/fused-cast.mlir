@@ -146,3 +146,67 @@ func.func @tensorwise(%x: tensor<64x256xbf16>) -> (tensor<64x256xf8E5M2>, tensor
   %q = fp8.cast %x, %scale : tensor<64x256xbf16>, tensor<f32> -> tensor<64x256xf8E5M2>
   return %q, %scale : tensor<64x256xf8E5M2>, tensor<f32>
 }
+
+// -----
+
+// A dynamic number of rows of 512 f32, e5m2: ceil(rows / 8) workgroups of
+// 8 warps (at least one), a warp per row, each lane two 16-byte groups of
+// 8 f32 (columns 8 l and 8 (32 + l)) held in registers. A warp past the
+// last row reads the last row (its subgroup reduce stays uniform) and
+// stores nothing. scale = 57344 / max(amax, 1e-12) in f64, lane 0 stores it;
+// every element is clamped to +-57344 and converted in pairs.
+// CHECK-LABEL: func @dynamic_rows
+// CHECK: %[[ROWS0:.+]] = tensor.dim %{{.+}}, %c0{{.*}} : tensor<?x512xf32>
+// CHECK: %[[ROWS:.+]] = arith.muli %c1{{.*}}, %[[ROWS0]] : index
+// CHECK: %[[IN:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0], [1]] : memref<?x512xf32> into memref<?x512xf32>
+// CHECK: %[[OUT:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0], [1]] : memref<?x512xf8E5M2> into memref<?x512xf8E5M2>
+// CHECK: %[[SCALES:.+]] = memref.alloc(%[[ROWS]]) : memref<?xf32>
+// CHECK: %[[G:.+]] = arith.ceildivui %[[ROWS]], %c8{{.*}} : index
+// CHECK: %[[GRID:.+]] = arith.maxui %[[G]], %c1{{.*}} : index
+// CHECK: gpu.launch blocks(%[[BX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %[[GRID]], %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) threads(%[[TX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %c256{{[_0-9]*}}, {{.+}} function(@fp8_cast_axiswise) {
+// CHECK:   %[[WARP:.+]] = arith.divui %[[TX]], %c32{{.*}} : index
+// CHECK:   %[[LANE:.+]] = arith.remui %[[TX]], %c32{{.*}} : index
+// CHECK:   %[[FIRST:.+]] = arith.muli %[[BX]], %c8{{.*}} : index
+// CHECK:   %[[ROW:.+]] = arith.addi %[[FIRST]], %[[WARP]] : index
+// CHECK:   %[[LIVE:.+]] = arith.cmpi ult, %[[ROW]], %[[ROWS]] : index
+// CHECK:   %[[LASTROW:.+]] = arith.subi %[[ROWS]], %c1{{.*}} : index
+// CHECK:   %[[READ:.+]] = arith.minui %[[ROW]], %[[LASTROW]] : index
+// CHECK:   %[[G0:.+]] = arith.addi %c0{{.*}}, %[[LANE]] : index
+// CHECK:   %[[C0:.+]] = arith.muli %[[G0]], %c8{{.*}} : index
+// CHECK:   vector.load %[[IN]][%[[READ]], %[[C0]]] {alignment = 16 : i64} : memref<?x512xf32>, vector<8xf32>
+// CHECK-NOT: arith.extf %{{.+}} : f32
+// CHECK-COUNT-8: math.absf
+// CHECK:   %[[G1:.+]] = arith.addi %c32{{.*}}, %[[LANE]] : index
+// CHECK:   %[[C1:.+]] = arith.muli %[[G1]], %c8{{.*}} : index
+// CHECK:   vector.load %[[IN]][%[[READ]], %[[C1]]] {alignment = 16 : i64} : memref<?x512xf32>, vector<8xf32>
+// CHECK-NOT: vector.load
+// CHECK:   %[[AMAX:.+]] = gpu.subgroup_reduce maximumf %{{.+}} uniform : (f32) -> f32
+// CHECK:   %[[WIDE:.+]] = arith.extf %[[AMAX]] : f32 to f64
+// CHECK:   %[[EPS:.+]] = arith.constant 9.9999999999999998E-13 : f64
+// CHECK:   %[[SAFE:.+]] = arith.maximumf %[[WIDE]], %[[EPS]] : f64
+// CHECK:   %[[FMAX:.+]] = arith.constant 5.734400e+04 : f64
+// CHECK:   %[[Q:.+]] = arith.divf %[[FMAX]], %[[SAFE]] : f64
+// CHECK:   %[[S:.+]] = arith.truncf %[[Q]] : f64 to f32
+// CHECK:   scf.if %[[LIVE]] {
+// CHECK:     %[[LEAD:.+]] = arith.cmpi eq, %[[LANE]], %c0{{.*}} : index
+// CHECK:     scf.if %[[LEAD]] {
+// CHECK:       memref.store %[[S]], %[[SCALES]][%[[ROW]]] : memref<?xf32>
+// CHECK:     %[[HI:.+]] = arith.constant 5.734400e+04 : f32
+// CHECK:     %[[LO:.+]] = arith.constant -5.734400e+04 : f32
+// CHECK:     %[[X:.+]] = arith.mulf %{{.+}}, %[[S]] : f32
+// CHECK:     %[[Y:.+]] = arith.maximumf %[[X]], %[[LO]] : f32
+// CHECK:     arith.minimumf %[[Y]], %[[HI]] : f32
+// CHECK-COUNT-4: nvvm.convert.f32x2.to.f8x2 {{.+}} : vector<2xi8>(f8E5M2)
+// CHECK:     vector.store %{{.+}}, %[[OUT]][%[[ROW]], %{{.+}}] {alignment = 8 : i64} : memref<?x512xf8E5M2>, vector<8xf8E5M2>
+// CHECK-COUNT-4: nvvm.convert.f32x2.to.f8x2 {{.+}} : vector<2xi8>(f8E5M2)
+// CHECK:     vector.store %{{.+}}, %[[OUT]][%[[ROW]], %{{.+}}] {alignment = 8 : i64} : memref<?x512xf8E5M2>, vector<8xf8E5M2>
+// CHECK-NOT: vector.store
+// CHECK:   gpu.terminator
+// CHECK: %[[ST:.+]] = bufferization.to_tensor %[[SCALES]]
+// CHECK: tensor.expand_shape %[[ST]] {{\[}}[0, 1]] output_shape [%[[ROWS0]], 1] : tensor<?xf32> into tensor<?x1xf32>
+func.func @dynamic_rows(%x: tensor<?x512xf32>) -> tensor<?x512xf8E5M2> {
+  %amax = fp8.amax %x axiswise(1) : tensor<?x512xf32> -> tensor<?x1xf32>
+  %scale = fp8.amax_to_scale %amax : tensor<?x1xf32> for f8E5M2
+  %q = fp8.cast %x, %scale : tensor<?x512xf32>, tensor<?x1xf32> -> tensor<?x512xf8E5M2>
+  return %q : tensor<?x512xf8E5M2>
+}
