@@ -77,14 +77,14 @@ func.func @tensorwise_amax(%x: tensor<64x256xbf16>) -> tensor<f32> {
 
 // The rowwise cast of NVVM/fused-cast.mlir: AMD keeps the separate amax
 // kernel (no fused cast there); NVIDIA has no amax kernel left.
-// CHECK-LABEL: func @rowwise_cast
+// CHECK-LABEL: func @rowwise
 // CHECK: function(@fp8_amax)
-// NV-LABEL: func @rowwise_cast
+// NV-LABEL: func @rowwise
 // NV-NOT: function(@fp8_amax)
 // NV: function(@fp8_cast_axiswise)
 // NV-NOT: function(@fp8_amax)
 // NV: return
-func.func @rowwise_cast(%x: tensor<2x64x256xbf16>) -> (tensor<2x64x256xf8E4M3FN>, tensor<2x64x1xf32>) {
+func.func @rowwise(%x: tensor<2x64x256xbf16>) -> (tensor<2x64x256xf8E4M3FN>, tensor<2x64x1xf32>) {
   %amax = fp8.amax %x axiswise(2) : tensor<2x64x256xbf16> -> tensor<2x64x1xf32>
   %scale = fp8.amax_to_scale %amax {round_to_power_of_2} : tensor<2x64x1xf32> for f8E4M3FN
   %q = fp8.cast %x, %scale : tensor<2x64x256xbf16>, tensor<2x64x1xf32> -> tensor<2x64x256xf8E4M3FN>
