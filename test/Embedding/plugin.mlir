@@ -6,8 +6,8 @@
 // load into it; the uninstrumented build runs this test.
 // UNSUPPORTED: asan
 //
-// RUN: mlir-opt --load-dialect-plugin=%fp8_plugin --load-pass-plugin=%fp8_plugin %S/../Transforms/rewrite-matmul.mlir -split-input-file --pass-pipeline="builtin.module(fp8-rewrite-matmul)" > %t.plugin
-// RUN: fp8-opt %S/../Transforms/rewrite-matmul.mlir -split-input-file --fp8-rewrite-matmul > %t.fp8-opt
+// RUN: mlir-opt --load-dialect-plugin=%fp8_plugin --load-pass-plugin=%fp8_plugin %S/../Dialect/FP8/Transforms/rewrite-matmul.mlir -split-input-file --pass-pipeline="builtin.module(fp8-rewrite-matmul)" > %t.plugin
+// RUN: fp8-opt %S/../Dialect/FP8/Transforms/rewrite-matmul.mlir -split-input-file --fp8-rewrite-matmul > %t.fp8-opt
 // RUN: diff %t.plugin %t.fp8-opt
 // RUN: FileCheck %s --input-file=%t.plugin
 //

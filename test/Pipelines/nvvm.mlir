@@ -7,7 +7,7 @@
 // On sm_89 the GEMMs use mma.sync through inline PTX; with fast_accum =
 // false (the grad_input gemm) each k step starts from zero and is added to
 // the f32 accumulators in software, with fast_accum (output) the tensor
-// core accumulates. (sm_90a: test/Conversion/FP8ToGPU/wgmma.mlir.)
+// core accumulates. (sm_90a: test/Conversion/FP8ToGPU/NVVM/hopper-gemm.mlir.)
 // RUN: fp8-opt %S/rocdl.mlir --fp8-rewrite-matmul="chip=sm_89" --fp8-lower-to-gpu="chip=sm_89" | FileCheck %s --check-prefix=CHECK-IR
 //
 // The PTX has warp-shuffle amax, unsigned atomic max, saturating

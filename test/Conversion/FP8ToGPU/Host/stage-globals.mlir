@@ -35,3 +35,21 @@ func.func @strided() -> memref<2xf32, strided<[2]>> {
   %0 = memref.get_global @strided_table : memref<2xf32, strided<[2]>>
   return %0 : memref<2xf32, strided<[2]>>
 }
+
+// -----
+
+// A rank-0 global (a tensorwise scale, say) is staged too, once per read.
+// CHECK-LABEL: func @scalar(
+// CHECK: %[[S0:.+]] = memref.get_global @scale : memref<f32>
+// CHECK: %[[C0:.+]] = memref.alloc() : memref<f32>
+// CHECK: memref.copy %[[S0]], %[[C0]] : memref<f32> to memref<f32>
+// CHECK: %[[S1:.+]] = memref.get_global @scale : memref<f32>
+// CHECK: %[[C1:.+]] = memref.alloc() : memref<f32>
+// CHECK: memref.copy %[[S1]], %[[C1]] : memref<f32> to memref<f32>
+// CHECK: return %[[C0]], %[[C1]]
+memref.global "private" constant @scale : memref<f32> = dense<2.0>
+func.func @scalar() -> (memref<f32>, memref<f32>) {
+  %0 = memref.get_global @scale : memref<f32>
+  %1 = memref.get_global @scale : memref<f32>
+  return %0, %1 : memref<f32>, memref<f32>
+}

@@ -3,6 +3,9 @@
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_89" | FileCheck %s --check-prefix=SM89
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a gemm-schedule=pingpong" | FileCheck %s --check-prefix=PINGPONG
+// The tile heuristic's inputs: the multiprocessor count and the schedule.
+// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a sm-count=4" | FileCheck %s --check-prefix=SMS4
+// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a sm-count=4 gemm-schedule=pingpong" | FileCheck %s --check-prefix=PING
 
 // 4096^3 with fast accumulation: 128 x 256 tiles (32 x 16 = 512 tiles, more
 // than the 132 multiprocessors), 4 stages of 48 KB and 32 KB of staging
@@ -212,4 +215,126 @@ func.func @f32_partial(%x: tensor<100x256xbf16>, %w: tensor<256x64xbf16>, %s: te
   %b = fp8.cast %w, %s : tensor<256x64xbf16>, tensor<f32> -> tensor<256x64xf8E4M3FN>
   %c = fp8.scaled_matmul %a, %b scales(%s, %s) {gemm = #fp8.gemm<fast_accum = true>} : tensor<100x256xf8E4M3FN>, tensor<256x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<100x64xf32>
   return %c : tensor<100x64xf32>
+}
+
+// -----
+
+// The host side of a 256 x 128 x 512 GEMM. With 132 multiprocessors its
+// 2 x 2 tiles of 128 x 256 would leave most of them idle: 128 x 128 tiles
+// (B's box 128 x 128). Shared memory: 6 stages of (128 + 128) x 128 bytes
+// + 16 bytes of barriers, 32 KB of staging boxes, 16 bytes, 128 column
+// scales (512 bytes) and 1 KB of alignment slack = 231024 bytes. The grid
+// is min(tiles, the device's multiprocessors), at least 1. The three
+// tensor maps: A (M x K, box 128 x 128, 1-byte elements), B as cast
+// K-major (N x K), C (M x N bf16, boxes of 64 x 64).
+// CHECK-LABEL: func @tile_shape
+// CHECK: %[[BT:.+]] = memref.alloc() : memref<512x128xf8E4M3FN>
+// CHECK: function(@fp8_cast_transposed)
+// CHECK: %[[PA:.+]] = memref.extract_aligned_pointer_as_index %{{.+}} : memref<256x128xf8E4M3FN> -> index
+// CHECK: %[[MAPA:.+]] = call @fp8TensorMap2D(%[[PA]], %c256{{.*}}, %c128{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}}) : (index, index, index, index, index, index) -> i64
+// CHECK: %[[PB:.+]] = memref.extract_aligned_pointer_as_index %[[BT]]
+// CHECK: %[[MAPB:.+]] = call @fp8TensorMap2D(%[[PB]], %c512{{.*}}, %c128{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// CHECK: %[[PC:.+]] = memref.extract_aligned_pointer_as_index %[[C:.+]] : memref<256x512xbf16> -> index
+// CHECK: %[[MAPC:.+]] = call @fp8TensorMap2D(%[[PC]], %c256{{.*}}, %c512{{.*}}, %c64{{.*}}, %c64{{.*}}, %c2{{(_[0-9]+)?}})
+// CHECK: %[[TM:.+]] = arith.ceildivui %c256{{.*}}, %c128{{.*}} : index
+// CHECK: %[[TN:.+]] = arith.ceildivui %c512{{.*}}, %c128{{.*}} : index
+// CHECK: %[[TILES:.+]] = arith.muli %[[TM]], %[[TN]] : index
+// CHECK: %[[SMS:.+]] = call @fp8MultiprocessorCount() : () -> index
+// CHECK: %[[G:.+]] = arith.minui %[[TILES]], %[[SMS]] : index
+// CHECK: %[[GRID:.+]] = arith.maxui %[[G]], %c1{{.*}} : index
+// CHECK: %[[SMEM:.+]] = arith.constant 231024 : i32
+// CHECK: gpu.launch blocks({{.+}}) in (%{{[a-z0-9_]+}} = %[[GRID]], %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) threads({{.+}}) in (%{{[a-z0-9_]+}} = %c384{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) dynamic_shared_memory_size %[[SMEM]] module(@fp8_kernels) function(@fp8_scaled_matmul_wgmma)
+// CHECK: bufferization.to_tensor %[[C]]
+// Planned for 4 multiprocessors, the 2 x 2 tiles of 128 x 256 fill them:
+// B's box is 256 x 128, 4 stages of (128 + 256) x 128 bytes, 256 column
+// scales: 231504 bytes.
+// SMS4-LABEL: func @tile_shape
+// SMS4: call @fp8TensorMap2D(%{{.+}}, %c256{{.*}}, %c128{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// SMS4: call @fp8TensorMap2D(%{{.+}}, %c512{{.*}}, %c128{{.*}}, %c256{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// SMS4: arith.ceildivui %c512{{.*}}, %c256{{.*}} : index
+// SMS4: %[[SMEM:.+]] = arith.constant 231504 : i32
+// SMS4: dynamic_shared_memory_size %[[SMEM]] module(@fp8_kernels) function(@fp8_scaled_matmul_wgmma)
+// Pingpong: 128 x 128 tiles whatever the count, each warpgroup its own
+// tile, so two tiles' column scales (1 KB): 6 stages, 231536 bytes.
+// PING-LABEL: func @tile_shape
+// PING: call @fp8TensorMap2D(%{{.+}}, %c512{{.*}}, %c128{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// PING: arith.ceildivui %c512{{.*}}, %c128{{.*}} : index
+// PING: %[[SMEM:.+]] = arith.constant 231536 : i32
+// PING: threads({{.+}}) in (%{{[a-z0-9_]+}} = %c384{{.*}} dynamic_shared_memory_size %[[SMEM]] module(@fp8_kernels) function(@fp8_scaled_matmul_wgmma)
+func.func @tile_shape(%x: tensor<256x128xbf16>, %w: tensor<128x512xbf16>, %s: tensor<f32>) -> tensor<256x512xbf16> {
+  %a = fp8.cast %x, %s : tensor<256x128xbf16>, tensor<f32> -> tensor<256x128xf8E4M3FN>
+  %b = fp8.cast %w, %s : tensor<128x512xbf16>, tensor<f32> -> tensor<128x512xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %b scales(%s, %s) {gemm = #fp8.gemm<fast_accum = true>} : tensor<256x128xf8E4M3FN>, tensor<128x512xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<256x512xbf16>
+  return %c : tensor<256x512xbf16>
+}
+
+// -----
+
+// The epilogue's scale math (rowwise A, columnwise B, bf16 C through TMA):
+// each of the 128 x 128 tile's columns gets 1/sb once (B's scale buffer),
+// each thread 1/sa for its two rows r and r + 8 (clamped into M); then
+// every one of its 64 accumulators is multiplied by its row's and its
+// column's reciprocal and rounded to bf16.
+// CHECK-LABEL: func @rowwise_epilogue
+// CHECK: function(@fp8_cast_transposed)
+// CHECK: %[[SA:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<128x1xf32> to memref<128x1xf32>
+// CHECK: %[[SB:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<1x128xf32> to memref<1x128xf32>
+// CHECK: function(@fp8_scaled_matmul_wgmma)
+// CHECK:   %[[SBV:.+]] = memref.load %[[SB]][%c0{{.*}}, %{{.+}}] : memref<1x128xf32>
+// CHECK:   arith.divf %{{.+}}, %[[SBV]] : f32
+// CHECK:   %[[IN0:.+]] = arith.cmpi ult, %[[ROW:.+]], %c128{{.*}} : index
+// CHECK:   %[[R0:.+]] = arith.select %[[IN0]], %[[ROW]], %c0{{.*}} : index
+// CHECK:   %[[SA0:.+]] = memref.load %[[SA]][%[[R0]], %c0{{.*}}] : memref<128x1xf32>
+// CHECK:   %[[INV0:.+]] = arith.divf %{{.+}}, %[[SA0]] : f32
+// CHECK:   %[[ROW8:.+]] = arith.addi %[[ROW]], %c8{{.*}} : index
+// CHECK:   %[[IN8:.+]] = arith.cmpi ult, %[[ROW8]], %c128{{.*}} : index
+// CHECK:   %[[R8:.+]] = arith.select %[[IN8]], %[[ROW8]], %c0{{.*}} : index
+// CHECK:   %[[SA8:.+]] = memref.load %[[SA]][%[[R8]], %c0{{.*}}] : memref<128x1xf32>
+// CHECK:   %[[INV8:.+]] = arith.divf %{{.+}}, %[[SA8]] : f32
+// CHECK-NOT: memref.load %[[SA]]
+// CHECK:   %[[X:.+]] = arith.mulf %{{.+}}, %[[INV0]] : f32
+// CHECK:   %[[Y:.+]] = arith.mulf %[[X]], %{{.+}} : f32
+// CHECK:   arith.truncf %[[Y]] : f32 to bf16
+// CHECK:   arith.mulf %{{.+}}, %[[INV0]] : f32
+// CHECK:   arith.truncf %{{.+}} : f32 to bf16
+// CHECK:   arith.mulf %{{.+}}, %[[INV8]] : f32
+// CHECK-COUNT-62: arith.truncf %{{.+}} : f32 to bf16
+// CHECK-NOT: arith.truncf
+// CHECK:   gpu.terminator
+func.func @rowwise_epilogue(%x: tensor<128x128xbf16>, %w: tensor<128x128xbf16>, %sx: tensor<128x1xf32>, %sw: tensor<1x128xf32>) -> tensor<128x128xbf16> {
+  %a = fp8.cast %x, %sx : tensor<128x128xbf16>, tensor<128x1xf32> -> tensor<128x128xf8E4M3FN>
+  %b = fp8.cast %w, %sw : tensor<128x128xbf16>, tensor<1x128xf32> -> tensor<128x128xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %b scales(%sx, %sw) {gemm = #fp8.gemm<fast_accum = true>} : tensor<128x128xf8E4M3FN>, tensor<128x128xf8E4M3FN>, tensor<128x1xf32>, tensor<1x128xf32> -> tensor<128x128xbf16>
+  return %c : tensor<128x128xbf16>
+}
+
+// -----
+
+// A dynamic M: A's and C's tensor maps take their rows from A's size, the
+// tile count along M is computed at run time, and the tiles stay 128 x 128
+// (the heuristic needs static sizes); C's rows are still 16-byte multiples,
+// so it is stored through TMA.
+// CHECK-LABEL: func @dynamic_m
+// CHECK: function(@fp8_cast)
+// CHECK: %[[A:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<?x128xf8E4M3FN> to memref<?x128xf8E4M3FN>
+// CHECK: %[[BT:.+]] = memref.alloc() : memref<64x128xf8E4M3FN>
+// CHECK: function(@fp8_cast_transposed)
+// CHECK: %[[M:.+]] = memref.dim %[[A]], %c0{{.*}} : memref<?x128xf8E4M3FN>
+// CHECK: %[[C:.+]] = memref.alloc(%[[M]]) : memref<?x64xbf16>
+// CHECK: %[[PA:.+]] = memref.extract_aligned_pointer_as_index %[[A]]
+// CHECK: call @fp8TensorMap2D(%[[PA]], %[[M]], %c128{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// CHECK: %[[PB:.+]] = memref.extract_aligned_pointer_as_index %[[BT]]
+// CHECK: call @fp8TensorMap2D(%[[PB]], %c64{{.*}}, %c128{{.*}}, %c128{{.*}}, %c128{{.*}}, %c1{{(_[0-9]+)?}})
+// CHECK: %[[PC:.+]] = memref.extract_aligned_pointer_as_index %[[C]]
+// CHECK: call @fp8TensorMap2D(%[[PC]], %[[M]], %c64{{.*}}, %c64{{.*}}, %c64{{.*}}, %c2{{(_[0-9]+)?}})
+// CHECK: arith.ceildivui %[[M]], %c128{{.*}} : index
+// CHECK: arith.ceildivui %c64{{.*}}, %c128{{.*}} : index
+// CHECK: %[[SMEM:.+]] = arith.constant 231024 : i32
+// CHECK: dynamic_shared_memory_size %[[SMEM]] module(@fp8_kernels) function(@fp8_scaled_matmul_wgmma)
+// CHECK: bufferization.to_tensor %[[C]]
+func.func @dynamic_m(%x: tensor<?x128xbf16>, %w: tensor<128x64xbf16>, %s: tensor<f32>) -> tensor<?x64xbf16> {
+  %a = fp8.cast %x, %s : tensor<?x128xbf16>, tensor<f32> -> tensor<?x128xf8E4M3FN>
+  %b = fp8.cast %w, %s : tensor<128x64xbf16>, tensor<f32> -> tensor<128x64xf8E4M3FN>
+  %c = fp8.scaled_matmul %a, %b scales(%s, %s) {gemm = #fp8.gemm<fast_accum = true>} : tensor<?x128xf8E4M3FN>, tensor<128x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<?x64xbf16>
+  return %c : tensor<?x64xbf16>
 }

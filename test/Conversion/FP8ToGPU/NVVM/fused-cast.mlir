@@ -1,8 +1,8 @@
-// NVIDIA cast kernels: the axiswise amax + amax_to_scale + cast of one
-// tensor become one kernel; a whole-tensor amax reads 8 elements at once.
+// NVIDIA cast kernels that compute their own amax: the axiswise amax +
+// amax_to_scale + cast of one tensor become one kernel (fp8_cast_axiswise);
+// a tensorwise one, the amax kernel and a cast kernel that computes the
+// scale. (AMD keeps the amax kernel: ../amax.mlir.)
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s
-// AMD keeps the separate amax kernel (no fused cast there).
-// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=gfx942" | FileCheck %s --check-prefix=AMD
 
 // Rows of 256 bf16: a warp per row, each lane holding 8 elements in
 // registers (one 16-byte load): the row is read once.
@@ -31,8 +31,6 @@
 // CHECK:     vector.store %{{.+}}, %[[OUT2]][%{{.+}}, %{{.+}}] {alignment = 8 : i64} : memref<128x256xf8E4M3FN>, vector<8xf8E4M3FN>
 // CHECK-NOT: scf.for
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1, 2]] output_shape [2, 64, 1] : tensor<128xf32> into tensor<2x64x1xf32>
-// AMD-LABEL: func @rowwise
-// AMD: function(@fp8_amax)
 func.func @rowwise(%x: tensor<2x64x256xbf16>) -> (tensor<2x64x256xf8E4M3FN>, tensor<2x64x1xf32>) {
   %amax = fp8.amax %x axiswise(2) : tensor<2x64x256xbf16> -> tensor<2x64x1xf32>
   %scale = fp8.amax_to_scale %amax {round_to_power_of_2} : tensor<2x64x1xf32> for f8E4M3FN
@@ -115,29 +113,6 @@ func.func @not_fused(%x: tensor<64x256xbf16>, %y: tensor<64x12xbf16>) -> (tensor
 
 // -----
 
-// A whole-tensor amax over a contiguous 64 x 256 input: groups of 8, four
-// 16-byte loads in flight per step of the main loop (each thread's groups
-// one grid stride apart), then the remaining groups one at a time.
-// CHECK-LABEL: func @tensorwise_amax
-// CHECK: %[[FLAT:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0, 1]] : memref<64x256xbf16> into memref<16384xbf16>
-// CHECK: function(@fp8_amax)
-// CHECK: %[[MAIN:.+]] = scf.for
-// CHECK-COUNT-4: vector.load %[[FLAT]][%{{.+}}] {alignment = 16 : i64} : memref<16384xbf16>, vector<8xbf16>
-// CHECK-NOT: vector.load
-// CHECK-COUNT-32: arith.maximumf
-// CHECK: scf.yield
-// CHECK: %[[REST:.+]] = scf.for %{{.+}} iter_args(%{{.+}} = %[[MAIN]])
-// CHECK: vector.load %[[FLAT]][%{{.+}}] {alignment = 16 : i64} : memref<16384xbf16>, vector<8xbf16>
-// CHECK-COUNT-8: arith.maximumf
-// CHECK: gpu.subgroup_reduce maximumf %[[REST]]
-// CHECK: memref.atomic_rmw maxu
-func.func @tensorwise_amax(%x: tensor<64x256xbf16>) -> tensor<f32> {
-  %amax = fp8.amax %x tensorwise : tensor<64x256xbf16> -> tensor<f32>
-  return %amax : tensor<f32>
-}
-
-// -----
-
 // Tensorwise: two passes. The amax kernel, then the cast kernel computes
 // the scale from the amax bits (f64 division), its first thread writes it
 // for the GEMM, and every thread scales with it; no amax_to_scale kernel.
@@ -174,42 +149,64 @@ func.func @tensorwise(%x: tensor<64x256xbf16>) -> (tensor<64x256xf8E5M2>, tensor
 
 // -----
 
-// A GEMM's tensorwise B: the amax kernel, then the transposing cast kernel
-// computes the scale from the amax bits itself (block (0, 0)'s first thread
-// writes it) and the GEMM's epilogue reads that buffer: the rank-0
-// amax_to_scale does not run in host code between the kernels. A's cast is
-// the tensorwise pair above.
-// CHECK-LABEL: func @tensorwise_gemm_rhs
-// CHECK: function(@fp8_cast)
-// CHECK: %[[BITS:.+]] = memref.alloc() : memref<1xi32>
-// CHECK: function(@fp8_amax
-// CHECK: memref.atomic_rmw maxu %{{.+}}, %[[BITS]]
-// CHECK: %[[SCALE:.+]] = memref.alloc() : memref<f32>
-// CHECK: %[[BT:.+]] = memref.alloc() : memref<128x256xf8E4M3FN>
-// CHECK: function(@fp8_cast_transposed)
-// CHECK:   %[[B:.+]] = memref.load %[[BITS]]
-// CHECK:   %[[AMAX:.+]] = arith.bitcast %[[B]] : i32 to f32
-// CHECK:   arith.divf %{{.+}} : f64
-// CHECK:   %[[S:.+]] = arith.truncf %{{.+}} : f64 to f32
-// CHECK:   scf.if
-// CHECK:     memref.store %[[S]], %[[SCALE]][] : memref<f32>
-// CHECK-NOT: memref.load
-// CHECK:   vector.load
-// CHECK:   arith.mulf %{{.+}}, %[[S]] : f32
-// CHECK:   gpu.barrier
-// CHECK: %[[ST:.+]] = bufferization.to_tensor %[[SCALE]]
-// CHECK: %[[SB:.+]] = bufferization.to_buffer %[[ST]]
-// CHECK: function(@fp8_scaled_matmul_wgmma)
-// CHECK: memref.load %[[SB]][] : memref<f32>
-// CHECK-NOT: fp8.amax_to_scale
-// CHECK: return
-func.func @tensorwise_gemm_rhs(%x: tensor<128x256xbf16>, %w: tensor<256x128xbf16>) -> tensor<128x128xbf16> {
-  %ax = fp8.amax %x tensorwise : tensor<128x256xbf16> -> tensor<f32>
-  %sx = fp8.amax_to_scale %ax : tensor<f32> for f8E4M3FN
-  %a = fp8.cast %x, %sx : tensor<128x256xbf16>, tensor<f32> -> tensor<128x256xf8E4M3FN>
-  %aw = fp8.amax %w tensorwise : tensor<256x128xbf16> -> tensor<f32>
-  %sw = fp8.amax_to_scale %aw : tensor<f32> for f8E4M3FN
-  %b = fp8.cast %w, %sw : tensor<256x128xbf16>, tensor<f32> -> tensor<256x128xf8E4M3FN>
-  %c = fp8.scaled_matmul %a, %b scales(%sx, %sw) {gemm = #fp8.gemm<fast_accum = true>} : tensor<128x256xf8E4M3FN>, tensor<256x128xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<128x128xbf16>
-  return %c : tensor<128x128xbf16>
+// A dynamic number of rows of 512 f32, e5m2: ceil(rows / 8) workgroups of
+// 8 warps (at least one), a warp per row, each lane two 16-byte groups of
+// 8 f32 (columns 8 l and 8 (32 + l)) held in registers. A warp past the
+// last row reads the last row (its subgroup reduce stays uniform) and
+// stores nothing. scale = 57344 / max(amax, 1e-12) in f64, lane 0 stores it;
+// every element is clamped to +-57344 and converted in pairs.
+// CHECK-LABEL: func @dynamic_rows
+// CHECK: %[[ROWS0:.+]] = tensor.dim %{{.+}}, %c0{{.*}} : tensor<?x512xf32>
+// CHECK: %[[ROWS:.+]] = arith.muli %c1{{.*}}, %[[ROWS0]] : index
+// CHECK: %[[IN:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0], [1]] : memref<?x512xf32> into memref<?x512xf32>
+// CHECK: %[[OUT:.+]] = memref.collapse_shape %{{.+}} {{\[}}[0], [1]] : memref<?x512xf8E5M2> into memref<?x512xf8E5M2>
+// CHECK: %[[SCALES:.+]] = memref.alloc(%[[ROWS]]) : memref<?xf32>
+// CHECK: %[[G:.+]] = arith.ceildivui %[[ROWS]], %c8{{.*}} : index
+// CHECK: %[[GRID:.+]] = arith.maxui %[[G]], %c1{{.*}} : index
+// CHECK: gpu.launch blocks(%[[BX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %[[GRID]], %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) threads(%[[TX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %c256{{[_0-9]*}}, {{.+}} function(@fp8_cast_axiswise) {
+// CHECK:   %[[WARP:.+]] = arith.divui %[[TX]], %c32{{.*}} : index
+// CHECK:   %[[LANE:.+]] = arith.remui %[[TX]], %c32{{.*}} : index
+// CHECK:   %[[FIRST:.+]] = arith.muli %[[BX]], %c8{{.*}} : index
+// CHECK:   %[[ROW:.+]] = arith.addi %[[FIRST]], %[[WARP]] : index
+// CHECK:   %[[LIVE:.+]] = arith.cmpi ult, %[[ROW]], %[[ROWS]] : index
+// CHECK:   %[[LASTROW:.+]] = arith.subi %[[ROWS]], %c1{{.*}} : index
+// CHECK:   %[[READ:.+]] = arith.minui %[[ROW]], %[[LASTROW]] : index
+// CHECK:   %[[G0:.+]] = arith.addi %c0{{.*}}, %[[LANE]] : index
+// CHECK:   %[[C0:.+]] = arith.muli %[[G0]], %c8{{.*}} : index
+// CHECK:   vector.load %[[IN]][%[[READ]], %[[C0]]] {alignment = 16 : i64} : memref<?x512xf32>, vector<8xf32>
+// CHECK-NOT: arith.extf %{{.+}} : f32
+// CHECK-COUNT-8: math.absf
+// CHECK:   %[[G1:.+]] = arith.addi %c32{{.*}}, %[[LANE]] : index
+// CHECK:   %[[C1:.+]] = arith.muli %[[G1]], %c8{{.*}} : index
+// CHECK:   vector.load %[[IN]][%[[READ]], %[[C1]]] {alignment = 16 : i64} : memref<?x512xf32>, vector<8xf32>
+// CHECK-NOT: vector.load
+// CHECK:   %[[AMAX:.+]] = gpu.subgroup_reduce maximumf %{{.+}} uniform : (f32) -> f32
+// CHECK:   %[[WIDE:.+]] = arith.extf %[[AMAX]] : f32 to f64
+// CHECK:   %[[EPS:.+]] = arith.constant 9.9999999999999998E-13 : f64
+// CHECK:   %[[SAFE:.+]] = arith.maximumf %[[WIDE]], %[[EPS]] : f64
+// CHECK:   %[[FMAX:.+]] = arith.constant 5.734400e+04 : f64
+// CHECK:   %[[Q:.+]] = arith.divf %[[FMAX]], %[[SAFE]] : f64
+// CHECK:   %[[S:.+]] = arith.truncf %[[Q]] : f64 to f32
+// CHECK:   scf.if %[[LIVE]] {
+// CHECK:     %[[LEAD:.+]] = arith.cmpi eq, %[[LANE]], %c0{{.*}} : index
+// CHECK:     scf.if %[[LEAD]] {
+// CHECK:       memref.store %[[S]], %[[SCALES]][%[[ROW]]] : memref<?xf32>
+// CHECK:     %[[HI:.+]] = arith.constant 5.734400e+04 : f32
+// CHECK:     %[[LO:.+]] = arith.constant -5.734400e+04 : f32
+// CHECK:     %[[X:.+]] = arith.mulf %{{.+}}, %[[S]] : f32
+// CHECK:     %[[Y:.+]] = arith.maximumf %[[X]], %[[LO]] : f32
+// CHECK:     arith.minimumf %[[Y]], %[[HI]] : f32
+// CHECK-COUNT-4: nvvm.convert.f32x2.to.f8x2 {{.+}} : vector<2xi8>(f8E5M2)
+// CHECK:     vector.store %{{.+}}, %[[OUT]][%[[ROW]], %{{.+}}] {alignment = 8 : i64} : memref<?x512xf8E5M2>, vector<8xf8E5M2>
+// CHECK-COUNT-4: nvvm.convert.f32x2.to.f8x2 {{.+}} : vector<2xi8>(f8E5M2)
+// CHECK:     vector.store %{{.+}}, %[[OUT]][%[[ROW]], %{{.+}}] {alignment = 8 : i64} : memref<?x512xf8E5M2>, vector<8xf8E5M2>
+// CHECK-NOT: vector.store
+// CHECK:   gpu.terminator
+// CHECK: %[[ST:.+]] = bufferization.to_tensor %[[SCALES]]
+// CHECK: tensor.expand_shape %[[ST]] {{\[}}[0, 1]] output_shape [%[[ROWS0]], 1] : tensor<?xf32> into tensor<?x1xf32>
+func.func @dynamic_rows(%x: tensor<?x512xf32>) -> tensor<?x512xf8E5M2> {
+  %amax = fp8.amax %x axiswise(1) : tensor<?x512xf32> -> tensor<?x1xf32>
+  %scale = fp8.amax_to_scale %amax : tensor<?x1xf32> for f8E5M2
+  %q = fp8.cast %x, %scale : tensor<?x512xf32>, tensor<?x1xf32> -> tensor<?x512xf8E5M2>
+  return %q : tensor<?x512xf8E5M2>
 }
