@@ -85,11 +85,11 @@ bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
   populateCastToNVVMPairsPatterns(patterns, plan);
   populateFusedCastToNVVMPatterns(patterns, plan);
   populateDualLayoutCastToNVVMPatterns(patterns, plan);
-  populateScaledMatmulToMMASyncPatterns(patterns);
+  populateScaledMatmulToMMASyncPatterns(patterns, plan);
   if (target.hasWgmma()) {
     int64_t smCount =
         options.smCount > 0 ? options.smCount : target.getDefaultSmCount();
-    populateScaledMatmulToWGMMAPatterns(patterns, options.gemmSchedule,
+    populateScaledMatmulToWGMMAPatterns(patterns, plan, options.gemmSchedule,
                                         smCount);
   }
   return true;

@@ -161,10 +161,12 @@ void populateFusedCastToNVVMPatterns(RewritePatternSet &patterns,
 void populateDualLayoutCastToNVVMPatterns(RewritePatternSet &patterns,
                                           const CastPlan &plan);
 /// fp8.scaled_matmul as mma.sync.m16n8k32 (NVVM/MMASync.cpp).
-void populateScaledMatmulToMMASyncPatterns(RewritePatternSet &patterns);
+void populateScaledMatmulToMMASyncPatterns(RewritePatternSet &patterns,
+                                           const CastPlan &plan);
 /// fp8.scaled_matmul as the TMA + wgmma kernel (NVVM/HopperGemm.cpp), its
 /// tiles chosen for `smCount` multiprocessors.
 void populateScaledMatmulToWGMMAPatterns(RewritePatternSet &patterns,
+                                         const CastPlan &plan,
                                          GemmSchedule schedule,
                                          int64_t smCount);
 /// fp8.scaled_matmul as amdgpu.mfma (AMDGPU/MFMA.cpp).

@@ -110,9 +110,9 @@ namespace {
 /// B that is not an fp8.cast, and a K that is dynamic or not a multiple of
 /// 16 (TMA needs 16-byte row strides).
 struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
-  ScaledMatmulToWGMMA(MLIRContext *context, GemmSchedule schedule,
-                      int64_t smCount)
-      : OpRewritePattern<ScaledMatmulOp>(context, /*benefit=*/2),
+  ScaledMatmulToWGMMA(MLIRContext *context, const CastPlan &plan,
+                      GemmSchedule schedule, int64_t smCount)
+      : OpRewritePattern<ScaledMatmulOp>(context, /*benefit=*/2), plan(plan),
         schedule(schedule), smCount(smCount) {}
 
   LogicalResult matchAndRewrite(ScaledMatmulOp op,
@@ -121,7 +121,7 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
       return rewriter.notifyMatchFailure(op, "emulated: no tensor cores");
     if (op.getNumBatchDims() != 0)
       return rewriter.notifyMatchFailure(op, "batched: mma.sync kernel");
-    KMajorRhs kMajorRhs = findKMajorRhs(op);
+    KMajorRhs kMajorRhs = findKMajorRhs(op, plan);
     if (!kMajorRhs)
       return rewriter.notifyMatchFailure(
           op, "B is neither a cast to K-major nor a transposed K-major value");
@@ -201,12 +201,16 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
   }
 
 private:
+  /// The casts' strategies: which B this kernel casts itself.
+  const CastPlan &plan;
   GemmSchedule schedule;
   int64_t smCount;
 };
 } // namespace
 
 void mlir::fp8::detail::populateScaledMatmulToWGMMAPatterns(
-    RewritePatternSet &patterns, GemmSchedule schedule, int64_t smCount) {
-  patterns.add<ScaledMatmulToWGMMA>(patterns.getContext(), schedule, smCount);
+    RewritePatternSet &patterns, const CastPlan &plan, GemmSchedule schedule,
+    int64_t smCount) {
+  patterns.add<ScaledMatmulToWGMMA>(patterns.getContext(), plan, schedule,
+                                    smCount);
 }

@@ -201,7 +201,8 @@ static void emitMmaSyncKernel(OpBuilder &b, Location loc,
 
 namespace {
 struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
-  using OpRewritePattern<ScaledMatmulOp>::OpRewritePattern;
+  ScaledMatmulToMMASync(MLIRContext *context, const CastPlan &plan)
+      : OpRewritePattern<ScaledMatmulOp>(context), plan(plan) {}
 
   LogicalResult matchAndRewrite(ScaledMatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -217,7 +218,7 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     // B from an fp8.cast is cast straight into N x K (K-major) layout, so
     // that each lane's 4 k values are contiguous bytes; otherwise B is read
     // as stored, K x N.
-    KMajorRhs kMajorRhs = findKMajorRhs(op);
+    KMajorRhs kMajorRhs = findKMajorRhs(op, plan);
     bool bKInnermost = static_cast<bool>(kMajorRhs);
     Value bm = bKInnermost ? emitKMajorRhs(rewriter, loc, kMajorRhs)
                            : toBuffer(rewriter, loc, op.getRhs());
@@ -254,10 +255,14 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     replaceGemm(rewriter, op, kMajorRhs, c);
     return success();
   }
+
+private:
+  /// The casts' strategies: which B this kernel casts itself.
+  const CastPlan &plan;
 };
 } // namespace
 
 void mlir::fp8::detail::populateScaledMatmulToMMASyncPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<ScaledMatmulToMMASync>(patterns.getContext());
+    RewritePatternSet &patterns, const CastPlan &plan) {
+  patterns.add<ScaledMatmulToMMASync>(patterns.getContext(), plan);
 }

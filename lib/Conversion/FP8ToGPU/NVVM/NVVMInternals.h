@@ -75,7 +75,7 @@ struct KMajorRhs {
   Value tensor;
   explicit operator bool() const { return cast || tensor; }
 };
-KMajorRhs findKMajorRhs(ScaledMatmulOp op);
+KMajorRhs findKMajorRhs(ScaledMatmulOp op, const CastPlan &plan);
 /// The N x K buffer of `rhs` (found, not null).
 Value emitKMajorRhs(PatternRewriter &rewriter, Location loc,
                     const KMajorRhs &rhs);

@@ -282,10 +282,11 @@ Value emitTransposedCast(PatternRewriter &rewriter, CastOp op, AmaxOp amax,
   return output;
 }
 
-KMajorRhs findKMajorRhs(ScaledMatmulOp op) {
+KMajorRhs findKMajorRhs(ScaledMatmulOp op, const CastPlan &plan) {
   auto rhsCast = op.getRhs().getDefiningOp<CastOp>();
-  if (rhsCast && isTransposableGemmRhs(rhsCast))
-    return {rhsCast, getTiledTransposeAmax(rhsCast), nullptr};
+  if (rhsCast &&
+      plan.getStrategy(rhsCast) == CastStrategy::TransposedForGemm)
+    return {rhsCast, plan.getAbsorbedAmax(rhsCast), nullptr};
   return {nullptr, nullptr, getKMajorRhs(op)};
 }
 
