@@ -311,6 +311,44 @@ void fp8::populateFP8RewriteMatmulPatterns(
 // Pass
 //===----------------------------------------------------------------------===//
 
+/// Whether the pass rewrites `op` (given an fp8 config).
+static bool isRewrittenMatmul(Operation *op) {
+  return isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
+}
+
+/// Warns about fp8 attributes that configure nothing: a role on an op that
+/// is not a matmul, a config on an op that neither is nor contains one
+/// (configs apply to the matmuls nested in the op that carries them).
+static void warnIgnoredAttributes(ModuleOp module) {
+  FP8Dialect *dialect = module->getContext()->getOrLoadDialect<FP8Dialect>();
+  StringAttr roleName = dialect->getRoleAttrHelper().getName();
+  StringAttr configName = dialect->getConfigAttrHelper().getName();
+  module->walk([&](Operation *op) {
+    if (isRewrittenMatmul(op))
+      return;
+    if (op->hasAttr(roleName))
+      op->emitWarning() << "'" << roleName.getValue() << "' is ignored on '"
+                        << op->getName()
+                        << "': only linalg.matmul and linalg.batch_matmul "
+                           "take a role";
+    if (!op->hasAttr(configName))
+      return;
+    bool configuresMatmul = false;
+    op->walk([&](Operation *nested) {
+      if (!isRewrittenMatmul(nested))
+        return WalkResult::advance();
+      configuresMatmul = true;
+      return WalkResult::interrupt();
+    });
+    if (!configuresMatmul)
+      op->emitWarning() << "'" << configName.getValue() << "' on '"
+                        << op->getName()
+                        << "' configures no matmul: it applies to the "
+                           "linalg.matmul and linalg.batch_matmul ops it is "
+                           "on or that are nested in it";
+  });
+}
+
 namespace {
 struct FP8RewriteMatmulPass
     : public fp8::impl::FP8RewriteMatmulBase<FP8RewriteMatmulPass> {
@@ -326,6 +364,8 @@ struct FP8RewriteMatmulPass
     if (failed(types))
       return signalPassFailure();
     RewriteMatmulOptions options{*defaultConfig, *types, chip};
+
+    warnIgnoredAttributes(module);
 
     // Diagnose every matmul once, before rewriting.
     bool hadError = false;
