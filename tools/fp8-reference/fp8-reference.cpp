@@ -18,17 +18,30 @@
 // bit patterns (scales as i32 bits, fp8 codes) or "approx: v v ..." for
 // gemm results.
 //
+// Every bad option value is an error with exit status 1, never a default
+// or an abort: values outside an option's set (listed by --help), sizes
+// below 1, operands over 2^34 elements, malformed --lhs/--rhs or --func.
+//
 //===----------------------------------------------------------------------===//
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -36,58 +49,162 @@
 using llvm::APFloat;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> recipeOpt("recipe", cl::init("tensorwise"),
-                                      cl::desc("tensorwise|rowwise|rowwise_with_gw_hp"));
-static cl::opt<std::string> roleOpt(
-    "role", cl::init("output"),
-    cl::desc("output|grad_input|grad_weight, or layer (all three GEMMs of "
-             "one linear layer in PyTorch's layouts; --data=hash only)"));
-static cl::opt<int> mOpt("m", cl::init(16));
-static cl::opt<int> kOpt("k", cl::init(32));
-static cl::opt<int> nOpt("n", cl::init(16));
-static cl::opt<std::string> dtypeOpt("dtype", cl::init("bf16"),
-                                     cl::desc("bf16|f16|f32 (inputs and result)"));
-static cl::opt<std::string> typeConfigOpt("type-config", cl::init("ocp"),
-                                          cl::desc("ocp|fnuz"));
-static cl::opt<bool> padOpt("pad", cl::desc("pad_inner_dim = true"));
-static cl::opt<bool> emulateOpt("emulate", cl::desc("emulate = true"));
-static cl::opt<bool> transposeBOpt("transpose-b",
-                                   cl::desc("store B as N x K"));
-static cl::opt<bool> initOpt("init", cl::desc("accumulate into a non-zero init"));
-static cl::opt<std::string> dataOpt(
-    "data", cl::init("normal"),
-    cl::desc("normal|zero-row|overflow|nan|outliers|hash (hash: computed "
-             "in the program from the indices, for shapes too large for "
-             "constants)"));
-static cl::opt<unsigned> seedOpt("seed", cl::init(1));
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Options
+//===----------------------------------------------------------------------===//
+
+/// cl::parser for an option with a fixed set of values (cl::values) whose
+/// error names them all: "fp8-reference: error: --dtype must be one of
+/// bf16, f16, f32; got 'bf17'".
+template <typename T> class ChoiceParser : public cl::parser<T> {
+public:
+  using cl::parser<T>::parser;
+
+  bool parse(cl::Option &option, llvm::StringRef argName, llvm::StringRef arg,
+             T &value) {
+    for (const auto &choice : this->Values)
+      if (choice.Name == arg) {
+        value = choice.V.getValue();
+        return false;
+      }
+    llvm::errs() << "fp8-reference: error: --" << option.ArgStr
+                 << " must be one of ";
+    llvm::ListSeparator comma;
+    for (const auto &choice : this->Values)
+      llvm::errs() << comma << choice.Name;
+    llvm::errs() << "; got '" << arg << "'\n";
+    return true;
+  }
+
+  /// The spelling of `value` on the command line.
+  llvm::StringRef nameOf(T value) const {
+    for (const auto &choice : this->Values)
+      if (choice.V.getValue() == value)
+        return choice.Name;
+    llvm_unreachable("value without a name");
+  }
+};
+
+template <typename T> using ChoiceOpt = cl::opt<T, false, ChoiceParser<T>>;
+
+template <typename T> llvm::StringRef nameOf(ChoiceOpt<T> &option) {
+  return option.getParser().nameOf(option.getValue());
+}
+
+enum class Recipe { Tensorwise, Rowwise, RowwiseWithGwHp };
+enum class Role { Output, GradInput, GradWeight, Layer };
+enum class Dtype { BF16, F16, F32 };
+enum class TypeConfig { Ocp, Fnuz };
+enum class Data { Normal, ZeroRow, Overflow, NaN, Outliers, Hash };
+enum class Emit { Mlir, Expected, Meta };
+
+} // namespace
+
+static cl::OptionCategory referenceCategory("fp8-reference options");
+
+static ChoiceOpt<Recipe> recipeOpt(
+    "recipe", cl::init(Recipe::Tensorwise),
+    cl::desc("torchao recipe of the matmul's #fp8.linear"),
+    cl::values(clEnumValN(Recipe::Tensorwise, "tensorwise", ""),
+               clEnumValN(Recipe::Rowwise, "rowwise", ""),
+               clEnumValN(Recipe::RowwiseWithGwHp, "rowwise_with_gw_hp", "")),
+    cl::cat(referenceCategory));
+static ChoiceOpt<Role> roleOpt(
+    "role", cl::init(Role::Output), cl::desc("which GEMM of a linear layer"),
+    cl::values(clEnumValN(Role::Output, "output", ""),
+               clEnumValN(Role::GradInput, "grad_input", ""),
+               clEnumValN(Role::GradWeight, "grad_weight", ""),
+               clEnumValN(Role::Layer, "layer",
+                          "all three GEMMs of one linear layer in PyTorch's "
+                          "layouts; --data=hash only")),
+    cl::cat(referenceCategory));
+static cl::opt<int> mOpt("m", cl::init(16), cl::desc("M: rows of A and C"),
+                         cl::cat(referenceCategory));
+static cl::opt<int> kOpt("k", cl::init(32), cl::desc("K: contraction size"),
+                         cl::cat(referenceCategory));
+static cl::opt<int> nOpt("n", cl::init(16), cl::desc("N: columns of B and C"),
+                         cl::cat(referenceCategory));
+static ChoiceOpt<Dtype> dtypeOpt("dtype", cl::init(Dtype::BF16),
+                                 cl::desc("type of the inputs and the result"),
+                                 cl::values(clEnumValN(Dtype::BF16, "bf16", ""),
+                                            clEnumValN(Dtype::F16, "f16", ""),
+                                            clEnumValN(Dtype::F32, "f32", "")),
+                                 cl::cat(referenceCategory));
+static ChoiceOpt<TypeConfig> typeConfigOpt(
+    "type-config", cl::init(TypeConfig::Ocp), cl::desc("float8 types"),
+    cl::values(clEnumValN(TypeConfig::Ocp, "ocp", "f8E4M3FN, f8E5M2"),
+               clEnumValN(TypeConfig::Fnuz, "fnuz", "f8E4M3FNUZ, f8E5M2FNUZ")),
+    cl::cat(referenceCategory));
+static cl::opt<bool> padOpt("pad", cl::desc("pad_inner_dim = true"),
+                            cl::cat(referenceCategory));
+static cl::opt<bool> emulateOpt("emulate", cl::desc("emulate = true"),
+                                cl::cat(referenceCategory));
+static cl::opt<bool> transposeBOpt("transpose-b", cl::desc("store B as N x K"),
+                                   cl::cat(referenceCategory));
+static cl::opt<bool> initOpt("init",
+                             cl::desc("accumulate into a non-zero init"),
+                             cl::cat(referenceCategory));
+static ChoiceOpt<Data> dataOpt(
+    "data", cl::init(Data::Normal), cl::desc("input values"),
+    cl::values(clEnumValN(Data::Normal, "normal", ""),
+               clEnumValN(Data::ZeroRow, "zero-row", ""),
+               clEnumValN(Data::Overflow, "overflow", ""),
+               clEnumValN(Data::NaN, "nan", ""),
+               clEnumValN(Data::Outliers, "outliers", ""),
+               clEnumValN(Data::Hash, "hash",
+                          "computed in the program from the indices, for "
+                          "shapes too large for constants")),
+    cl::cat(referenceCategory));
+static cl::opt<unsigned> seedOpt("seed", cl::init(1),
+                                 cl::desc("seed of the input values"),
+                                 cl::cat(referenceCategory));
 static cl::opt<std::string> configOpt(
     "config", cl::init(""),
-    cl::desc("#fp8.linear text for the matmul (default: from --recipe)"));
+    cl::desc("#fp8.linear text for the matmul (default: from --recipe)"),
+    cl::cat(referenceCategory));
 static cl::opt<std::string> lhsOpt(
     "lhs", cl::init(""),
-    cl::desc("operand A cast config as short_str (dyn_axs_e4m3, dis_ten_e4m3, "
-             "...) instead of the recipe's"));
+    cl::desc("operand A cast config as short_str, {dyn|dis}_{ten|axs}_"
+             "{e4m3|e5m2} (dyn_axs_e4m3, dis_ten_e4m3, ...), instead of the "
+             "recipe's; with --rhs"),
+    cl::cat(referenceCategory));
 static cl::opt<std::string> rhsOpt("rhs", cl::init(""),
-                                   cl::desc("operand B cast config, likewise"));
-static cl::opt<bool> pow2Opt("pow2", cl::desc("power-of-2 scales (with --lhs)"));
+                                   cl::desc("operand B cast config, likewise"),
+                                   cl::cat(referenceCategory));
+static cl::opt<bool> pow2Opt("pow2", cl::desc("power-of-2 scales (with --lhs)"),
+                             cl::cat(referenceCategory));
 static cl::opt<bool> dynamicOpt("dynamic",
-                                cl::desc("give the matmul dynamic shapes"));
+                                cl::desc("give the matmul dynamic shapes"),
+                                cl::cat(referenceCategory));
 static cl::opt<std::string> funcOpt("func", cl::init("main"),
-                                    cl::desc("name of the emitted function"));
+                                    cl::desc("name of the emitted function"),
+                                    cl::cat(referenceCategory));
 static cl::opt<bool> noDeclsOpt("no-decls",
-                                cl::desc("omit the printMemref declarations"));
-static cl::opt<std::string> emitOpt(
-    "emit", cl::init("mlir"),
-    cl::desc("mlir|expected|meta (meta: the case as JSON, for checkers that "
-             "recompute it, e.g. with torch)"));
+                                cl::desc("omit the printMemref declarations"),
+                                cl::cat(referenceCategory));
+static ChoiceOpt<Emit> emitOpt(
+    "emit", cl::init(Emit::Mlir), cl::desc("what to print"),
+    cl::values(clEnumValN(Emit::Mlir, "mlir",
+                          "a module whose @main prints the results"),
+               clEnumValN(Emit::Expected, "expected",
+                          "the numbers it must print"),
+               clEnumValN(Emit::Meta, "meta",
+                          "the case as JSON, for checkers that recompute it, "
+                          "e.g. with torch")),
+    cl::cat(referenceCategory));
 static cl::opt<bool> castChecksOpt(
     "cast-checks", cl::init(true),
     cl::desc("print the operands' scales and fp8 codes after the result "
              "(their casts are the GEMM's, shared after CSE); "
              "--cast-checks=false for benchmarks, where sharing would make "
-             "B's cast write both layouts"));
-static cl::opt<bool> printInputsOpt(
-    "print-inputs", cl::desc("also print A and B (as stored, in f32) last"));
+             "B's cast write both layouts"),
+    cl::cat(referenceCategory));
+static cl::opt<bool>
+    printInputsOpt("print-inputs",
+                   cl::desc("also print A and B (as stored, in f32) last"),
+                   cl::cat(referenceCategory));
 
 namespace {
 
@@ -101,20 +218,24 @@ struct FloatType {
 };
 
 FloatType hpType() {
-  if (dtypeOpt == "f16")
+  switch (dtypeOpt) {
+  case Dtype::F16:
     return {"f16", &APFloat::IEEEhalf()};
-  if (dtypeOpt == "f32")
+  case Dtype::F32:
     return {"f32", &APFloat::IEEEsingle()};
-  return {"bf16", &APFloat::BFloat()};
+  case Dtype::BF16:
+    return {"bf16", &APFloat::BFloat()};
+  }
+  llvm_unreachable("unknown dtype");
 }
 
 FloatType e4m3() {
-  if (typeConfigOpt == "fnuz")
+  if (typeConfigOpt == TypeConfig::Fnuz)
     return {"f8E4M3FNUZ", &APFloat::Float8E4M3FNUZ()};
   return {"f8E4M3FN", &APFloat::Float8E4M3FN()};
 }
 FloatType e5m2() {
-  if (typeConfigOpt == "fnuz")
+  if (typeConfigOpt == TypeConfig::Fnuz)
     return {"f8E5M2FNUZ", &APFloat::Float8E5M2FNUZ()};
   return {"f8E5M2", &APFloat::Float8E5M2()};
 }
@@ -167,26 +288,32 @@ struct Gemm {
   bool pow2;
 };
 
-/// "dyn_axs_e4m3" -> Cast.
-Cast parseCast(const std::string &text) {
-  return {text.rfind("dyn", 0) == 0, text.find("_axs_") != std::string::npos,
-          text.find("e5m2") != std::string::npos};
+/// "dyn_axs_e4m3" -> Cast; std::nullopt unless `text` is
+/// {dyn|dis}_{ten|axs}_{e4m3|e5m2}.
+std::optional<Cast> parseCast(llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef, 3> parts;
+  text.split(parts, '_');
+  if (parts.size() != 3 || (parts[0] != "dyn" && parts[0] != "dis") ||
+      (parts[1] != "ten" && parts[1] != "axs") ||
+      (parts[2] != "e4m3" && parts[2] != "e5m2"))
+    return std::nullopt;
+  return Cast{parts[0] == "dyn", parts[1] == "axs", parts[2] == "e5m2"};
 }
 
-Gemm gemmFor(const std::string &recipe, const std::string &role) {
+Gemm gemmFor(Recipe recipe, Role role) {
   if (!lhsOpt.empty())
-    return {parseCast(lhsOpt), parseCast(rhsOpt), pow2Opt};
-  if (recipe == "rowwise")
+    return {*parseCast(lhsOpt), *parseCast(rhsOpt), pow2Opt};
+  if (recipe == Recipe::Rowwise)
     return {{true, true, false}, {true, true, false}, true};
-  if (recipe == "rowwise_with_gw_hp") {
-    if (role == "output")
+  if (recipe == Recipe::RowwiseWithGwHp) {
+    if (role == Role::Output)
       return {{true, true, false}, {true, true, false}, false};
-    if (role == "grad_input")
+    if (role == Role::GradInput)
       return {{true, true, false}, {true, false, false}, false};
     return {{false, false, false}, {false, false, false}, false};
   }
   // tensorwise: grad_output (A of grad_input and grad_weight) is e5m2.
-  bool gradOutputLhs = role != "output";
+  bool gradOutputLhs = role != Role::Output;
   return {{true, false, gradOutputLhs}, {true, false, false}, false};
 }
 
@@ -227,10 +354,10 @@ float hashValue(int r, int c, int cols, bool isA) {
 Matrix makeMatrix(int rows, int cols, std::mt19937 &rng, bool isA) {
   // Hash data is computed by the emitted program itself: only the expected
   // values need it here (a 16384 x 16384 operand takes a minute).
-  if (dataOpt == "hash" && emitOpt != "expected")
+  if (dataOpt == Data::Hash && emitOpt != Emit::Expected)
     return Matrix{rows, cols, {}};
   Matrix m{rows, cols, std::vector<float>(size_t(rows) * cols)};
-  if (dataOpt == "hash") {
+  if (dataOpt == Data::Hash) {
     const llvm::fltSemantics &sem = *hpType().sem;
     for (int r = 0; r < rows; ++r)
       for (int c = 0; c < cols; ++c)
@@ -241,14 +368,14 @@ Matrix makeMatrix(int rows, int cols, std::mt19937 &rng, bool isA) {
   const llvm::fltSemantics &sem = *hpType().sem;
   for (float &x : m.v)
     x = roundTo(sem, normal(rng) * (isA ? 2.0f : 0.5f));
-  if (isA && dataOpt == "zero-row")
+  if (isA && dataOpt == Data::ZeroRow)
     for (int c = 0; c < cols; ++c)
       m.at(0, c) = 0.0f;
-  if (isA && dataOpt == "outliers")
+  if (isA && dataOpt == Data::Outliers)
     m.at(rows / 2, cols / 2) = roundTo(sem, 3000.0f);
-  if (isA && dataOpt == "nan")
+  if (isA && dataOpt == Data::NaN)
     m.at(rows - 1, 1 % cols) = std::numeric_limits<float>::quiet_NaN();
-  if (isA && dataOpt == "overflow") {
+  if (isA && dataOpt == Data::Overflow) {
     // Large values: f32(x) * scale exceeds max(T) for rows whose amax is
     // another element only if not clamped; make every row contain a huge
     // value and a much smaller one.
@@ -569,16 +696,130 @@ void printInputs(const Matrix &a, const Matrix &b) {
   }
 }
 
-} // namespace
+//===----------------------------------------------------------------------===//
+// Checking the command line
+//===----------------------------------------------------------------------===//
 
-int main(int argc, char **argv) {
-  cl::ParseCommandLineOptions(argc, argv, "fp8 reference case generator\n");
+/// The most elements any one operand (A: M x K, B: K x N, C: M x N) may
+/// have: 2^34 (64 GiB as f32). Larger shapes are errors, not allocations.
+constexpr uint64_t kMaxElements = uint64_t(1) << 34;
+
+bool fail(const llvm::Twine &message) {
+  llvm::errs() << "fp8-reference: error: " << message << "\n";
+  return false;
+}
+
+/// An MLIR bare identifier: [A-Za-z_][A-Za-z0-9_$.]*.
+bool isBareIdentifier(llvm::StringRef name) {
+  if (name.empty() || !(llvm::isAlpha(name[0]) || name[0] == '_'))
+    return false;
+  return llvm::all_of(name, [](char c) {
+    return llvm::isAlnum(c) || c == '_' || c == '$' || c == '.';
+  });
+}
+
+bool checkShape() {
+  for (const cl::opt<int> *size : {&mOpt, &kOpt, &nOpt})
+    if (*size < 1)
+      return fail("--" + size->ArgStr + " must be at least 1; got " +
+                  llvm::Twine(size->getValue()));
+  struct Operand {
+    const char *name;
+    const cl::opt<int> &rows, &cols;
+  } operands[] = {{"A", mOpt, kOpt}, {"B", kOpt, nOpt}, {"C", mOpt, nOpt}};
+  for (const Operand &x : operands) {
+    uint64_t elements = uint64_t(x.rows) * uint64_t(x.cols);
+    if (elements > kMaxElements)
+      return fail(llvm::Twine(x.name) + " (--" + x.rows.ArgStr + " x --" +
+                  x.cols.ArgStr + ") would have " + llvm::Twine(elements) +
+                  " elements; at most " + llvm::Twine(kMaxElements) +
+                  " (2^34)");
+  }
+  return true;
+}
+
+bool checkCasts() {
+  if (lhsOpt.empty() != rhsOpt.empty())
+    return fail("--lhs and --rhs go together; got only --" +
+                llvm::Twine(lhsOpt.empty() ? "rhs" : "lhs"));
+  if (pow2Opt && lhsOpt.empty())
+    return fail("--pow2 needs --lhs and --rhs (a recipe sets its own)");
+  for (const cl::opt<std::string> *cast : {&lhsOpt, &rhsOpt})
+    if (!cast->empty() && !parseCast(*cast))
+      return fail("--" + cast->ArgStr +
+                  " must be {dyn|dis}_{ten|axs}_{e4m3|e5m2}; got '" +
+                  cast->getValue() + "'");
+  if (!lhsOpt.empty() && parseCast(lhsOpt)->scaled != parseCast(rhsOpt)->scaled)
+    return fail("--lhs and --rhs must both be dyn_ or both dis_; got '" +
+                lhsOpt + "' and '" + rhsOpt + "'");
+  return true;
+}
+
+/// Checks what cl::opt cannot: sizes, cast configs, names and combinations.
+/// Prints the first error and returns false.
+bool checkOptions() {
+  if (!checkShape() || !checkCasts())
+    return false;
+  if (!isBareIdentifier(funcOpt))
+    return fail("--func must be an MLIR bare identifier "
+                "([A-Za-z_][A-Za-z0-9_$.]*); got '" +
+                funcOpt + "'");
+  if (roleOpt == Role::Layer &&
+      (dataOpt != Data::Hash || emitOpt == Emit::Expected))
+    return fail("--role=layer takes --data=hash and --emit=mlir or "
+                "--emit=meta");
+  return true;
+}
+
+/// Allocation failure (a shape within kMaxElements that still does not fit
+/// in memory): an error, not an abort.
+void outOfMemory() {
+  llvm::errs() << "fp8-reference: error: out of memory for the " << mOpt
+               << " x " << kOpt << " x " << nOpt << " (M x K x N) case\n";
+  std::exit(1);
+}
+
+//===----------------------------------------------------------------------===//
+// The case
+//===----------------------------------------------------------------------===//
+
+std::string recipeConfig() {
+  return "#fp8.linear<recipe = " + nameOf(recipeOpt).str();
+}
+
+/// --role=layer: the module or its JSON.
+void emitLayerCase(int m, int k, int n) {
+  if (emitOpt == Emit::Meta) {
+    llvm::outs() << "{\"m\": " << m << ", \"k\": " << k << ", \"n\": " << n
+                 << ", \"dtype\": \"" << hpType().mlirName
+                 << "\", \"role\": \"layer\", \"recipe\": \""
+                 << nameOf(recipeOpt) << "\"}\n";
+    return;
+  }
+  emitLayer(llvm::outs(), m, k, n,
+            configOpt.empty() ? recipeConfig() + ">" : std::string(configOpt));
+}
+
+/// One GEMM: its operands, their float8 casts and types.
+struct Case {
+  int m, k, n;
+  Matrix a, bKN, init;
+  Matrix bStored; // B as stored: K x N, or N x K with --transpose-b
+  Gemm gemm;
+  FloatType lhsType, rhsType, hp;
+  int bK; // contraction axis of stored B
+  /// Whether the rewrite converts the GEMM: a scaled gemm unless the
+  /// hardware alignment rule (K, N known multiples of 16; K may be padded)
+  /// fails without emulate.
+  bool converted;
+};
+
+Case makeCase() {
   int m = mOpt, k = kOpt, n = nOpt;
   std::mt19937 rng(seedOpt);
   Matrix a = makeMatrix(m, k, rng, /*isA=*/true);
   Matrix bKN = makeMatrix(k, n, rng, /*isA=*/false);
   Matrix init = makeMatrix(m, n, rng, /*isA=*/false);
-  // B as stored: K x N, or N x K.
   Matrix bStored = bKN;
   if (transposeBOpt) {
     bStored = Matrix{n, k, std::vector<float>(bKN.v.size())};
@@ -587,209 +828,245 @@ int main(int argc, char **argv) {
         for (int c = 0; c < n; ++c)
           bStored.at(c, r) = bKN.at(r, c);
   }
-  if (roleOpt == "layer") {
-    if (dataOpt != "hash" || emitOpt == "expected") {
-      llvm::errs() << "fp8-reference: --role=layer takes --data=hash and "
-                      "--emit=mlir or --emit=meta\n";
-      return 1;
-    }
-    if (emitOpt == "meta")
-      llvm::outs() << "{\"m\": " << m << ", \"k\": " << k << ", \"n\": " << n
-                   << ", \"dtype\": \"" << hpType().mlirName
-                   << "\", \"role\": \"layer\", \"recipe\": \"" << recipeOpt
-                   << "\"}\n";
-    else
-      emitLayer(llvm::outs(), m, k, n,
-                configOpt.empty() ? "#fp8.linear<recipe = " + recipeOpt + ">"
-                                  : std::string(configOpt));
-    return 0;
-  }
   Gemm gemm = gemmFor(recipeOpt, roleOpt);
-  FloatType lhsType = gemm.lhs.e5m2 ? e5m2() : e4m3();
-  FloatType rhsType = gemm.rhs.e5m2 ? e5m2() : e4m3();
-  int bK = transposeBOpt ? 1 : 0;  // contraction axis of stored B
-  const FloatType hp = hpType();
-
-  if (emitOpt == "mlir") {
-    llvm::raw_ostream &os = llvm::outs();
-    std::string config = configOpt;
-    if (config.empty()) {
-      config = "#fp8.linear<recipe = " + recipeOpt;
-      if (padOpt)
-        config += ", pad_inner_dim = true";
-      if (emulateOpt)
-        config += ", emulate = true";
-      config += ">";
-    }
-    if (!noDeclsOpt)
-      os << "func.func private @printMemrefF32(tensor<*xf32>)\n"
-            "func.func private @printMemrefI32(tensor<*xi32>)\n";
-    os << "func.func @" << funcOpt << "() {\n";
-    if (dataOpt == "hash") {
-      emitHashGenerator(os, "a", m, k, /*isA=*/true);
-      emitHashGenerator(os, "b", bStored.rows, bStored.cols, /*isA=*/false);
-    } else {
-      os << "  %a = arith.constant ";
-      printDense(os, a);
-      os << " : " << tensorType(m, k, hp.mlirName) << "\n  %b = arith.constant ";
-      printDense(os, bStored);
-      os << " : " << tensorType(bStored.rows, bStored.cols, hp.mlirName)
-         << "\n";
-    }
-    std::string cType = tensorType(m, n, hp.mlirName);
-    if (initOpt) {
-      os << "  %init = arith.constant ";
-      printDense(os, init);
-      os << " : " << cType << "\n";
-    } else {
-      os << "  %zero = arith.constant 0.0 : " << hp.mlirName << "\n"
-         << "  %empty = tensor.empty() : " << cType << "\n"
-         << "  %init = linalg.fill ins(%zero : " << hp.mlirName
-         << ") outs(%empty : " << cType << ") -> " << cType << "\n";
-    }
-    std::string aType = tensorType(m, k, hp.mlirName);
-    std::string bType = tensorType(bStored.rows, bStored.cols, hp.mlirName);
-    std::string matmulC = cType;
-    if (dynamicOpt) {
-      // Unknown shapes: the rewrite cannot prove alignment.
-      std::string dyn = "tensor<?x?x" + hp.mlirName + ">";
-      os << "  %ad = tensor.cast %a : " << aType << " to " << dyn << "\n"
-         << "  %bd = tensor.cast %b : " << bType << " to " << dyn << "\n"
-         << "  %cd = tensor.cast %init : " << cType << " to " << dyn << "\n";
-      aType = bType = matmulC = dyn;
-    }
-    os << "  %r0 = linalg.matmul";
-    if (transposeBOpt)
-      os << " indexing_maps = [affine_map<(m, n, k) -> (m, k)>, "
-            "affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]";
-    os << " {fp8.role = \"" << roleOpt << "\", fp8.config = " << config
-       << "}";
-    if (dynamicOpt)
-      os << " ins(%ad, %bd : " << aType << ", " << bType << ") outs(%cd : "
-         << matmulC << ") -> " << matmulC << "\n"
-         << "  %r = tensor.cast %r0 : " << matmulC << " to " << cType << "\n";
-    else
-      os << " ins(%a, %b : " << aType << ", " << bType << ") outs(%init : "
-         << cType << ") -> " << cType << "\n  %r = tensor.cast %r0 : " << cType
-         << " to " << cType << "\n";
-    std::string cF32 = tensorType(m, n, "f32");
-    os << "  %re = tensor.empty() : " << cF32 << "\n"
-       << "  %rf = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, "
-          "affine_map<(i, j) -> (i, j)>], iterator_types = [\"parallel\", "
-          "\"parallel\"]} ins(%r : "
-       << cType << ") outs(%re : " << cF32 << ") {\n"
-       << "  ^bb0(%in: " << hp.mlirName << ", %out: f32):\n";
-    if (hp.mlirName == "f32")
-      os << "    linalg.yield %in : f32\n";
-    else
-      os << "    %w = arith.extf %in : " << hp.mlirName << " to f32\n"
-         << "    linalg.yield %w : f32\n";
-    os << "  } -> " << cF32 << "\n"
-       << "  %ru = tensor.cast %rf : " << cF32 << " to tensor<*xf32>\n"
-       << "  call @printMemrefF32(%ru) : (tensor<*xf32>) -> ()\n";
-    if (gemm.lhs.scaled && castChecksOpt) {
-      emitCastCheck(os, "a", a, gemm.lhs, 1, gemm.pow2, lhsType);
-      emitCastCheck(os, "b", bStored, gemm.rhs, bK, gemm.pow2, rhsType);
-    }
-    if (printInputsOpt) {
-      emitPrintF32(os, "a", m, k);
-      emitPrintF32(os, "b", bStored.rows, bStored.cols);
-    }
-    os << "  return\n}\n";
-    return 0;
-  }
-
   bool kAligned = !dynamicOpt && k % 16 == 0;
   bool nAligned = !dynamicOpt && n % 16 == 0;
   bool converted = gemm.lhs.scaled &&
                    (emulateOpt || ((kAligned || padOpt) && nAligned));
-  if (emitOpt == "meta") {
-    auto castJson = [](Cast c, const FloatType &t) {
-      return std::string("{\"scaled\": ") + (c.scaled ? "true" : "false") +
-             ", \"axiswise\": " + (c.axiswise ? "true" : "false") +
-             ", \"dtype\": \"" + t.mlirName + "\"}";
-    };
-    llvm::outs() << "{\"m\": " << m << ", \"k\": " << k << ", \"n\": " << n
-                 << ", \"dtype\": \"" << hp.mlirName << "\", \"role\": \""
-                 << roleOpt << "\", \"recipe\": \"" << recipeOpt
-                 << "\", \"lhs\": " << castJson(gemm.lhs, lhsType)
-                 << ", \"rhs\": " << castJson(gemm.rhs, rhsType)
-                 << ", \"pow2\": " << (gemm.pow2 ? "true" : "false")
-                 << ", \"fast_accum\": "
-                 << (roleOpt == "output" ? "true" : "false")
-                 << ", \"transpose_b\": " << (transposeBOpt ? "true" : "false")
-                 << ", \"emulate\": " << (emulateOpt ? "true" : "false")
-                 << ", \"pad\": " << (padOpt ? "true" : "false")
-                 << ", \"converted\": " << (converted ? "true" : "false")
-                 << ", \"print_inputs\": "
-                 << (printInputsOpt ? "true" : "false") << "}\n";
-    return 0;
-  }
+  return Case{m,
+              k,
+              n,
+              std::move(a),
+              std::move(bKN),
+              std::move(init),
+              std::move(bStored),
+              gemm,
+              gemm.lhs.e5m2 ? e5m2() : e4m3(),
+              gemm.rhs.e5m2 ? e5m2() : e4m3(),
+              hpType(),
+              transposeBOpt ? 1 : 0,
+              converted};
+}
 
-  // Expected results.
-  std::vector<float> out(size_t(m) * n);
-  // The rewrite converts a scaled gemm unless the hardware alignment rule
-  // (K, N known multiples of 16; K may be padded) fails without emulate.
-  if (!converted) {
-    // Both operands stay in high precision: the original matmul, f32 acc
-    // for f32 inputs, and for bf16/f16 the result type's own arithmetic is
-    // what linalg.matmul computes (accumulate in the result type).
-    for (int i = 0; i < m; ++i)
-      for (int j = 0; j < n; ++j) {
-        float acc = initOpt ? init.at(i, j) : 0.0f;
-        for (int l = 0; l < k; ++l)
-          acc = roundTo(*hp.sem, acc + roundTo(*hp.sem, a.at(i, l) * bKN.at(l, j)));
-        out[size_t(i) * n + j] = acc;
-      }
-    llvm::outs() << "approx:";
-    for (float v : out)
-      llvm::outs() << " " << llvm::format("%.9g", v);
-    llvm::outs() << "\n";
-    if (gemm.lhs.scaled) {
-      Quantized qa = quantize(a, gemm.lhs, 1, gemm.pow2, *lhsType.sem);
-      Quantized qb = quantize(bStored, gemm.rhs, bK, gemm.pow2, *rhsType.sem);
-      printQuantized(qa);
-      printQuantized(qb);
-    }
-    printInputs(a, bStored);
-    return 0;
+/// The matmul (and its result's print) of --emit=mlir.
+void emitMatmul(llvm::raw_ostream &os, const Case &c) {
+  const std::string &hp = c.hp.mlirName;
+  std::string config = configOpt;
+  if (config.empty()) {
+    config = recipeConfig();
+    if (padOpt)
+      config += ", pad_inner_dim = true";
+    if (emulateOpt)
+      config += ", emulate = true";
+    config += ">";
+  }
+  std::string cType = tensorType(c.m, c.n, hp);
+  std::string aType = tensorType(c.m, c.k, hp);
+  std::string bType = tensorType(c.bStored.rows, c.bStored.cols, hp);
+  std::string matmulC = cType;
+  if (dynamicOpt) {
+    // Unknown shapes: the rewrite cannot prove alignment.
+    std::string dyn = "tensor<?x?x" + hp + ">";
+    os << "  %ad = tensor.cast %a : " << aType << " to " << dyn << "\n"
+       << "  %bd = tensor.cast %b : " << bType << " to " << dyn << "\n"
+       << "  %cd = tensor.cast %init : " << cType << " to " << dyn << "\n";
+    aType = bType = matmulC = dyn;
+  }
+  os << "  %r0 = linalg.matmul";
+  if (transposeBOpt)
+    os << " indexing_maps = [affine_map<(m, n, k) -> (m, k)>, "
+          "affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]";
+  os << " {fp8.role = \"" << nameOf(roleOpt) << "\", fp8.config = " << config
+     << "}";
+  if (dynamicOpt)
+    os << " ins(%ad, %bd : " << aType << ", " << bType
+       << ") outs(%cd : " << matmulC << ") -> " << matmulC << "\n"
+       << "  %r = tensor.cast %r0 : " << matmulC << " to " << cType << "\n";
+  else
+    os << " ins(%a, %b : " << aType << ", " << bType
+       << ") outs(%init : " << cType << ") -> " << cType
+       << "\n  %r = tensor.cast %r0 : " << cType << " to " << cType << "\n";
+  std::string cF32 = tensorType(c.m, c.n, "f32");
+  os << "  %re = tensor.empty() : " << cF32 << "\n"
+     << "  %rf = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, "
+        "j)>, "
+        "affine_map<(i, j) -> (i, j)>], iterator_types = [\"parallel\", "
+        "\"parallel\"]} ins(%r : "
+     << cType << ") outs(%re : " << cF32 << ") {\n"
+     << "  ^bb0(%in: " << hp << ", %out: f32):\n";
+  if (hp == "f32")
+    os << "    linalg.yield %in : f32\n";
+  else
+    os << "    %w = arith.extf %in : " << hp << " to f32\n"
+       << "    linalg.yield %w : f32\n";
+  os << "  } -> " << cF32 << "\n"
+     << "  %ru = tensor.cast %rf : " << cF32 << " to tensor<*xf32>\n"
+     << "  call @printMemrefF32(%ru) : (tensor<*xf32>) -> ()\n";
+}
+
+/// --emit=mlir: a module whose function prints the results.
+void emitModule(const Case &c) {
+  llvm::raw_ostream &os = llvm::outs();
+  const std::string &hp = c.hp.mlirName;
+  if (!noDeclsOpt)
+    os << "func.func private @printMemrefF32(tensor<*xf32>)\n"
+          "func.func private @printMemrefI32(tensor<*xi32>)\n";
+  os << "func.func @" << funcOpt << "() {\n";
+  if (dataOpt == Data::Hash) {
+    emitHashGenerator(os, "a", c.m, c.k, /*isA=*/true);
+    emitHashGenerator(os, "b", c.bStored.rows, c.bStored.cols, /*isA=*/false);
   } else {
-    Quantized qa = quantize(a, gemm.lhs, 1, gemm.pow2, *lhsType.sem);
-    Quantized qb = quantize(bStored, gemm.rhs, bK, gemm.pow2, *rhsType.sem);
-    auto aVal = [&](int i, int l) {
-      return fromFloat8Bits(*lhsType.sem, qa.codes[size_t(i) * k + l]);
-    };
-    auto bVal = [&](int l, int j) {
-      uint8_t code = transposeBOpt ? qb.codes[size_t(j) * k + l]
-                                   : qb.codes[size_t(l) * n + j];
-      return fromFloat8Bits(*rhsType.sem, code);
-    };
-    auto sa = [&](int i) { return gemm.lhs.axiswise ? qa.scales[i] : qa.scales[0]; };
-    auto sb = [&](int j) { return gemm.rhs.axiswise ? qb.scales[j] : qb.scales[0]; };
-    for (int i = 0; i < m; ++i)
-      for (int j = 0; j < n; ++j) {
-        float acc = 0.0f;
-        float value;
-        if (emulateOpt) {
-          for (int l = 0; l < k; ++l)
-            acc = acc + (aVal(i, l) / sa(i)) * (bVal(l, j) / sb(j));
-          value = roundTo(*hp.sem, acc);
-        } else {
-          for (int l = 0; l < k; ++l)
-            acc = acc + aVal(i, l) * bVal(l, j);
-          value = roundTo(*hp.sem, acc * (1.0f / sa(i)) * (1.0f / sb(j)));
-        }
-        if (initOpt)
-          value = roundTo(*hp.sem, value + init.at(i, j));
-        out[size_t(i) * n + j] = value;
+    os << "  %a = arith.constant ";
+    printDense(os, c.a);
+    os << " : " << tensorType(c.m, c.k, hp) << "\n  %b = arith.constant ";
+    printDense(os, c.bStored);
+    os << " : " << tensorType(c.bStored.rows, c.bStored.cols, hp) << "\n";
+  }
+  std::string cType = tensorType(c.m, c.n, hp);
+  if (initOpt) {
+    os << "  %init = arith.constant ";
+    printDense(os, c.init);
+    os << " : " << cType << "\n";
+  } else {
+    os << "  %zero = arith.constant 0.0 : " << hp << "\n"
+       << "  %empty = tensor.empty() : " << cType << "\n"
+       << "  %init = linalg.fill ins(%zero : " << hp
+       << ") outs(%empty : " << cType << ") -> " << cType << "\n";
+  }
+  emitMatmul(os, c);
+  if (c.gemm.lhs.scaled && castChecksOpt) {
+    emitCastCheck(os, "a", c.a, c.gemm.lhs, 1, c.gemm.pow2, c.lhsType);
+    emitCastCheck(os, "b", c.bStored, c.gemm.rhs, c.bK, c.gemm.pow2, c.rhsType);
+  }
+  if (printInputsOpt) {
+    emitPrintF32(os, "a", c.m, c.k);
+    emitPrintF32(os, "b", c.bStored.rows, c.bStored.cols);
+  }
+  os << "  return\n}\n";
+}
+
+/// --emit=meta: the case as JSON.
+void emitMeta(const Case &c) {
+  auto castJson = [](Cast cast, const FloatType &t) {
+    return std::string("{\"scaled\": ") + (cast.scaled ? "true" : "false") +
+           ", \"axiswise\": " + (cast.axiswise ? "true" : "false") +
+           ", \"dtype\": \"" + t.mlirName + "\"}";
+  };
+  auto boolean = [](bool value) { return value ? "true" : "false"; };
+  llvm::outs() << "{\"m\": " << c.m << ", \"k\": " << c.k << ", \"n\": " << c.n
+               << ", \"dtype\": \"" << c.hp.mlirName << "\", \"role\": \""
+               << nameOf(roleOpt) << "\", \"recipe\": \"" << nameOf(recipeOpt)
+               << "\", \"lhs\": " << castJson(c.gemm.lhs, c.lhsType)
+               << ", \"rhs\": " << castJson(c.gemm.rhs, c.rhsType)
+               << ", \"pow2\": " << boolean(c.gemm.pow2)
+               << ", \"fast_accum\": " << boolean(roleOpt == Role::Output)
+               << ", \"transpose_b\": " << boolean(transposeBOpt)
+               << ", \"emulate\": " << boolean(emulateOpt)
+               << ", \"pad\": " << boolean(padOpt)
+               << ", \"converted\": " << boolean(c.converted)
+               << ", \"print_inputs\": " << boolean(printInputsOpt) << "}\n";
+}
+
+/// The result of a GEMM left in high precision: the original matmul, f32
+/// acc for f32 inputs, and for bf16/f16 the result type's own arithmetic is
+/// what linalg.matmul computes (accumulate in the result type).
+std::vector<float> highPrecisionResult(const Case &c) {
+  const llvm::fltSemantics &sem = *c.hp.sem;
+  std::vector<float> out(size_t(c.m) * c.n);
+  for (int i = 0; i < c.m; ++i)
+    for (int j = 0; j < c.n; ++j) {
+      float acc = initOpt ? c.init.at(i, j) : 0.0f;
+      for (int l = 0; l < c.k; ++l)
+        acc = roundTo(sem, acc + roundTo(sem, c.a.at(i, l) * c.bKN.at(l, j)));
+      out[size_t(i) * c.n + j] = acc;
+    }
+  return out;
+}
+
+/// The result of a converted GEMM from the operands' codes and scales.
+std::vector<float> scaledResult(const Case &c, const Quantized &qa,
+                                const Quantized &qb) {
+  int k = c.k, n = c.n;
+  const llvm::fltSemantics &sem = *c.hp.sem;
+  auto aVal = [&](int i, int l) {
+    return fromFloat8Bits(*c.lhsType.sem, qa.codes[size_t(i) * k + l]);
+  };
+  auto bVal = [&](int l, int j) {
+    uint8_t code = transposeBOpt ? qb.codes[size_t(j) * k + l]
+                                 : qb.codes[size_t(l) * n + j];
+    return fromFloat8Bits(*c.rhsType.sem, code);
+  };
+  auto sa = [&](int i) {
+    return c.gemm.lhs.axiswise ? qa.scales[i] : qa.scales[0];
+  };
+  auto sb = [&](int j) {
+    return c.gemm.rhs.axiswise ? qb.scales[j] : qb.scales[0];
+  };
+  std::vector<float> out(size_t(c.m) * n);
+  for (int i = 0; i < c.m; ++i)
+    for (int j = 0; j < n; ++j) {
+      float acc = 0.0f;
+      float value;
+      if (emulateOpt) {
+        for (int l = 0; l < k; ++l)
+          acc = acc + (aVal(i, l) / sa(i)) * (bVal(l, j) / sb(j));
+        value = roundTo(sem, acc);
+      } else {
+        for (int l = 0; l < k; ++l)
+          acc = acc + aVal(i, l) * bVal(l, j);
+        value = roundTo(sem, acc * (1.0f / sa(i)) * (1.0f / sb(j)));
       }
-    llvm::outs() << "approx:";
-    for (float v : out)
-      llvm::outs() << " " << llvm::format("%.9g", v);
-    llvm::outs() << "\n";
-    printQuantized(qa);
-    printQuantized(qb);
-    printInputs(a, bStored);
+      if (initOpt)
+        value = roundTo(sem, value + c.init.at(i, j));
+      out[size_t(i) * n + j] = value;
+    }
+  return out;
+}
+
+/// --emit=expected: the GEMM, the operands' scales and codes when scaled,
+/// and with --print-inputs A and B.
+void printExpected(const Case &c) {
+  std::optional<Quantized> qa, qb;
+  if (c.gemm.lhs.scaled) {
+    qa = quantize(c.a, c.gemm.lhs, 1, c.gemm.pow2, *c.lhsType.sem);
+    qb = quantize(c.bStored, c.gemm.rhs, c.bK, c.gemm.pow2, *c.rhsType.sem);
+  }
+  std::vector<float> out =
+      c.converted ? scaledResult(c, *qa, *qb) : highPrecisionResult(c);
+  llvm::outs() << "approx:";
+  for (float v : out)
+    llvm::outs() << " " << llvm::format("%.9g", v);
+  llvm::outs() << "\n";
+  if (qa) {
+    printQuantized(*qa);
+    printQuantized(*qb);
+  }
+  printInputs(c.a, c.bStored);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  cl::HideUnrelatedOptions(referenceCategory);
+  cl::ParseCommandLineOptions(argc, argv, "fp8 reference case generator\n");
+  if (!checkOptions())
+    return 1;
+  std::set_new_handler(outOfMemory);
+  if (roleOpt == Role::Layer) {
+    emitLayerCase(mOpt, kOpt, nOpt);
     return 0;
   }
+  Case c = makeCase();
+  switch (emitOpt) {
+  case Emit::Mlir:
+    emitModule(c);
+    break;
+  case Emit::Meta:
+    emitMeta(c);
+    break;
+  case Emit::Expected:
+    printExpected(c);
+    break;
+  }
+  return 0;
 }
