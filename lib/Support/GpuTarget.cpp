@@ -41,7 +41,7 @@ static constexpr NvidiaChip kNvidiaChips[] = {
 static bool isNvptxProcessor(StringRef chip) {
   static const llvm::Regex processor(
       "^sm_(2[01]|3[0257]|5[023]|6[012]|7[025]|8[06789]|90a?|"
-      "(10[013]|11[0]|12[01])[af]?)$");
+      "(10[013]|110|12[01])[af]?)$");
   return processor.match(chip);
 }
 
