@@ -10,6 +10,7 @@
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Support/GpuTarget.h"
 
 #include "mlir/Conversion/MPIToLLVM/MPIToLLVM.h"
 #include "mlir/Conversion/Passes.h"
@@ -126,7 +127,37 @@ struct DropShardMetadataPass
       grid.erase();
   }
 };
+
+/// Stops a GPU pipeline before its first pass when `vendor`'s pipeline does
+/// not compile for `chip`, with one error on the module that lists the
+/// chips it does (upstream passes given such a chip fail late, some without
+/// a location, some in LLVM fatal errors).
+struct CheckChipPass
+    : public PassWrapper<CheckChipPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckChipPass)
+  CheckChipPass(StringRef pipeline, GpuTarget::Vendor vendor, StringRef chip)
+      : pipeline(pipeline.str()), vendor(vendor), chip(chip.str()) {}
+  StringRef getArgument() const final { return "fp8-check-chip"; }
+  void runOnOperation() override {
+    if (failed(GpuTarget::parseSupported(vendor, chip, pipeline, [&] {
+          return getOperation().emitError();
+        })))
+      signalPassFailure();
+  }
+
+  std::string pipeline;
+  GpuTarget::Vendor vendor;
+  std::string chip;
+};
 } // namespace
+
+/// Adds the chip check of the `vendor` GPU pipeline `pipeline`; returns
+/// whether the pipeline goes on (the chip is supported).
+static bool addCheckChip(OpPassManager &pm, StringRef pipeline,
+                         GpuTarget::Vendor vendor, StringRef chip) {
+  pm.addPass(std::make_unique<CheckChipPass>(pipeline, vendor, chip));
+  return GpuTarget::isSupported(vendor, chip);
+}
 
 void fp8::buildFP8CPUPipeline(OpPassManager &pm,
                               const RewritePipelineOptions &options) {
@@ -229,6 +260,8 @@ static void addDeviceCommon(OpPassManager &device, StringRef chip,
 void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
                                 const RewritePipelineOptions &options) {
   std::string chip = options.chip.empty() ? "gfx942" : options.chip.getValue();
+  if (!addCheckChip(pm, "fp8-rocdl-pipeline", GpuTarget::Vendor::AMD, chip))
+    return;
   addGPUKernels(pm, options, chip);
   GpuROCDLAttachTargetOptions target;
   target.chip = chip;
@@ -253,11 +286,13 @@ void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
 void fp8::buildFP8NVVMPipeline(OpPassManager &pm,
                                const RewritePipelineOptions &options) {
   std::string chip = options.chip.empty() ? "sm_90a" : options.chip.getValue();
+  if (!addCheckChip(pm, "fp8-nvvm-pipeline", GpuTarget::Vendor::NVIDIA, chip))
+    return;
   addGPUKernels(pm, options, chip);
   GpuNVVMAttachTargetOptions target;
   target.chip = chip;
-  // mma.sync with e4m3/e5m2 operands needs PTX ISA 8.4.
-  target.features = "+ptx84";
+  // PTX ISA 8.4 (mma.sync with e4m3/e5m2 operands) or what the chip needs.
+  target.features = GpuTarget::parse(chip)->getPtxFeatures().str();
   pm.addPass(createGpuNVVMAttachTarget(target));
 
   // Device code: saturating cvt.rn.satfinite conversions, warp reductions
@@ -284,7 +319,8 @@ void fp8::registerFP8Pipelines() {
       buildFP8ROCDLPipeline);
   PassPipelineRegistration<RewritePipelineOptions>(
       "fp8-nvvm-pipeline",
-      "Rewrite matmuls to float8 for an NVIDIA GPU (chip=sm_89|sm_90a) and "
+      "Rewrite matmuls to float8 for an NVIDIA GPU (chip=sm_89|sm_90a|"
+      "sm_100a|sm_120a|...) and "
       "compile: mma.sync and warp-reduction kernels, cvt.rn.satfinite casts",
       buildFP8NVVMPipeline);
 }

@@ -1,7 +1,8 @@
-// The NVVM pipeline on an NVIDIA chip without float8 (sm_80, sm_86): the
-// rewrite rejects the GEMM's float8 types before any kernel is built.
-// RUN: fp8-opt %s -split-input-file -verify-diagnostics --fp8-nvvm-pipeline="chip=sm_80"
-// RUN: fp8-opt %s -split-input-file -verify-diagnostics --fp8-nvvm-pipeline="chip=sm_86"
+// An NVIDIA chip without float8 (sm_80, sm_86): the NVVM pipeline rejects
+// it up front (chip-invalid.mlir); the rewrite for such a chip rejects the
+// GEMM's float8 types.
+// RUN: fp8-opt %s -split-input-file -verify-diagnostics --fp8-rewrite-matmul="chip=sm_80"
+// RUN: fp8-opt %s -split-input-file -verify-diagnostics --fp8-rewrite-matmul="chip=sm_86"
 
 func.func @ampere(%a: tensor<16x32xbf16>, %b: tensor<32x64xbf16>) -> tensor<16x64xbf16> {
   %e = tensor.empty() : tensor<16x64xbf16>

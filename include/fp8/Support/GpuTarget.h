@@ -16,6 +16,7 @@
 #define FP8_SUPPORT_GPUTARGET_H
 
 #include "mlir/Dialect/AMDGPU/Utils/Chipset.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -35,9 +36,29 @@ public:
   /// tile heuristic for sm_90 chips when the pass is not told otherwise.
   static constexpr int64_t kHopperSmCount = 132;
 
-  /// Parses `sm_` + 2 or 3 digits + an optional `a`/`f` suffix, or an AMD
-  /// `gfx9xx`/`gfx1[0-2]xx` name. Fails for anything else.
+  /// Parses a chip LLVM 22 knows: an NVPTX `sm_NN[a|f]` (`llc
+  /// -march=nvptx64 -mcpu=help`) or an AMDGCN `gfxNNN`. Fails for anything
+  /// else (`sm_999`, `h100`, `" sm_90a"`).
   static FailureOr<GpuTarget> parse(StringRef chip);
+
+  /// The chips fp8's `vendor` pipeline and kernels compile for: NVIDIA
+  /// sm_89 and newer that CUDA 13's ptxas assembles, AMD gfx942 and gfx950.
+  static ArrayRef<StringRef> getSupportedChips(Vendor vendor);
+
+  /// Whether `chip` is one of `vendor`'s supported chips.
+  static bool isSupported(Vendor vendor, StringRef chip);
+
+  /// Parses `chip` for a pass or pipeline (`user`) that compiles for
+  /// `vendor`'s supported chips; otherwise reports one error through
+  /// `emitError`: "<user>: chip 'gfx942' is an AMD chip; the NVVM pipeline
+  /// supports sm_89, ...".
+  static FailureOr<GpuTarget>
+  parseSupported(Vendor vendor, StringRef chip, StringRef user,
+                 function_ref<InFlightDiagnostic()> emitError);
+  /// The same for a pass that compiles for either vendor's supported chips.
+  static FailureOr<GpuTarget>
+  parseSupported(StringRef chip, StringRef user,
+                 function_ref<InFlightDiagnostic()> emitError);
 
   StringRef getChip() const { return chip; }
   Vendor getVendor() const { return vendor; }
@@ -47,6 +68,10 @@ public:
   unsigned getSmVersion() const { return smVersion; }
   /// NVIDIA: an architecture-specific target (`sm_90a`).
   bool isArchSpecific() const { return archSpecific; }
+  /// Supported NVIDIA chips: the PTX ISA feature of their kernels
+  /// (`+ptx84`): at least 8.4 (mma.sync e4m3/e5m2), at least what LLVM 22
+  /// requires for the chip (8.6 on sm_100a, 8.7 on sm_120a). Empty on AMD.
+  StringRef getPtxFeatures() const;
   /// AMD: the parsed chipset.
   const amdgpu::Chipset &getChipset() const { return chipset; }
 

@@ -54,13 +54,10 @@ struct FP8LowerToGPUPass
   using Base::Base;
 
   void runOnOperation() override {
-    FailureOr<GpuTarget> target = GpuTarget::parse(chip);
-    if (failed(target) || !target->hasFp8MatrixCores()) {
-      getOperation()->emitError()
-          << "fp8-lower-to-gpu: no fp8 matrix-core kernels for chip '" << chip
-          << "'; supported: gfx942, gfx950, sm_89 and newer";
+    FailureOr<GpuTarget> target = GpuTarget::parseSupported(
+        chip, "fp8-lower-to-gpu", [&] { return getOperation()->emitError(); });
+    if (failed(target))
       return signalPassFailure();
-    }
     // Decided once, on the IR as it is: the patterns below rewrite it.
     CastPlan plan(getOperation(), *target);
     RewritePatternSet patterns(&getContext());
