@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds the fuzzers (ASan + UBSan + libFuzzer) in build-fuzz/ and runs one
 # for a given time with a seed corpus made from every .mlir test. Crashing
-# inputs are copied to fuzz/crashers/, which the test suite replays.
-#   fuzz/run.sh attr|module SECONDS [JOBS]
+# inputs are copied to fuzz/crashers/ (reduce each into a lit regression
+# test next to the code it broke).
+#   fuzz/run.sh attr|module|nvvm|rocdl SECONDS [JOBS]
+# attr: the #fp8.* attribute parser; module: parsing, verification and the
+# CPU pipeline; nvvm, rocdl: the GPU pipelines down to PTX / AMD assembly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-which=${1:?attr or module}
+which=${1:?attr, module, nvvm or rocdl}
 seconds=${2:-60}
 jobs=${3:-1}
 FP8_BUILD_DIR=build-fuzz FP8_NINJA_TARGETS="fp8-$which-fuzzer" \

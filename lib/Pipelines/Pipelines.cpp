@@ -13,6 +13,7 @@
 #include "fp8/Support/GpuTarget.h"
 
 #include "mlir/Conversion/MPIToLLVM/MPIToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -35,6 +36,7 @@
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/MPI/IR/MPI.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -52,6 +54,7 @@
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVM/ROCDL/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -102,6 +105,8 @@ static void addHostToLLVM(OpPassManager &pm, bool runtimeAllocs = false) {
   // leave affine.apply behind.
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToLLVMPass());
+  // What LLVM has no intrinsic for (erf, tanh, atan, ...): libm calls.
+  pm.addPass(createConvertMathToLibmPass());
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useGenericFunctions = runtimeAllocs;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
@@ -126,6 +131,103 @@ struct DropShardMetadataPass
          llvm::make_early_inc_range(getOperation().getOps<shard::GridOp>()))
       grid.erase();
   }
+};
+
+/// Decomposes linalg's aggregate ops (linalg.softmax: max, sub, exp, sum,
+/// div) into the linalg.generic ops they stand for, which every pipeline
+/// lowers; nothing lowers them as they are.
+struct DecomposeAggregatesPass
+    : public PassWrapper<DecomposeAggregatesPass,
+                         InterfacePass<FunctionOpInterface>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DecomposeAggregatesPass)
+  StringRef getArgument() const final { return "fp8-decompose-aggregates"; }
+  void runOnOperation() override {
+    SmallVector<linalg::AggregatedOpInterface> aggregates;
+    getOperation()->walk(
+        [&](linalg::AggregatedOpInterface op) { aggregates.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::AggregatedOpInterface op : aggregates) {
+      rewriter.setInsertionPoint(op);
+      // One that does not decompose stays, and the pipeline's last check
+      // reports it.
+      FailureOr<SmallVector<Value>> values = op.decomposeOperation(rewriter);
+      if (succeeded(values))
+        rewriter.replaceOp(op, *values);
+    }
+  }
+};
+
+/// Device code for AMD GPUs: math functions that would otherwise call the
+/// ROCm device library (erf, tanh, exp, log, sin, ...) as upstream's
+/// polynomial approximations, so kernels need no ROCm installation.
+struct ApproximateDeviceMathPass
+    : public PassWrapper<ApproximateDeviceMathPass,
+                         OperationPass<gpu::GPUModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ApproximateDeviceMathPass)
+  StringRef getArgument() const final { return "fp8-approximate-device-math"; }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    math::populateExpansionPatterns(patterns);
+    populateMathPolynomialApproximationPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    // The approximations round with math.floor, which the ROCDL lowering
+    // would also send to the device library (as it does llvm.intr.floor):
+    // floor(x) = t - (x < t), t = trunc(x), exact for every x (NaN, +-inf
+    // and -0 included).
+    getOperation()->walk([](math::FloorOp floor) {
+      OpBuilder b(floor);
+      Location loc = floor.getLoc();
+      Value x = floor.getOperand();
+      Value t = LLVM::FTruncOp::create(b, loc, x);
+      Value one = arith::ConstantOp::create(
+          b, loc, b.getFloatAttr(getElementTypeOrSelf(x.getType()), 1.0));
+      if (auto vector = dyn_cast<VectorType>(x.getType()))
+        one = vector::BroadcastOp::create(b, loc, vector, one);
+      Value below = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                                          x, t);
+      floor.replaceAllUsesWith(
+          arith::SelectOp::create(b, loc, below,
+                                  arith::SubFOp::create(b, loc, t, one), t)
+              .getResult());
+      floor.erase();
+    });
+  }
+};
+
+/// The last pass of every pipeline: anything outside the LLVM dialect (and
+/// the GPU pipelines' gpu.binary and launches) is an op no pass lowered, so
+/// the output would not translate or run. Each one is a located error and
+/// the pipeline fails, instead of printing IR that only looks lowered.
+struct CheckLoweredPass
+    : public PassWrapper<CheckLoweredPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckLoweredPass)
+  explicit CheckLoweredPass(StringRef pipeline) : pipeline(pipeline.str()) {}
+  StringRef getArgument() const final { return "fp8-check-lowered"; }
+  void runOnOperation() override {
+    SmallVector<Operation *> left, casts;
+    getOperation()->walk([&](Operation *op) {
+      if (op == getOperation().getOperation() || isLowered(op))
+        return WalkResult::skip();
+      (isa<UnrealizedConversionCastOp>(op) ? casts : left).push_back(op);
+      return WalkResult::skip();
+    });
+    // Casts are left only around an op that was not lowered: report that
+    // op, or the casts when they are all there is.
+    for (Operation *op : left.empty() ? casts : left)
+      op->emitError() << pipeline << ": '" << op->getName()
+                      << "' is not lowered to the LLVM dialect (this "
+                         "pipeline has no lowering for it)";
+    if (!left.empty() || !casts.empty())
+      signalPassFailure();
+  }
+
+  static bool isLowered(Operation *op) {
+    return isa<LLVM::LLVMDialect>(op->getDialect()) ||
+           isa<gpu::BinaryOp, gpu::LaunchFuncOp>(op);
+  }
+
+  std::string pipeline;
 };
 
 /// Stops a GPU pipeline before its first pass when `vendor`'s pipeline does
@@ -164,6 +266,7 @@ void fp8::buildFP8CPUPipeline(OpPassManager &pm,
   // fp8 ops on tensors, then their reference lowering.
   addRewritePass(pm, options, options.chip, /*forHardware=*/false);
   pm.addPass(createFP8LowerToLinalg());
+  pm.addNestedPass<func::FuncOp>(std::make_unique<DecomposeAggregatesPass>());
   pm.addPass(createFP8SoftConversions());
   bool sharded = !options.mpi.empty();
   if (sharded) {
@@ -191,6 +294,7 @@ void fp8::buildFP8CPUPipeline(OpPassManager &pm,
   }
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(std::make_unique<CheckLoweredPass>("fp8-cpu-pipeline"));
 }
 
 /// The target-independent front of the GPU pipelines: the rewrite for
@@ -209,6 +313,7 @@ static void addGPUKernels(OpPassManager &pm,
   kernels.gemmSchedule = options.gemmSchedule;
   pm.addPass(createFP8LowerToGPU(kernels));
   pm.addPass(createFP8LowerToLinalg());
+  pm.addNestedPass<func::FuncOp>(std::make_unique<DecomposeAggregatesPass>());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   addBufferization(pm);
@@ -235,7 +340,8 @@ static void addGPUHostAndBinaries(OpPassManager &pm,
   pm.addPass(createGpuToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = options.format;
+  binary.compilationTarget =
+      options.format == KernelFormat::Bin ? "bin" : "isa";
   binary.toolkitPath = options.toolkit.empty() ? defaultToolkit.str()
                                                : options.toolkit.getValue();
   pm.addPass(createGpuModuleToBinaryPass(binary));
@@ -275,12 +381,14 @@ void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
   arithToAMDGPU.chipset = chip;
   arithToAMDGPU.saturateFP8Truncf = true;
   device.addPass(createArithToAMDGPUConversionPass(arithToAMDGPU));
+  device.addPass(std::make_unique<ApproximateDeviceMathPass>());
   addDeviceCommon(device, chip, /*nativeBF16=*/false);
   ConvertGpuOpsToROCDLOpsOptions rocdl;
   rocdl.chipset = chip;
   device.addPass(createConvertGpuOpsToROCDLOps(rocdl));
 
   addGPUHostAndBinaries(pm, options, /*defaultToolkit=*/"");
+  pm.addPass(std::make_unique<CheckLoweredPass>("fp8-rocdl-pipeline"));
 }
 
 void fp8::buildFP8NVVMPipeline(OpPassManager &pm,
@@ -304,6 +412,7 @@ void fp8::buildFP8NVVMPipeline(OpPassManager &pm,
   device.addPass(createConvertGpuOpsToNVVMOps());
 
   addGPUHostAndBinaries(pm, options, /*defaultToolkit=*/"/usr/local/cuda");
+  pm.addPass(std::make_unique<CheckLoweredPass>("fp8-nvvm-pipeline"));
 }
 
 void fp8::registerFP8Pipelines() {

@@ -70,6 +70,10 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
                       intptr_t blockZ, int32_t smem, CUstream stream,
                       void **params, void **extra, size_t /*paramsCount*/) {
+  // An empty grid (a zero-size tensor: an MoE expert without tokens) has
+  // nothing to do; CUDA would reject it as an invalid launch.
+  if (gridX <= 0 || gridY <= 0 || gridZ <= 0)
+    return;
   useContext();
   if (smem > 48 * 1024)
     FP8_CHECK(cuFuncSetAttribute(

@@ -131,21 +131,25 @@ def FP8TruncFToNVVM : Pass<"fp8-truncf-to-nvvm"> {
 }
 
 def FP8TileLoopsForGPU : Pass<"fp8-tile-loops-for-gpu", "func::FuncOp"> {
-  let summary = "Tile elementwise parallel loops into 256-iteration "
-                "workgroups for GPU mapping";
+  let summary = "Collapse elementwise parallel loops to one dimension and "
+                "tile them into 256-iteration workgroups for GPU mapping";
   let description = [{
-    Tiles every innermost `scf.parallel` without reductions (the
-    elementwise loops left after the fp8 kernels) so that
-    `gpu-map-parallel-loops` maps the tiles to blocks and the 256 points of
-    a tile to threads: a one-dimensional loop by 256, a loop of two or more
-    dimensions by 1 along the first and 256 along the second (upstream
-    `scf-parallel-loop-tiling{parallel-loop-tile-sizes=1,256}`, which tiles
-    a one-dimensional loop by 1 and so launches one thread per workgroup).
-    Tiles carry bounds checks instead of `min` bounds, so launch sizes stay
-    static.
+    Every innermost `scf.parallel` without reductions (the elementwise
+    loops left after the fp8 kernels) becomes one loop over all its points,
+    the innermost dimension fastest (upstream `collapseParallelLoops`),
+    tiled by 256 so that `gpu-map-parallel-loops` maps the tiles to
+    `blockIdx.x` and the points of a tile to `threadIdx.x`. Consecutive
+    threads so touch consecutive elements, every workgroup is full whatever
+    the shape, and only `gridDim.x` (up to 2^31 - 1) grows with the sizes:
+    mapping the dimensions as they are would put the second and third on
+    `gridDim.y` and `gridDim.z`, which stop at 65,535 (a (B, S, 131072)
+    tensor), and leave 240 of 256 threads idle when the tiled dimension is
+    16. Tiles carry bounds checks instead of `min` bounds, so launch sizes
+    stay static.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::affine::AffineDialect"];
 }
 
 def FP8AsyncLaunches : Pass<"fp8-async-launches", "func::FuncOp"> {

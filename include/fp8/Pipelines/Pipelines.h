@@ -17,6 +17,14 @@ class DialectRegistry;
 class OpPassManager;
 namespace fp8 {
 
+/// What the GPU pipelines serialize their kernels as.
+enum class KernelFormat {
+  /// Assembly text: PTX, AMD GCN assembly.
+  Isa,
+  /// Code objects: cubin (ptxas), HSACO (ld.lld).
+  Bin,
+};
+
 /// The options of --fp8-rewrite-matmul, shared by every pipeline.
 struct RewritePipelineOptions
     : public PassPipelineOptions<RewritePipelineOptions> {
@@ -40,11 +48,14 @@ struct RewritePipelineOptions
       *this, "strict",
       llvm::cl::desc("make unconvertible matmuls an error"),
       llvm::cl::init(false)};
-  Option<std::string> format{
-      *this, "format",
-      llvm::cl::desc("GPU pipelines: kernel binary format, isa (assembly "
-                     "text) or bin (code object)"),
-      llvm::cl::init("isa")};
+  Option<KernelFormat> format{
+      *this, "format", llvm::cl::desc("GPU pipelines: kernel binary format"),
+      llvm::cl::init(KernelFormat::Isa),
+      llvm::cl::values(
+          clEnumValN(KernelFormat::Isa, "isa",
+                     "assembly text (PTX, AMD GCN assembly)"),
+          clEnumValN(KernelFormat::Bin, "bin",
+                     "code objects (cubin with ptxas, HSACO with ld.lld)"))};
   Option<std::string> toolkit{
       *this, "toolkit",
       llvm::cl::desc("GPU pipelines: toolkit path for the kernel binaries "

@@ -433,9 +433,8 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
                                 ? OpFoldResult(sizes[dim])
                                 : OpFoldResult(rewriter.getIndexAttr(
                                       resultType.getDimSize(dim))));
-    ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        op, resultType, flat, ArrayRef<ReassociationIndices>{all}, resultSizes);
+    rewriter.replaceOp(op,
+                       expandFlat(rewriter, loc, flat, resultType, resultSizes));
     return success();
   }
 

@@ -48,6 +48,39 @@ using namespace mlir;
 using namespace mlir::fp8;
 using namespace mlir::fp8::detail;
 
+/// Whether `target`'s matrix cores take operands of `type`: the OCP fp8
+/// types on NVIDIA and gfx950, the fnuz ones on MI300 (gfx942).
+static bool hasMatrixCoreType(const GpuTarget &target, Type type) {
+  if (isa<Float8E4M3FNUZType, Float8E5M2FNUZType>(type))
+    return target.usesFnuzFp8();
+  return isa<Float8E4M3FNType, Float8E5M2Type>(type) && target.hasOcpFp8();
+}
+
+/// An error on every scaled matmul (not emulated) whose fp8 types the
+/// chip's matrix cores do not take; the kernels would otherwise fail late
+/// (an LLVM translation error or an instruction the chip lacks).
+static LogicalResult checkMatrixCoreTypes(Operation *root,
+                                          const GpuTarget &target) {
+  WalkResult result = root->walk([&](ScaledMatmulOp op) {
+    if (op.getEmulate())
+      return WalkResult::advance();
+    for (Value operand : {op.getLhs(), op.getRhs()}) {
+      Type type = getElementTypeOrSelf(operand.getType());
+      if (hasMatrixCoreType(target, type))
+        continue;
+      op.emitOpError() << "has " << type << " operands, which " << target.getChip()
+                       << "'s matrix cores do not take (they take "
+                       << (target.usesFnuzFp8()
+                               ? "f8E4M3FNUZ and f8E5M2FNUZ: type-config=fnuz"
+                               : "f8E4M3FN and f8E5M2: type-config=ocp")
+                       << "); or emulate the matmul (emulate = true)";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 namespace {
 struct FP8LowerToGPUPass
     : public fp8::impl::FP8LowerToGPUBase<FP8LowerToGPUPass> {
@@ -56,7 +89,7 @@ struct FP8LowerToGPUPass
   void runOnOperation() override {
     FailureOr<GpuTarget> target = GpuTarget::parseSupported(
         chip, "fp8-lower-to-gpu", [&] { return getOperation()->emitError(); });
-    if (failed(target))
+    if (failed(target) || failed(checkMatrixCoreTypes(getOperation(), *target)))
       return signalPassFailure();
     // Decided once, on the IR as it is: the patterns below rewrite it.
     CastPlan plan(getOperation(), *target);

@@ -43,6 +43,22 @@ gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
                            Value dynamicSharedMemory = nullptr,
                            TypeRange workgroupMemory = {});
 
+/// The largest gridDim.y and gridDim.z of a launch (CUDA and HIP); x goes to
+/// 2^31 - 1.
+constexpr int64_t kMaxGridYZ = 65535;
+
+/// `count` workgroups along y or z, clamped to kMaxGridYZ: the kernel then
+/// walks the rest with forEachBlockIndex.
+Value clampGridYZ(OpBuilder &b, Location loc, Value count);
+
+/// Calls `body` (inside the kernel of `launch`) for every index in
+/// [0, count) that this workgroup owns along grid dimension `dim`: its block
+/// id, then steps of the grid size, so that a launch clamped by clampGridYZ
+/// still covers all of them (one iteration when count fits).
+void forEachBlockIndex(OpBuilder &b, Location loc, gpu::LaunchOp launch,
+                       gpu::Dimension dim, Value count,
+                       function_ref<void(Value)> body);
+
 /// The sizes of `value` (a tensor or memref) as index values.
 SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value value);
 
@@ -58,6 +74,13 @@ Value allocBuffer(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 
 /// The tensor of a buffer the kernel wrote (restrict, writable).
 Value toTensor(OpBuilder &b, Location loc, Value buffer);
+
+/// The rank-1 tensor `flat` reshaped to `type`, whose sizes are `sizes`: a
+/// tensor.expand_shape, or with more than one dynamic size a tensor.reshape
+/// (upstream's expand-strided-metadata cannot expand one dimension into
+/// several dynamic ones).
+Value expandFlat(OpBuilder &b, Location loc, Value flat,
+                 RankedTensorType type, ArrayRef<OpFoldResult> sizes);
 
 /// `value` as f32 (extf unless already f32).
 Value widenToF32(OpBuilder &b, Location loc, Value value);

@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -51,6 +52,28 @@ gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
       /*clusterSizeX=*/nullptr, /*clusterSizeY=*/nullptr,
       /*clusterSizeZ=*/nullptr, FlatSymbolRefAttr::get(context, "fp8_kernels"),
       FlatSymbolRefAttr::get(context, name));
+}
+
+Value clampGridYZ(OpBuilder &b, Location loc, Value count) {
+  return arith::MinUIOp::create(b, loc, count, cIdx(b, loc, kMaxGridYZ));
+}
+
+void forEachBlockIndex(OpBuilder &b, Location loc, gpu::LaunchOp launch,
+                       gpu::Dimension dim, Value count,
+                       function_ref<void(Value)> body) {
+  auto pick = [&](gpu::KernelDim3 ids) {
+    return dim == gpu::Dimension::x   ? ids.x
+           : dim == gpu::Dimension::y ? ids.y
+                                      : ids.z;
+  };
+  // The grid size as the host computed it (a kernel argument once outlined):
+  // gpu.grid_dim needs the device library on AMD GPUs.
+  scf::ForOp::create(b, loc, pick(launch.getBlockIds()), count,
+                     pick(launch.getGridSizeOperandValues()), ValueRange{},
+                     [&](OpBuilder &, Location l, Value index, ValueRange) {
+                       body(index);
+                       scf::YieldOp::create(b, l);
+                     });
 }
 
 /// The sizes of `value` (a tensor or memref) as index values.
@@ -100,6 +123,21 @@ Value toTensor(OpBuilder &b, Location loc, Value buffer) {
   return bufferization::ToTensorOp::create(
       b, loc, RankedTensorType::get(type.getShape(), type.getElementType()),
       buffer, /*restrict=*/true, /*writable=*/true);
+}
+
+Value expandFlat(OpBuilder &b, Location loc, Value flat,
+                 RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
+  if (type.getNumDynamicDims() <= 1) {
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    return tensor::ExpandShapeOp::create(
+        b, loc, type, flat, ArrayRef<ReassociationIndices>{all}, sizes);
+  }
+  SmallVector<Value> shape;
+  for (OpFoldResult size : sizes)
+    shape.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
+  Value shapeTensor = tensor::FromElementsOp::create(b, loc, shape);
+  return tensor::ReshapeOp::create(b, loc, type, flat, shapeTensor);
 }
 
 Value widenToF32(OpBuilder &b, Location loc, Value value) {

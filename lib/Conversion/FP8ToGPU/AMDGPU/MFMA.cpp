@@ -100,23 +100,24 @@ static void storeMFMATile(OpBuilder &b, Location loc, const MFMAGemm &gemm,
   }
 }
 
-/// The kernel body: one wave (64 lanes) per 32x32 output tile,
+/// The kernel body for one 32x32 output tile (row tile `rowTile`, column
+/// tile the block's x) of batch `batchIndex`: one wave (64 lanes),
 /// acc(32x32) += A(32x16) * B(16x32) in k steps of 16, then the scaled
 /// stores.
-static void emitMFMAKernelBody(OpBuilder &b, Location loc, gpu::LaunchOp launch,
-                               const MFMAGemm &gemm) {
+static void emitMFMATile(OpBuilder &b, Location loc, gpu::LaunchOp launch,
+                         const MFMAGemm &gemm, Value rowTile,
+                         Value batchIndex) {
   Value c32 = gemm.c32;
   Value lane = launch.getThreadIds().x;
   Value lr = arith::RemUIOp::create(b, loc, lane, c32);
   Value lk = arith::DivUIOp::create(b, loc, lane, c32);
-  Value tileRow = arith::MulIOp::create(b, loc, launch.getBlockIds().y, c32);
+  Value tileRow = arith::MulIOp::create(b, loc, rowTile, c32);
   Value tileCol = arith::MulIOp::create(b, loc, launch.getBlockIds().x, c32);
   SmallVector<Value> batch;
   if (gemm.batchDims > 0) {
     SmallVector<OpFoldResult> basis(gemm.batchSizes.begin(),
                                     gemm.batchSizes.end());
-    batch = affine::AffineDelinearizeIndexOp::create(
-                b, loc, launch.getBlockIds().z, basis)
+    batch = affine::AffineDelinearizeIndexOp::create(b, loc, batchIndex, basis)
                 .getResults();
   }
   Value row = arith::AddIOp::create(b, loc, tileRow, lr);
@@ -141,7 +142,6 @@ static void emitMFMAKernelBody(OpBuilder &b, Location loc, gpu::LaunchOp launch,
         scf::YieldOp::create(lb, l, acc);
       });
   storeMFMATile(b, loc, gemm, batch, loop.getResult(0), tileRow, col, lk);
-  gpu::TerminatorOp::create(b, loc);
 }
 
 namespace {
@@ -178,15 +178,29 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
 
     // One wave (64 lanes) per 32x32 output tile.
     gemm.c32 = cIdx(rewriter, loc, 32);
-    auto launch = createKernel(
-        rewriter, loc, "fp8_scaled_matmul_mfma",
-        arith::CeilDivUIOp::create(rewriter, loc, gemm.n, gemm.c32),
-        arith::CeilDivUIOp::create(rewriter, loc, gemm.m, gemm.c32), batchCount,
-        cIdx(rewriter, loc, 64));
+    // Row tiles on y and batches on z, each walked in grid-size steps beyond
+    // what a launch allows there.
+    Value columnTiles =
+        arith::CeilDivUIOp::create(rewriter, loc, gemm.n, gemm.c32);
+    Value rowTiles = arith::CeilDivUIOp::create(rewriter, loc, gemm.m, gemm.c32);
+    Value gridY = clampGridYZ(rewriter, loc, rowTiles);
+    Value gridZ = clampGridYZ(rewriter, loc, batchCount);
+    auto launch = createKernel(rewriter, loc, "fp8_scaled_matmul_mfma",
+                               columnTiles, gridY, gridZ,
+                               cIdx(rewriter, loc, 64));
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
-      emitMFMAKernelBody(rewriter, loc, launch, gemm);
+      forEachBlockIndex(
+          rewriter, loc, launch, gpu::Dimension::z, batchCount,
+          [&](Value batchIndex) {
+            forEachBlockIndex(rewriter, loc, launch, gpu::Dimension::y,
+                              rowTiles, [&](Value rowTile) {
+                                emitMFMATile(rewriter, loc, launch, gemm,
+                                             rowTile, batchIndex);
+                              });
+          });
+      gpu::TerminatorOp::create(rewriter, loc);
     }
     rewriter.replaceOp(op, toTensor(rewriter, loc, gemm.c));
     return success();

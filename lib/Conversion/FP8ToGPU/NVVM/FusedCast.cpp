@@ -319,11 +319,8 @@ static Value expandRowScales(PatternRewriter &rewriter, Location loc,
         : scaleType.isDynamicDim(dim)
             ? OpFoldResult(sizes[dim])
             : OpFoldResult(rewriter.getIndexAttr(scaleType.getDimSize(dim))));
-  return tensor::ExpandShapeOp::create(
-      rewriter, loc, scaleType, toTensor(rewriter, loc, scales),
-      ArrayRef<ReassociationIndices>{
-          llvm::to_vector(llvm::seq<int64_t>(0, rank))},
-      scaleSizes);
+  return expandFlat(rewriter, loc, toTensor(rewriter, loc, scales), scaleType,
+                    scaleSizes);
 }
 
 /// fp8.cast(x, amax_to_scale(amax(x) along the innermost dim)) as one

@@ -111,11 +111,12 @@ static void storeAccumulators(OpBuilder &b, Location loc, ValueRange acc,
   }
 }
 
-/// The body of the mma.sync kernel launched as `launch`: one warp per 16 x 8
-/// tile of C, K in steps of 32.
-static void emitMmaSyncKernel(OpBuilder &b, Location loc,
-                              gpu::LaunchOp launch, ScaledMatmulOp op,
-                              const MmaSyncOperands &operands) {
+/// The body of the mma.sync kernel launched as `launch` for one 16 x 8 tile
+/// of C (row tile `rowTile`, column tile the block's x) in batch
+/// `batchIndex`: one warp, K in steps of 32.
+static void emitMmaSyncTile(OpBuilder &b, Location loc, gpu::LaunchOp launch,
+                            ScaledMatmulOp op, const MmaSyncOperands &operands,
+                            Value rowTile, Value batchIndex) {
   Value a = operands.a, bm = operands.b, m = operands.m, n = operands.n,
         k = operands.k;
   bool bKInnermost = operands.bKInnermost;
@@ -132,16 +133,14 @@ static void emitMmaSyncKernel(OpBuilder &b, Location loc,
       arith::DivUIOp::create(b, loc, lane, cIdx(b, loc, 4));
   Value inGroup =
       arith::RemUIOp::create(b, loc, lane, cIdx(b, loc, 4));
-  Value tileRow = arith::MulIOp::create(
-      b, loc, launch.getBlockIds().y, cIdx(b, loc, 16));
+  Value tileRow = arith::MulIOp::create(b, loc, rowTile, cIdx(b, loc, 16));
   Value tileCol = arith::MulIOp::create(
       b, loc, launch.getBlockIds().x, cIdx(b, loc, 8));
   SmallVector<Value> batch;
   if (batchDims > 0) {
     SmallVector<OpFoldResult> basis(aSizes.begin(),
                                     aSizes.begin() + batchDims);
-    batch = affine::AffineDelinearizeIndexOp::create(
-                b, loc, launch.getBlockIds().z, basis)
+    batch = affine::AffineDelinearizeIndexOp::create(b, loc, batchIndex, basis)
                 .getResults();
   }
   Value row0 = arith::AddIOp::create(b, loc, tileRow, group);
@@ -236,20 +235,33 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
         product(rewriter, loc, ArrayRef<Value>(aSizes).take_front(batchDims));
 
     // One warp per 16x8 output tile: mma.sync.m16n8k32 with f32 accumulators.
-    auto launch = createKernel(
-        rewriter, loc, "fp8_scaled_matmul_mma_sync",
-        arith::CeilDivUIOp::create(rewriter, loc, n, cIdx(rewriter, loc, 8)),
-        arith::CeilDivUIOp::create(rewriter, loc, m, cIdx(rewriter, loc, 16)),
-        batchCount, cIdx(rewriter, loc, 32));
+    // Row tiles on y and batches on z, each walked in grid-size steps beyond
+    // what a launch allows there.
+    Value columnTiles =
+        arith::CeilDivUIOp::create(rewriter, loc, n, cIdx(rewriter, loc, 8));
+    Value rowTiles =
+        arith::CeilDivUIOp::create(rewriter, loc, m, cIdx(rewriter, loc, 16));
+    Value gridY = clampGridYZ(rewriter, loc, rowTiles);
+    Value gridZ = clampGridYZ(rewriter, loc, batchCount);
+    auto launch =
+        createKernel(rewriter, loc, "fp8_scaled_matmul_mma_sync", columnTiles,
+                     gridY, gridZ, cIdx(rewriter, loc, 32));
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&launch.getBody().front());
-      emitMmaSyncKernel(rewriter, loc, launch, op,
-                        MmaSyncOperands{a, bm, sa, sb, c, m, n, k,
-                                        SmallVector<Value>(aSizes.begin(),
-                                                           aSizes.begin() +
-                                                               batchDims),
-                                        bKInnermost});
+      MmaSyncOperands operands{
+          a,  bm, sa, sb, c, m, n, k,
+          SmallVector<Value>(aSizes.begin(), aSizes.begin() + batchDims),
+          bKInnermost};
+      forEachBlockIndex(
+          rewriter, loc, launch, gpu::Dimension::z, batchCount,
+          [&](Value batchIndex) {
+            forEachBlockIndex(rewriter, loc, launch, gpu::Dimension::y,
+                              rowTiles, [&](Value rowTile) {
+                                emitMmaSyncTile(rewriter, loc, launch, op,
+                                                operands, rowTile, batchIndex);
+                              });
+          });
       gpu::TerminatorOp::create(rewriter, loc);
     }
     replaceGemm(rewriter, op, kMajorRhs, c);

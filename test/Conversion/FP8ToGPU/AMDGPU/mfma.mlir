@@ -1,12 +1,12 @@
-// fp8.scaled_matmul on AMD matrix cores (gfx942, gfx950): amdgpu.mfma
+// fp8.scaled_matmul on AMD matrix cores (gfx942 here; gfx950 with OCP types
+// in ../matrix-core-types-invalid.mlir): amdgpu.mfma
 // 32x32x16 on fp8 fragments, one 64-lane wave per 32 x 32 tile.
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=gfx942" | FileCheck %s
-// RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=gfx950" | FileCheck %s --check-prefix=GFX950
 //
 // AMD casts with the reference lowering (no NVIDIA cast kernels): the
 // layer of Inputs/layer.mlir keeps its fp8 transposes, and its GEMMs are
 // MFMA kernels.
-// RUN: fp8-opt %S/../Inputs/layer.mlir --fp8-lower-to-gpu="chip=gfx942" | FileCheck %s --check-prefix=LAYER
+// RUN: fp8-opt %S/../Inputs/layer.mlir --fp8-lower-to-gpu="chip=gfx950" | FileCheck %s --check-prefix=LAYER
 // LAYER-LABEL: func @layer
 // LAYER-NOT: fp8_cast_transposed
 // LAYER: linalg.transpose
@@ -62,20 +62,6 @@ func.func @emulated(%a: tensor<64x32xf8E4M3FN>, %b: tensor<32x32xf8E4M3FN>, %s: 
 
 // -----
 
-// OCP operands (gfx950's types): the same kernel, OCP fragments.
-// CHECK-LABEL: func @ocp
-// GFX950-LABEL: func @ocp
-// GFX950: function(@fp8_scaled_matmul_mfma)
-// GFX950:   %[[A:.+]] = vector.from_elements {{.+}} : vector<8xf8E4M3FN>
-// GFX950:   %[[B:.+]] = vector.from_elements {{.+}} : vector<8xf8E5M2>
-// GFX950:   amdgpu.mfma 32x32x16 %[[A]] * %[[B]] + %{{.+}} blgp = none : vector<8xf8E4M3FN>, vector<8xf8E5M2>, vector<16xf32>
-func.func @ocp(%a: tensor<64x32xf8E4M3FN>, %b: tensor<32x32xf8E5M2>, %s: tensor<f32>) -> tensor<64x32xf32> {
-  %0 = fp8.scaled_matmul %a, %b scales(%s, %s) : tensor<64x32xf8E4M3FN>, tensor<32x32xf8E5M2>, tensor<f32>, tensor<f32> -> tensor<64x32xf32>
-  return %0 : tensor<64x32xf32>
-}
-
-// -----
-
 // Geometry of a partial tile (M = 40, N = 72, K = 48): a grid of
 // ceil(N / 32) x ceil(M / 32) waves of 64 lanes. Lane l reads row l % 32 of
 // A and column l % 32 of B, 8 k values from 8 (l / 32) of each k step of
@@ -89,11 +75,17 @@ func.func @ocp(%a: tensor<64x32xf8E4M3FN>, %b: tensor<32x32xf8E5M2>, %s: tensor<
 // CHECK: %[[SBB:.+]] = bufferization.to_buffer %{{.+}} : tensor<1x72xf32> to memref<1x72xf32>
 // CHECK: %[[C:.+]] = memref.alloc() : memref<40x72xf32>
 // CHECK: %[[GX:.+]] = arith.ceildivui %c72{{.*}}, %c32{{.*}} : index
-// CHECK: %[[GY:.+]] = arith.ceildivui %c40{{.*}}, %c32{{.*}} : index
-// CHECK: gpu.launch blocks(%[[BX:[a-z0-9_]+]], %[[BY:[a-z0-9_]+]], %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %[[GX]], %{{[a-z0-9_]+}} = %[[GY]], %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) threads(%[[TX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %c64{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) module(@fp8_kernels) function(@fp8_scaled_matmul_mfma)
+// CHECK: %[[ROWS:.+]] = arith.ceildivui %c40{{.*}}, %c32{{.*}} : index
+// CHECK: %[[GY:.+]] = arith.minui %[[ROWS]], %c65535{{.*}} : index
+// CHECK: %[[GZ:.+]] = arith.minui %c1{{.*}}, %c65535{{.*}} : index
+// CHECK: gpu.launch blocks(%[[BX:[a-z0-9_]+]], %[[BY:[a-z0-9_]+]], %[[BZ:[a-z0-9_]+]]) in (%{{[a-z0-9_]+}} = %[[GX]], %{{[a-z0-9_]+}} = %[[GY]], %{{[a-z0-9_]+}} = %[[GZ]]) threads(%[[TX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %c64{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) module(@fp8_kernels) function(@fp8_scaled_matmul_mfma)
+// Batches and row tiles beyond a launch's 65,535 along z and y: each
+// workgroup walks them in steps of the grid size (one step here).
+// CHECK:   scf.for %{{.+}} = %[[BZ]] to %c1{{.*}} step %[[GZ]] {
+// CHECK:   scf.for %[[RT:.+]] = %[[BY]] to %[[ROWS]] step %[[GY]] {
 // CHECK:   %[[LR:.+]] = arith.remui %[[TX]], %c32{{.*}} : index
 // CHECK:   %[[LK:.+]] = arith.divui %[[TX]], %c32{{.*}} : index
-// CHECK:   %[[TROW:.+]] = arith.muli %[[BY]], %c32{{.*}} : index
+// CHECK:   %[[TROW:.+]] = arith.muli %[[RT]], %c32{{.*}} : index
 // CHECK:   %[[TCOL:.+]] = arith.muli %[[BX]], %c32{{.*}} : index
 // CHECK:   %[[ROW:.+]] = arith.addi %[[TROW]], %[[LR]] : index
 // CHECK:   %[[COL:.+]] = arith.addi %[[TCOL]], %[[LR]] : index
@@ -145,13 +137,16 @@ func.func @geometry(%a: tensor<40x48xf8E4M3FNUZ>, %b: tensor<48x72xf8E4M3FNUZ>, 
 
 // -----
 
-// Batched: the grid's z dimension runs over the batch; A, B and C take the
-// batch index of the workgroup.
+// Batched: the grid's z dimension runs over the batch (at most 65,535
+// workgroups, each walking batches in steps of the grid); A, B and C take
+// the batch index.
 // CHECK-LABEL: func @batched
 // CHECK: %[[C:.+]] = memref.alloc() : memref<3x32x32xbf16>
 // CHECK: %[[BATCH:.+]] = arith.muli %c1{{.*}}, %c3{{.*}} : index
-// CHECK: gpu.launch blocks(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %[[BZ:[a-z0-9_]+]]) in (%{{[a-z0-9_]+}} = %{{.+}}, %{{[a-z0-9_]+}} = %{{.+}}, %{{[a-z0-9_]+}} = %[[BATCH]]) threads({{.+}}) in (%{{[a-z0-9_]+}} = %c64{{.*}}function(@fp8_scaled_matmul_mfma)
-// CHECK:   %[[I:.+]] = affine.delinearize_index %[[BZ]] into (%c3{{.*}}) : index
+// CHECK: %[[GZ:.+]] = arith.minui %[[BATCH]], %c65535{{.*}} : index
+// CHECK: gpu.launch blocks(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %[[BZ:[a-z0-9_]+]]) in (%{{[a-z0-9_]+}} = %{{.+}}, %{{[a-z0-9_]+}} = %{{.+}}, %{{[a-z0-9_]+}} = %[[GZ]]) threads({{.+}}) in (%{{[a-z0-9_]+}} = %c64{{.*}}function(@fp8_scaled_matmul_mfma)
+// CHECK:   scf.for %[[Z:.+]] = %[[BZ]] to %[[BATCH]] step %[[GZ]] {
+// CHECK:   %[[I:.+]] = affine.delinearize_index %[[Z]] into (%c3{{.*}}) : index
 // CHECK:   scf.for
 // CHECK:     memref.load %{{.+}}[%[[I]], %{{.+}}, %{{.+}}] : memref<3x32x32xf8E4M3FNUZ>
 // CHECK:     amdgpu.mfma 32x32x16
@@ -165,13 +160,16 @@ func.func @batched(%a: tensor<3x32x32xf8E4M3FNUZ>, %b: tensor<3x32x32xf8E4M3FNUZ
 
 // -----
 
-// A dynamic M: C and the grid's y size come from A's size.
+// A dynamic M: C and the grid's y size come from A's size (clamped to
+// 65,535, the kernel walking the rest).
 // CHECK-LABEL: func @dynamic
 // CHECK: %[[AB:.+]] = bufferization.to_buffer %{{.+}} : tensor<?x32xf8E4M3FNUZ> to memref<?x32xf8E4M3FNUZ>
 // CHECK: %[[M:.+]] = memref.dim %[[AB]], %c0{{.*}} : memref<?x32xf8E4M3FNUZ>
 // CHECK: %[[C:.+]] = memref.alloc(%[[M]]) : memref<?x32xbf16>
-// CHECK: %[[GY:.+]] = arith.ceildivui %[[M]], %c32{{.*}} : index
+// CHECK: %[[ROWS:.+]] = arith.ceildivui %[[M]], %c32{{.*}} : index
+// CHECK: %[[GY:.+]] = arith.minui %[[ROWS]], %c65535{{.*}} : index
 // CHECK: gpu.launch blocks({{.+}}) in (%{{[a-z0-9_]+}} = %{{.+}}, %{{[a-z0-9_]+}} = %[[GY]], {{.+}}function(@fp8_scaled_matmul_mfma)
+// CHECK:   scf.for %{{.+}} = %{{.+}} to %[[ROWS]] step %[[GY]] {
 // CHECK:     arith.cmpi ult, %{{.+}}, %[[M]] : index
 // CHECK:     amdgpu.mfma
 // CHECK:   arith.cmpi ult, %{{.+}}, %[[M]] : index

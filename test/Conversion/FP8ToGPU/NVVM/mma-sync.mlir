@@ -7,7 +7,7 @@
 // RUN: fp8-opt %s -split-input-file --fp8-lower-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=SM90
 
 // Fast accumulation, rowwise scales: a grid of ceil(N / 8) x ceil(M / 16)
-// warps; lane l computes rows g and g + 8 (g = l / 4) and columns 2 t and
+// warps (y at most 65,535); lane l computes rows g and g + 8 (g = l / 4) and columns 2 t and
 // 2 t + 1 (t = l % 4) of its tile. The tensor core accumulates across k
 // steps: the loop carries its 4 f32 results as they are. Each result is
 // multiplied by 1/sa[row] and 1/sb[col], rounded to bf16 and stored if in
@@ -20,11 +20,17 @@
 // CHECK: %[[SBB:.+]] = bufferization.to_buffer %[[SB]] read_only
 // CHECK: %[[C:.+]] = memref.alloc() : memref<48x24xbf16>
 // CHECK: %[[GX:.+]] = arith.ceildivui %c24{{.*}}, %c8{{.*}} : index
-// CHECK: %[[GY:.+]] = arith.ceildivui %c48{{.*}}, %c16{{.*}} : index
-// CHECK: gpu.launch blocks(%[[BX:[a-z0-9_]+]], %[[BY:[a-z0-9_]+]], %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %[[GX]], %{{[a-z0-9_]+}} = %[[GY]], %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) threads(%[[TX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %c32{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) module(@fp8_kernels) function(@fp8_scaled_matmul_mma_sync)
+// CHECK: %[[ROWS:.+]] = arith.ceildivui %c48{{.*}}, %c16{{.*}} : index
+// CHECK: %[[GY:.+]] = arith.minui %[[ROWS]], %c65535{{.*}} : index
+// CHECK: %[[GZ:.+]] = arith.minui %c1{{.*}}, %c65535{{.*}} : index
+// CHECK: gpu.launch blocks(%[[BX:[a-z0-9_]+]], %[[BY:[a-z0-9_]+]], %[[BZ:[a-z0-9_]+]]) in (%{{[a-z0-9_]+}} = %[[GX]], %{{[a-z0-9_]+}} = %[[GY]], %{{[a-z0-9_]+}} = %[[GZ]]) threads(%[[TX:[a-z0-9_]+]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}) in (%{{[a-z0-9_]+}} = %c32{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) module(@fp8_kernels) function(@fp8_scaled_matmul_mma_sync)
+// Batches and row tiles beyond a launch's 65,535 along z and y: each
+// block walks them in steps of the grid size (one step here).
+// CHECK:   scf.for %{{.+}} = %[[BZ]] to %c1{{.*}} step %[[GZ]] {
+// CHECK:   scf.for %[[RT:.+]] = %[[BY]] to %[[ROWS]] step %[[GY]] {
 // CHECK:   %[[G:.+]] = arith.divui %[[TX]], %c4{{.*}} : index
 // CHECK:   %[[T:.+]] = arith.remui %[[TX]], %c4{{.*}} : index
-// CHECK:   %[[TROW:.+]] = arith.muli %[[BY]], %c16{{.*}} : index
+// CHECK:   %[[TROW:.+]] = arith.muli %[[RT]], %c16{{.*}} : index
 // CHECK:   %[[TCOL:.+]] = arith.muli %[[BX]], %c8{{.*}} : index
 // CHECK:   %[[ROW0:.+]] = arith.addi %[[TROW]], %[[G]] : index
 // CHECK:   %[[ROW8:.+]] = arith.addi %[[ROW0]], %c8{{.*}} : index
@@ -112,17 +118,22 @@ func.func @promoted(%a: tensor<16x96xf8E5M2>, %b: tensor<96x8xf8E4M3FN>, %s: ten
 
 // -----
 
-// Batched: the grid's z dimension runs over the 2 x 3 batch, delinearized
-// in the kernel; every load, scale and store takes the batch indices.
+// Batched: the grid's z dimension runs over the 2 x 3 batch (at most
+// 65,535 workgroups, each then walking batches in steps of the grid),
+// delinearized in the kernel; every load, scale and store takes the batch
+// indices.
 // The TMA kernel takes no batch: sm_90a also gets mma.sync.
 // CHECK-LABEL: func @batched
 // CHECK: %[[C:.+]] = memref.alloc() : memref<2x3x32x16xbf16>
 // CHECK: %[[B0:.+]] = arith.muli %c1{{.*}}, %c2{{.*}} : index
 // CHECK: %[[BATCH:.+]] = arith.muli %[[B0]], %c3{{.*}} : index
 // CHECK: %[[GX:.+]] = arith.ceildivui %c16{{.*}}, %c8{{.*}} : index
-// CHECK: %[[GY:.+]] = arith.ceildivui %c32{{.*}}, %c16{{.*}} : index
-// CHECK: gpu.launch blocks(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %[[BZ:[a-z0-9_]+]]) in (%{{[a-z0-9_]+}} = %[[GX]], %{{[a-z0-9_]+}} = %[[GY]], %{{[a-z0-9_]+}} = %[[BATCH]]) threads({{.+}}) in (%{{[a-z0-9_]+}} = %c32{{.*}}function(@fp8_scaled_matmul_mma_sync)
-// CHECK:   %[[IDX:.+]]:2 = affine.delinearize_index %[[BZ]] into (%c2{{.*}}, %c3{{.*}}) : index, index
+// CHECK: %[[ROWS:.+]] = arith.ceildivui %c32{{.*}}, %c16{{.*}} : index
+// CHECK: %[[GY:.+]] = arith.minui %[[ROWS]], %c65535{{.*}} : index
+// CHECK: %[[GZ:.+]] = arith.minui %[[BATCH]], %c65535{{.*}} : index
+// CHECK: gpu.launch blocks(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %[[BZ:[a-z0-9_]+]]) in (%{{[a-z0-9_]+}} = %[[GX]], %{{[a-z0-9_]+}} = %[[GY]], %{{[a-z0-9_]+}} = %[[GZ]]) threads({{.+}}) in (%{{[a-z0-9_]+}} = %c32{{.*}}function(@fp8_scaled_matmul_mma_sync)
+// CHECK:   scf.for %[[Z:.+]] = %[[BZ]] to %[[BATCH]] step %[[GZ]] {
+// CHECK:   %[[IDX:.+]]:2 = affine.delinearize_index %[[Z]] into (%c2{{.*}}, %c3{{.*}}) : index, index
 // CHECK:   scf.for
 // CHECK:     memref.load %{{.+}}[%[[IDX]]#0, %[[IDX]]#1, %{{.+}}, %{{.+}}] : memref<2x3x32x64xf8E4M3FN>
 // CHECK:     memref.load %{{.+}}[%[[IDX]]#0, %[[IDX]]#1, %{{.+}}, %{{.+}}] : memref<2x3x64x16xf8E4M3FN>
@@ -151,8 +162,10 @@ func.func @batched(%a: tensor<2x3x32x64xf8E4M3FN>, %w: tensor<2x3x64x16xbf16>, %
 // CHECK: %[[N:.+]] = memref.dim %[[BB]], %c1{{.*}} : memref<64x?xf8E4M3FN>
 // CHECK: %[[C:.+]] = memref.alloc(%[[M]], %[[N]]) : memref<?x?xbf16>
 // CHECK: %[[GX:.+]] = arith.ceildivui %[[N]], %c8{{.*}} : index
-// CHECK: %[[GY:.+]] = arith.ceildivui %[[M]], %c16{{.*}} : index
+// CHECK: %[[ROWS:.+]] = arith.ceildivui %[[M]], %c16{{.*}} : index
+// CHECK: %[[GY:.+]] = arith.minui %[[ROWS]], %c65535{{.*}} : index
 // CHECK: gpu.launch blocks({{.+}}) in (%{{[a-z0-9_]+}} = %[[GX]], %{{[a-z0-9_]+}} = %[[GY]], {{.+}}function(@fp8_scaled_matmul_mma_sync)
+// CHECK:   scf.for %{{.+}} = %{{.+}} to %[[ROWS]] step %[[GY]] {
 // CHECK:   scf.for
 // CHECK:     arith.cmpi ult, %{{.+}}, %[[M]] : index
 // CHECK:     arith.cmpi ult, %{{.+}}, %[[N]] : index
