@@ -211,8 +211,12 @@ void AmaxReduction::emitKernel(PatternRewriter &rewriter, Value input,
   int64_t innermost = op.getInput().getType().getShape().empty()
                           ? 1
                           : op.getInput().getType().getShape().back();
-  groupsOfEight = kept.empty() && rank > 0 &&
-                  !ShapedType::isDynamic(innermost) && innermost % 8 == 0;
+  // (Not with a static size 0: collapsing it with dynamic sizes gives a
+  // static 0 that memref.collapse_shape rejects.)
+  groupsOfEight =
+      kept.empty() && rank > 0 && !ShapedType::isDynamic(innermost) &&
+      innermost % 8 == 0 &&
+      !llvm::is_contained(op.getInput().getType().getShape(), 0);
   buffer = input;
   items = elements;
   if (groupsOfEight) {
@@ -242,12 +246,7 @@ void AmaxReduction::emitBody(OpBuilder &b, gpu::LaunchOp launch, Value bits) {
   Value output = launch.getBlockIds().x;
   Value chunk = launch.getBlockIds().y;
   Value thread = launch.getThreadIds().x;
-  SmallVector<OpFoldResult> keptBasis(keptSizes.begin(), keptSizes.end());
-  ValueRange keptIndex =
-      kept.empty()
-          ? ValueRange()
-          : affine::AffineDelinearizeIndexOp::create(b, loc, output, keptBasis)
-                .getResults();
+  SmallVector<Value> keptIndex = delinearize(b, loc, output, keptSizes);
   Value start = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, chunk, cIdx(b, loc, kAmaxBlock)),
       thread);
@@ -317,8 +316,6 @@ std::pair<Value, Value> AmaxReduction::emitUnrolledGroups(OpBuilder &b,
 
 Value AmaxReduction::emitRemainder(OpBuilder &b, Value rest, Value step,
                                    Value partial, ValueRange keptIndex) {
-  SmallVector<OpFoldResult> reducedBasis(reducedSizes.begin(),
-                                         reducedSizes.end());
   auto loop = scf::ForOp::create(
       b, loc, rest, items, step, ValueRange{partial},
       [&](OpBuilder &lb, Location l, Value iv, ValueRange iterArgs) {
@@ -328,9 +325,8 @@ Value AmaxReduction::emitRemainder(OpBuilder &b, Value rest, Value step,
               foldAbsMaxOfVector(lb, l, iterArgs[0], loadEight(lb, l, iv)));
           return;
         }
-        ValueRange reducedIndex =
-            affine::AffineDelinearizeIndexOp::create(lb, l, iv, reducedBasis)
-                .getResults();
+        SmallVector<Value> reducedIndex =
+            delinearize(lb, l, iv, reducedSizes);
         SmallVector<Value> index(rank);
         for (auto [i, dim] : llvm::enumerate(kept))
           index[dim] = keptIndex[i];

@@ -56,11 +56,13 @@ static AmaxOp getSoleAmax(CastOp op) {
 
 /// Whether `amax` reduces along the innermost dimension, static and a
 /// multiple of 8, of a bf16/f16/f32 tensor of rank >= 2: its cast is then
-/// one kernel, a warp per row.
+/// one kernel, a warp per row. A tensor with a static size 0 is left to the
+/// elementwise cast (the kernel's row view would collapse it into a static
+/// 0 next to dynamic sizes, which memref.collapse_shape rejects).
 static bool isFusableAxiswise(AmaxOp amax) {
   RankedTensorType inputType = amax.getInput().getType();
   int64_t rank = inputType.getRank();
-  if (rank < 2 ||
+  if (rank < 2 || llvm::is_contained(inputType.getShape(), 0) ||
       !isa<BFloat16Type, Float16Type, Float32Type>(inputType.getElementType()))
     return false;
   int64_t k = inputType.getDimSize(rank - 1);

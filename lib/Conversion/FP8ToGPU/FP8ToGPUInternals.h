@@ -59,6 +59,14 @@ void forEachBlockIndex(OpBuilder &b, Location loc, gpu::LaunchOp launch,
                        gpu::Dimension dim, Value count,
                        function_ref<void(Value)> body);
 
+/// `index` as the row-major multi-index over `basis` (the innermost size
+/// last), with remui/divui. Not affine.delinearize_index: the canonicalizer
+/// folds a size that is a constant 0 (a zero-size tensor, whose kernels
+/// never reach the code) into a static basis element that the op's verifier
+/// rejects.
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value index,
+                               ArrayRef<Value> basis);
+
 /// The sizes of `value` (a tensor or memref) as index values.
 SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value value);
 

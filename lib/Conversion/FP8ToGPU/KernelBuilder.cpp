@@ -76,6 +76,19 @@ void forEachBlockIndex(OpBuilder &b, Location loc, gpu::LaunchOp launch,
                      });
 }
 
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value index,
+                               ArrayRef<Value> basis) {
+  SmallVector<Value> indices(basis.size());
+  Value rest = index;
+  for (int64_t dim = basis.size() - 1; dim > 0; --dim) {
+    indices[dim] = arith::RemUIOp::create(b, loc, rest, basis[dim]);
+    rest = arith::DivUIOp::create(b, loc, rest, basis[dim]);
+  }
+  if (!basis.empty())
+    indices[0] = rest;
+  return indices;
+}
+
 /// The sizes of `value` (a tensor or memref) as index values.
 SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value value) {
   SmallVector<Value> sizes;

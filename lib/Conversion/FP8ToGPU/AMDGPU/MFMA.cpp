@@ -115,10 +115,7 @@ static void emitMFMATile(OpBuilder &b, Location loc, gpu::LaunchOp launch,
   Value tileCol = arith::MulIOp::create(b, loc, launch.getBlockIds().x, c32);
   SmallVector<Value> batch;
   if (gemm.batchDims > 0) {
-    SmallVector<OpFoldResult> basis(gemm.batchSizes.begin(),
-                                    gemm.batchSizes.end());
-    batch = affine::AffineDelinearizeIndexOp::create(b, loc, batchIndex, basis)
-                .getResults();
+    batch = delinearize(b, loc, batchIndex, gemm.batchSizes);
   }
   Value row = arith::AddIOp::create(b, loc, tileRow, lr);
   Value col = arith::AddIOp::create(b, loc, tileCol, lr);

@@ -138,10 +138,7 @@ static void emitMmaSyncTile(OpBuilder &b, Location loc, gpu::LaunchOp launch,
       b, loc, launch.getBlockIds().x, cIdx(b, loc, 8));
   SmallVector<Value> batch;
   if (batchDims > 0) {
-    SmallVector<OpFoldResult> basis(aSizes.begin(),
-                                    aSizes.begin() + batchDims);
-    batch = affine::AffineDelinearizeIndexOp::create(b, loc, batchIndex, basis)
-                .getResults();
+    batch = delinearize(b, loc, batchIndex, aSizes.take_front(batchDims));
   }
   Value row0 = arith::AddIOp::create(b, loc, tileRow, group);
   Value row8 =

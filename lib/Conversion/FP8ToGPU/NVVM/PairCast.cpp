@@ -236,10 +236,8 @@ void PairCastKernel::emitThread(OpBuilder &b, Location l, Value pair) {
     index1 = {next, other};
   } else {
     if (rank > 1) {
-      SmallVector<OpFoldResult> basis(sizes.begin(), sizes.end() - 1);
       llvm::append_range(
-          index0, affine::AffineDelinearizeIndexOp::create(b, l, other, basis)
-                      .getResults());
+          index0, delinearize(b, l, other, ArrayRef<Value>(sizes).drop_back()));
     }
     index1 = index0;
     index0.push_back(first);

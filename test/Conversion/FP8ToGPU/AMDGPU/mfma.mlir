@@ -146,13 +146,12 @@ func.func @geometry(%a: tensor<40x48xf8E4M3FNUZ>, %b: tensor<48x72xf8E4M3FNUZ>, 
 // CHECK: %[[GZ:.+]] = arith.minui %[[BATCH]], %c65535{{.*}} : index
 // CHECK: gpu.launch blocks(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %[[BZ:[a-z0-9_]+]]) in (%{{[a-z0-9_]+}} = %{{.+}}, %{{[a-z0-9_]+}} = %{{.+}}, %{{[a-z0-9_]+}} = %[[GZ]]) threads({{.+}}) in (%{{[a-z0-9_]+}} = %c64{{.*}}function(@fp8_scaled_matmul_mfma)
 // CHECK:   scf.for %[[Z:.+]] = %[[BZ]] to %[[BATCH]] step %[[GZ]] {
-// CHECK:   %[[I:.+]] = affine.delinearize_index %[[Z]] into (%c3{{.*}}) : index
 // CHECK:   scf.for
-// CHECK:     memref.load %{{.+}}[%[[I]], %{{.+}}, %{{.+}}] : memref<3x32x32xf8E4M3FNUZ>
+// CHECK:     memref.load %{{.+}}[%[[Z]], %{{.+}}, %{{.+}}] : memref<3x32x32xf8E4M3FNUZ>
 // CHECK:     amdgpu.mfma 32x32x16
 // CHECK:   scf.if
 // CHECK:     arith.truncf %{{.+}} : f32 to bf16
-// CHECK:     memref.store %{{.+}}, %[[C]][%[[I]], %{{.+}}, %{{.+}}] : memref<3x32x32xbf16>
+// CHECK:     memref.store %{{.+}}, %[[C]][%[[Z]], %{{.+}}, %{{.+}}] : memref<3x32x32xbf16>
 func.func @batched(%a: tensor<3x32x32xf8E4M3FNUZ>, %b: tensor<3x32x32xf8E4M3FNUZ>, %s: tensor<f32>) -> tensor<3x32x32xbf16> {
   %0 = fp8.scaled_matmul %a, %b scales(%s, %s) : tensor<3x32x32xf8E4M3FNUZ>, tensor<3x32x32xf8E4M3FNUZ>, tensor<f32>, tensor<f32> -> tensor<3x32x32xbf16>
   return %0 : tensor<3x32x32xbf16>

@@ -133,14 +133,15 @@ func.func @promoted(%a: tensor<16x96xf8E5M2>, %b: tensor<96x8xf8E4M3FN>, %s: ten
 // CHECK: %[[GZ:.+]] = arith.minui %[[BATCH]], %c65535{{.*}} : index
 // CHECK: gpu.launch blocks(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %[[BZ:[a-z0-9_]+]]) in (%{{[a-z0-9_]+}} = %[[GX]], %{{[a-z0-9_]+}} = %[[GY]], %{{[a-z0-9_]+}} = %[[GZ]]) threads({{.+}}) in (%{{[a-z0-9_]+}} = %c32{{.*}}function(@fp8_scaled_matmul_mma_sync)
 // CHECK:   scf.for %[[Z:.+]] = %[[BZ]] to %[[BATCH]] step %[[GZ]] {
-// CHECK:   %[[IDX:.+]]:2 = affine.delinearize_index %[[Z]] into (%c2{{.*}}, %c3{{.*}}) : index, index
+// CHECK:   %[[IDX1:.+]] = arith.remui %[[Z]], %c3{{.*}} : index
+// CHECK:   %[[IDX0:.+]] = arith.divui %[[Z]], %c3{{.*}} : index
 // CHECK:   scf.for
-// CHECK:     memref.load %{{.+}}[%[[IDX]]#0, %[[IDX]]#1, %{{.+}}, %{{.+}}] : memref<2x3x32x64xf8E4M3FN>
-// CHECK:     memref.load %{{.+}}[%[[IDX]]#0, %[[IDX]]#1, %{{.+}}, %{{.+}}] : memref<2x3x64x16xf8E4M3FN>
+// CHECK:     memref.load %{{.+}}[%[[IDX0]], %[[IDX1]], %{{.+}}, %{{.+}}] : memref<2x3x32x64xf8E4M3FN>
+// CHECK:     memref.load %{{.+}}[%[[IDX0]], %[[IDX1]], %{{.+}}, %{{.+}}] : memref<2x3x64x16xf8E4M3FN>
 // CHECK:   scf.if
-// CHECK:     memref.load %{{.+}}[%[[IDX]]#0, %[[IDX]]#1, %{{.+}}, %c0{{.*}}] : memref<2x3x32x1xf32>
+// CHECK:     memref.load %{{.+}}[%[[IDX0]], %[[IDX1]], %{{.+}}, %c0{{.*}}] : memref<2x3x32x1xf32>
 // CHECK:     memref.load %{{.+}}[] : memref<f32>
-// CHECK:     memref.store %{{.+}}, %[[C]][%[[IDX]]#0, %[[IDX]]#1, %{{.+}}, %{{.+}}] : memref<2x3x32x16xbf16>
+// CHECK:     memref.store %{{.+}}, %[[C]][%[[IDX0]], %[[IDX1]], %{{.+}}, %{{.+}}] : memref<2x3x32x16xbf16>
 // SM90-LABEL: func @batched
 // SM90-NOT: fp8_scaled_matmul_wgmma
 // SM90: function(@fp8_scaled_matmul_mma_sync)
