@@ -50,6 +50,23 @@ inline mlir::MLIRContext &getContext() {
   return *ctx;
 }
 
+/// Whether `text` would hit a known upstream bug instead of testing fp8:
+/// MLIR 22's `linalg.transpose` parser crashes on a character other than
+/// digits, commas and spaces inside `permutation = [...]`.
+inline bool hitsKnownUpstreamBug(llvm::StringRef text) {
+  for (size_t at = text.find("permutation"); at != llvm::StringRef::npos;
+       at = text.find("permutation", at + 1)) {
+    size_t open = text.find('[', at), close = text.find(']', at);
+    if (open == llvm::StringRef::npos || close == llvm::StringRef::npos ||
+        close < open)
+      continue;
+    llvm::StringRef inside = text.slice(open + 1, close);
+    if (inside.find_first_not_of("0123456789, -") != llvm::StringRef::npos)
+      return true;
+  }
+  return false;
+}
+
 /// Parses `data` (at most 8 KiB) and, if it is a module, runs `build`'s
 /// pipeline on it; `before` first runs its own pipeline on a copy.
 inline int fuzzModule(
@@ -62,6 +79,8 @@ inline int fuzzModule(
   mlir::ScopedDiagnosticHandler quiet(
       &ctx, [](mlir::Diagnostic &) { return mlir::success(); });
   std::string text(reinterpret_cast<const char *>(data), size);
+  if (hitsKnownUpstreamBug(text))
+    return 0;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(text, &ctx);
   if (!module)

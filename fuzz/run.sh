@@ -37,10 +37,13 @@ PY
 # (instrumented) code poison memory that libMLIR's copies then use, which ASan
 # would report; manual poisoning is switched off so only real errors remain.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0}
+# Fork mode: a crash is kept and the run goes on, so one finding does not
+# end it.
 status=0
 "build-fuzz/bin/fp8-$which-fuzzer" "$corpus" "$seeds" \
   -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
-  $( [ "$jobs" -gt 1 ] && echo "-jobs=$jobs -workers=$jobs" ) -print_final_stats=1 \
+  -fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+  -print_final_stats=1 \
   -artifact_prefix=build-fuzz/ 2>&1 | tee "build-fuzz/fuzz-$which.log" | tail -20 || status=$?
 for crash in build-fuzz/crash-* build-fuzz/timeout-* build-fuzz/leak-* build-fuzz/oom-*; do
   [ -e "$crash" ] || continue
