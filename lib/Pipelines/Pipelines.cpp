@@ -195,6 +195,26 @@ struct ApproximateDeviceMathPass
   }
 };
 
+/// Kernels' workgroup memory (gpu.func workgroup attributions) aligned to
+/// 16 bytes: the lowering otherwise aligns a buffer to its element type (1
+/// byte for the transposing cast's i8 tile), while kernels read and write
+/// it with 32-bit and wider accesses.
+struct AlignWorkgroupMemoryPass
+    : public PassWrapper<AlignWorkgroupMemoryPass,
+                         OperationPass<gpu::GPUModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(AlignWorkgroupMemoryPass)
+  StringRef getArgument() const final { return "fp8-align-workgroup-memory"; }
+  void runOnOperation() override {
+    StringRef align = LLVM::LLVMDialect::getAlignAttrName();
+    Builder b(&getContext());
+    getOperation().walk([&](gpu::GPUFuncOp func) {
+      for (unsigned i = 0, e = func.getNumWorkgroupAttributions(); i < e; ++i)
+        if (!func.getWorkgroupAttributionAttr(i, align))
+          func.setWorkgroupAttributionAttr(i, align, b.getI64IntegerAttr(16));
+    });
+  }
+};
+
 /// The last pass of every pipeline: anything outside the LLVM dialect (and
 /// the GPU pipelines' gpu.binary and launches) is an op no pass lowered, so
 /// the output would not translate or run. Each one is a located error and
@@ -353,6 +373,7 @@ static void addGPUHostAndBinaries(OpPassManager &pm,
 /// down to branches.
 static void addDeviceCommon(OpPassManager &device, StringRef chip,
                             bool nativeBF16) {
+  device.addPass(std::make_unique<AlignWorkgroupMemoryPass>());
   FP8LowerSubgroupReduceOptions reduce;
   reduce.chip = chip.str();
   device.addPass(createFP8LowerSubgroupReduce(reduce));

@@ -11,7 +11,10 @@
 // CHECK: gpu.binary @fp8_kernels
 // CHECK-SAME: .entry fp8_cast_transposed(
 // CHECK-SAME: .maxntid 256, 1, 1
-// CHECK-SAME: .shared .align {{[0-9]+}} .b8 __wg_fp8_cast_transposed_0[4352];
+// The tile is aligned for those 32-bit accesses (it was .align 1, its
+// element type's alignment, before the pipelines aligned kernels'
+// workgroup memory to 16 bytes).
+// CHECK-SAME: .shared .align 16 .b8 __wg_fp8_cast_transposed_0[4352];
 // CHECK-SAME: ld.global.v4.b16
 // CHECK-SAME: cvt.rn.satfinite.e5m2x2.f32
 // CHECK-SAME: st.global.v2.b16
@@ -24,7 +27,7 @@
 // warp maxima in shared memory; 16-byte loads, 8-byte stores.
 // CHECK-SAME: .entry fp8_cast_axiswise(
 // CHECK-SAME: .maxntid 256, 1, 1
-// CHECK-SAME: .shared .align 4 .b8 __wg_fp8_cast_axiswise_0[32];
+// CHECK-SAME: .shared .align 16 .b8 __wg_fp8_cast_axiswise_0[32];
 // CHECK-SAME: ld.global.v4.b32
 // CHECK-SAME: shfl.sync.bfly.b32
 // CHECK-SAME: bar.sync \090;
@@ -35,7 +38,7 @@
 // (8 KB), 16-byte loads, one atomic max per column.
 // CHECK-SAME: .entry fp8_amax_columns(
 // CHECK-SAME: .maxntid 256, 1, 1
-// CHECK-SAME: .shared .align 4 .b8 __wg_fp8_amax_columns_0[8192];
+// CHECK-SAME: .shared .align 16 .b8 __wg_fp8_amax_columns_0[8192];
 // CHECK-SAME: ld.global.v4.b32
 // CHECK-SAME: bar.sync \090;
 // CHECK-SAME: atom.global.max.u32

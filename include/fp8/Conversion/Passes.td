@@ -182,7 +182,9 @@ def FP8StageGlobalsForGPU : Pass<"fp8-stage-globals-for-gpu", "ModuleOp"> {
     of a statically shaped, identity-layout global is replaced by a
     `memref.alloc` that the global is copied into once; with a runtime that
     allocates memrefs as managed memory (fp8's CUDA runtime), kernels and
-    host code then share every buffer.
+    host code then share every buffer. A `memref.get_global` of a mutable
+    (non-`constant`) global is an error: its copy would keep the writes of
+    kernels and host code from the global.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }

@@ -6,7 +6,8 @@
 //===----------------------------------------------------------------------===//
 //
 // --fp8-stage-globals-for-gpu: memref.get_global in host code becomes an
-// allocated copy, so that kernels never read host-only constants.
+// allocated copy, so that kernels never read host-only constants; a
+// mutable global is an error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir {
@@ -60,6 +62,25 @@ struct FP8StageGlobalsForGPUPass
   using Base::Base;
 
   void runOnOperation() override {
+    // A copy of a mutable global would take the kernels' and the host's
+    // writes away from it (the next get_global would read the old values):
+    // only constant globals are staged.
+    SymbolTableCollection symbols;
+    WalkResult mutableGlobal = getOperation()->walk([&](memref::GetGlobalOp op) {
+      if (op->getParentOfType<gpu::GPUModuleOp>())
+        return WalkResult::advance();
+      auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+          op, op.getNameAttr());
+      if (!global || global.getConstant())
+        return WalkResult::advance();
+      op.emitOpError() << "reads the mutable global @" << op.getName()
+                       << ", which GPU programs cannot share between host "
+                          "and kernels (mark it constant, or pass the data "
+                          "as an argument)";
+      return WalkResult::interrupt();
+    });
+    if (mutableGlobal.wasInterrupted())
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateFP8StageGlobalsForGPUPatterns(patterns);
     walkAndApplyPatterns(getOperation(), std::move(patterns));
