@@ -26,6 +26,7 @@
 #include "mlir/Pass/PassManager.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace fp8fuzz {
@@ -51,17 +52,24 @@ inline mlir::MLIRContext &getContext() {
 }
 
 /// Whether `text` would hit a known upstream bug instead of testing fp8:
-/// MLIR 22's `linalg.transpose` parser crashes on a character other than
-/// digits, commas and spaces inside `permutation = [...]`.
+/// MLIR 22's `linalg.transpose` parser crashes (a null attribute set in
+/// NamedAttrList) on some malformed `permutation = ...` values, e.g.
+/// `permutation = <80x96xf8E5M2>` or a byte outside digits and commas
+/// inside the brackets. Any `permutation` not followed by
+/// `= [digits, commas]` is skipped.
 inline bool hitsKnownUpstreamBug(llvm::StringRef text) {
   for (size_t at = text.find("permutation"); at != llvm::StringRef::npos;
        at = text.find("permutation", at + 1)) {
-    size_t open = text.find('[', at), close = text.find(']', at);
-    if (open == llvm::StringRef::npos || close == llvm::StringRef::npos ||
-        close < open)
-      continue;
-    llvm::StringRef inside = text.slice(open + 1, close);
-    if (inside.find_first_not_of("0123456789, -") != llvm::StringRef::npos)
+    llvm::StringRef rest = text.drop_front(at + strlen("permutation")).ltrim();
+    if (!rest.consume_front("="))
+      return true;
+    rest = rest.ltrim();
+    if (!rest.consume_front("["))
+      return true;
+    size_t close = rest.find(']');
+    if (close == llvm::StringRef::npos ||
+        rest.take_front(close).find_first_not_of("0123456789, -") !=
+            llvm::StringRef::npos)
       return true;
   }
   return false;
