@@ -57,14 +57,18 @@ func.func @logits(%a: tensor<2x16x131072xf32>) -> tensor<2x16x131072xf32> {
 // bare axiswise amax) are reshaped from their flat buffer with
 // tensor.reshape, as upstream's expand-strided-metadata cannot expand one
 // dimension into two dynamic ones (it crashed on the expand_shape used
-// before). Both pipelines compile it.
+// before); a cast fused with its own amax compiles too. Both
+// pipelines compile it.
 // GEMM-LABEL: func @dynamic_batch
 // GEMM: tensor.reshape %{{.+}}(%{{.+}}) : (tensor<?xf32>, tensor<3xindex>) -> tensor<?x?x1xf32>
 // NVVM-LABEL: llvm.func @dynamic_batch
 // NVVM: gpu.binary @fp8_kernels
 // ROCDL-LABEL: llvm.func @dynamic_batch
 // ROCDL: gpu.binary @fp8_kernels
-func.func @dynamic_batch(%a: tensor<?x?x32xbf16>) -> tensor<?x?x1xf32> {
+func.func @dynamic_batch(%a: tensor<?x?x32xbf16>) -> (tensor<?x?x1xf32>, tensor<?x?x32xf8E4M3FN>) {
   %r = fp8.amax %a axiswise(2) : tensor<?x?x32xbf16> -> tensor<?x?x1xf32>
-  return %r : tensor<?x?x1xf32>
+  %a2 = fp8.amax %a axiswise(2) : tensor<?x?x32xbf16> -> tensor<?x?x1xf32>
+  %s = fp8.amax_to_scale %a2 : tensor<?x?x1xf32> for f8E4M3FN
+  %q = fp8.cast %a, %s : tensor<?x?x32xbf16>, tensor<?x?x1xf32> -> tensor<?x?x32xf8E4M3FN>
+  return %r, %q : tensor<?x?x1xf32>, tensor<?x?x32xf8E4M3FN>
 }
