@@ -17,6 +17,9 @@ inc=(-I include -I /usr/lib/llvm-22/include)
   echo
   echo "## Conversions"
   "$tblgen" -gen-pass-doc "${inc[@]}" include/fp8/Conversion/Passes.td
+  echo
+  echo "## Pipeline passes"
+  "$tblgen" -gen-pass-doc "${inc[@]}" include/fp8/Pipelines/Passes.td
 } > "$out/passes.md"
 {
   echo "# The fp8 dialect"

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fp8/Pipelines/Pipelines.h"
+#include "fp8/Pipelines/Passes.h"
 #include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
 
@@ -36,7 +37,6 @@
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/MPI/IR/MPI.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -54,7 +54,6 @@
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVM/ROCDL/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -133,123 +132,6 @@ struct DropShardMetadataPass
   }
 };
 
-/// Decomposes linalg's aggregate ops (linalg.softmax: max, sub, exp, sum,
-/// div) into the linalg.generic ops they stand for, which every pipeline
-/// lowers; nothing lowers them as they are.
-struct DecomposeAggregatesPass
-    : public PassWrapper<DecomposeAggregatesPass,
-                         InterfacePass<FunctionOpInterface>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DecomposeAggregatesPass)
-  StringRef getArgument() const final { return "fp8-decompose-aggregates"; }
-  void runOnOperation() override {
-    SmallVector<linalg::AggregatedOpInterface> aggregates;
-    getOperation()->walk(
-        [&](linalg::AggregatedOpInterface op) { aggregates.push_back(op); });
-    IRRewriter rewriter(&getContext());
-    for (linalg::AggregatedOpInterface op : aggregates) {
-      rewriter.setInsertionPoint(op);
-      // One that does not decompose stays, and the pipeline's last check
-      // reports it.
-      FailureOr<SmallVector<Value>> values = op.decomposeOperation(rewriter);
-      if (succeeded(values))
-        rewriter.replaceOp(op, *values);
-    }
-  }
-};
-
-/// Device code for AMD GPUs: math functions that would otherwise call the
-/// ROCm device library (erf, tanh, exp, log, sin, ...) as upstream's
-/// polynomial approximations, so kernels need no ROCm installation.
-struct ApproximateDeviceMathPass
-    : public PassWrapper<ApproximateDeviceMathPass,
-                         OperationPass<gpu::GPUModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ApproximateDeviceMathPass)
-  StringRef getArgument() const final { return "fp8-approximate-device-math"; }
-  void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    math::populateExpansionPatterns(patterns);
-    populateMathPolynomialApproximationPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      return signalPassFailure();
-    // The approximations round with math.floor, which the ROCDL lowering
-    // would also send to the device library (as it does llvm.intr.floor):
-    // floor(x) = t - (x < t), t = trunc(x), exact for every x (NaN, +-inf
-    // and -0 included).
-    getOperation()->walk([](math::FloorOp floor) {
-      OpBuilder b(floor);
-      Location loc = floor.getLoc();
-      Value x = floor.getOperand();
-      Value t = LLVM::FTruncOp::create(b, loc, x);
-      Value one = arith::ConstantOp::create(
-          b, loc, b.getFloatAttr(getElementTypeOrSelf(x.getType()), 1.0));
-      if (auto vector = dyn_cast<VectorType>(x.getType()))
-        one = vector::BroadcastOp::create(b, loc, vector, one);
-      Value below = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
-                                          x, t);
-      floor.replaceAllUsesWith(
-          arith::SelectOp::create(b, loc, below,
-                                  arith::SubFOp::create(b, loc, t, one), t)
-              .getResult());
-      floor.erase();
-    });
-  }
-};
-
-/// Kernels' workgroup memory (gpu.func workgroup attributions) aligned to
-/// 16 bytes: the lowering otherwise aligns a buffer to its element type (1
-/// byte for the transposing cast's i8 tile), while kernels read and write
-/// it with 32-bit and wider accesses.
-struct AlignWorkgroupMemoryPass
-    : public PassWrapper<AlignWorkgroupMemoryPass,
-                         OperationPass<gpu::GPUModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(AlignWorkgroupMemoryPass)
-  StringRef getArgument() const final { return "fp8-align-workgroup-memory"; }
-  void runOnOperation() override {
-    StringRef align = LLVM::LLVMDialect::getAlignAttrName();
-    Builder b(&getContext());
-    getOperation().walk([&](gpu::GPUFuncOp func) {
-      for (unsigned i = 0, e = func.getNumWorkgroupAttributions(); i < e; ++i)
-        if (!func.getWorkgroupAttributionAttr(i, align))
-          func.setWorkgroupAttributionAttr(i, align, b.getI64IntegerAttr(16));
-    });
-  }
-};
-
-/// The last pass of every pipeline: anything outside the LLVM dialect (and
-/// the GPU pipelines' gpu.binary and launches) is an op no pass lowered, so
-/// the output would not translate or run. Each one is a located error and
-/// the pipeline fails, instead of printing IR that only looks lowered.
-struct CheckLoweredPass
-    : public PassWrapper<CheckLoweredPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckLoweredPass)
-  explicit CheckLoweredPass(StringRef pipeline) : pipeline(pipeline.str()) {}
-  StringRef getArgument() const final { return "fp8-check-lowered"; }
-  void runOnOperation() override {
-    SmallVector<Operation *> left, casts;
-    getOperation()->walk([&](Operation *op) {
-      if (op == getOperation().getOperation() || isLowered(op))
-        return WalkResult::skip();
-      (isa<UnrealizedConversionCastOp>(op) ? casts : left).push_back(op);
-      return WalkResult::skip();
-    });
-    // Casts are left only around an op that was not lowered: report that
-    // op, or the casts when they are all there is.
-    for (Operation *op : left.empty() ? casts : left)
-      op->emitError() << pipeline << ": '" << op->getName()
-                      << "' is not lowered to the LLVM dialect (this "
-                         "pipeline has no lowering for it)";
-    if (!left.empty() || !casts.empty())
-      signalPassFailure();
-  }
-
-  static bool isLowered(Operation *op) {
-    return isa<LLVM::LLVMDialect>(op->getDialect()) ||
-           isa<gpu::BinaryOp, gpu::LaunchFuncOp>(op);
-  }
-
-  std::string pipeline;
-};
-
 /// Stops a GPU pipeline before its first pass when `vendor`'s pipeline does
 /// not compile for `chip`, with one error on the module that lists the
 /// chips it does (upstream passes given such a chip fail late, some without
@@ -273,6 +155,13 @@ struct CheckChipPass
 };
 } // namespace
 
+/// Ends `pipeline` with the check that everything reached the LLVM dialect.
+static void addCheckLowered(OpPassManager &pm, StringRef pipeline) {
+  FP8CheckLoweredOptions options;
+  options.pipeline = pipeline.str();
+  pm.addPass(createFP8CheckLowered(options));
+}
+
 /// Adds the chip check of the `vendor` GPU pipeline `pipeline`; returns
 /// whether the pipeline goes on (the chip is supported).
 static bool addCheckChip(OpPassManager &pm, StringRef pipeline,
@@ -286,7 +175,7 @@ void fp8::buildFP8CPUPipeline(OpPassManager &pm,
   // fp8 ops on tensors, then their reference lowering.
   addRewritePass(pm, options, options.chip, /*forHardware=*/false);
   pm.addPass(createFP8LowerToLinalg());
-  pm.addNestedPass<func::FuncOp>(std::make_unique<DecomposeAggregatesPass>());
+  pm.addNestedPass<func::FuncOp>(createFP8DecomposeAggregates());
   pm.addPass(createFP8SoftConversions());
   bool sharded = !options.mpi.empty();
   if (sharded) {
@@ -314,7 +203,7 @@ void fp8::buildFP8CPUPipeline(OpPassManager &pm,
   }
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(std::make_unique<CheckLoweredPass>("fp8-cpu-pipeline"));
+  addCheckLowered(pm, "fp8-cpu-pipeline");
 }
 
 /// The target-independent front of the GPU pipelines: the rewrite for
@@ -333,7 +222,7 @@ static void addGPUKernels(OpPassManager &pm,
   kernels.gemmSchedule = options.gemmSchedule;
   pm.addPass(createFP8LowerToGPU(kernels));
   pm.addPass(createFP8LowerToLinalg());
-  pm.addNestedPass<func::FuncOp>(std::make_unique<DecomposeAggregatesPass>());
+  pm.addNestedPass<func::FuncOp>(createFP8DecomposeAggregates());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   addBufferization(pm);
@@ -373,7 +262,7 @@ static void addGPUHostAndBinaries(OpPassManager &pm,
 /// down to branches.
 static void addDeviceCommon(OpPassManager &device, StringRef chip,
                             bool nativeBF16) {
-  device.addPass(std::make_unique<AlignWorkgroupMemoryPass>());
+  device.addPass(createFP8AlignWorkgroupMemory());
   FP8LowerSubgroupReduceOptions reduce;
   reduce.chip = chip.str();
   device.addPass(createFP8LowerSubgroupReduce(reduce));
@@ -402,14 +291,14 @@ void fp8::buildFP8ROCDLPipeline(OpPassManager &pm,
   arithToAMDGPU.chipset = chip;
   arithToAMDGPU.saturateFP8Truncf = true;
   device.addPass(createArithToAMDGPUConversionPass(arithToAMDGPU));
-  device.addPass(std::make_unique<ApproximateDeviceMathPass>());
+  device.addPass(createFP8ApproximateDeviceMath());
   addDeviceCommon(device, chip, /*nativeBF16=*/false);
   ConvertGpuOpsToROCDLOpsOptions rocdl;
   rocdl.chipset = chip;
   device.addPass(createConvertGpuOpsToROCDLOps(rocdl));
 
   addGPUHostAndBinaries(pm, options, /*defaultToolkit=*/"");
-  pm.addPass(std::make_unique<CheckLoweredPass>("fp8-rocdl-pipeline"));
+  addCheckLowered(pm, "fp8-rocdl-pipeline");
 }
 
 void fp8::buildFP8NVVMPipeline(OpPassManager &pm,
@@ -433,7 +322,7 @@ void fp8::buildFP8NVVMPipeline(OpPassManager &pm,
   device.addPass(createConvertGpuOpsToNVVMOps());
 
   addGPUHostAndBinaries(pm, options, /*defaultToolkit=*/"/usr/local/cuda");
-  pm.addPass(std::make_unique<CheckLoweredPass>("fp8-nvvm-pipeline"));
+  addCheckLowered(pm, "fp8-nvvm-pipeline");
 }
 
 void fp8::registerFP8Pipelines() {
@@ -482,5 +371,6 @@ void fp8::registerFP8PipelineDialects(DialectRegistry &registry) {
 void fp8::registerAllFP8Passes() {
   registerFP8Passes();
   registerFP8ConversionPasses();
+  registerFP8PipelinePasses();
   registerFP8Pipelines();
 }

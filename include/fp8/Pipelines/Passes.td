@@ -1,0 +1,87 @@
+//===- Passes.td - passes of the fp8 pipelines -------------*- tablegen -*-===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Passes the pipelines (Pipelines.h) add around upstream's: they make what
+// real programs contain lower, and make what does not lower an error.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_PIPELINES_PASSES
+#define FP8_PIPELINES_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def FP8DecomposeAggregates
+    : InterfacePass<"fp8-decompose-aggregates", "mlir::FunctionOpInterface"> {
+  let summary = "Decompose linalg's aggregate ops (linalg.softmax) into "
+                "the linalg ops they stand for";
+  let description = [{
+    Every op implementing `linalg::AggregatedOpInterface` (`linalg.softmax`:
+    max, subtract, exp, sum, divide) is replaced by its decomposition, which
+    every pipeline lowers; nothing lowers the aggregate op as it is. An op
+    whose decomposition fails stays, and `fp8-check-lowered` reports it.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def FP8ApproximateDeviceMath
+    : Pass<"fp8-approximate-device-math", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Math functions in AMD kernels as polynomial "
+                "approximations, without the ROCm device library";
+  let description = [{
+    The ROCDL lowering sends `math.erf`, `math.tanh`, `math.exp`,
+    `math.log`, `math.sin`, ... (and `math.floor`, `llvm.intr.floor`) to the
+    ROCm device library (`__ocml_*`), which serializing the kernels then
+    needs. This pass expands them with upstream's expansions and polynomial
+    approximations (`math::populateExpansionPatterns`,
+    `populateMathPolynomialApproximationPatterns`), and the floors those
+    use as `t - (x < t)` with `t = llvm.intr.trunc(x)`, exact for every `x`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
+def FP8AlignWorkgroupMemory
+    : Pass<"fp8-align-workgroup-memory", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Align kernels' workgroup memory for wide accesses";
+  let description = [{
+    Gives every `gpu.func` workgroup attribution without one an `llvm.align`
+    of `alignment` bytes. The GPU lowerings otherwise align such a buffer to
+    its element type (1 byte for the transposing cast's i8 tile), while the
+    kernels read and write it with 32-bit and wider accesses.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "bytes each workgroup buffer is aligned to">
+  ];
+}
+
+def FP8CheckLowered : Pass<"fp8-check-lowered", "::mlir::ModuleOp"> {
+  let summary = "Fail on anything a pipeline did not lower to the LLVM "
+                "dialect";
+  let description = [{
+    The last pass of every fp8 pipeline. Anything outside the LLVM dialect
+    (and the GPU pipelines' `gpu.binary` and `gpu.launch_func`) is an op no
+    pass lowered, so the output would not translate or run: each one is a
+    located error `<pipeline>: '<op>' is not lowered to the LLVM dialect`
+    and the pass fails. `builtin.unrealized_conversion_cast`s are reported
+    only when nothing else is left (they surround the op that was not
+    lowered).
+  }];
+  let options = [
+    Option<"pipeline", "pipeline", "std::string",
+           /*default=*/"\"fp8-check-lowered\"",
+           "the pipeline's name, which the errors start with">
+  ];
+}
+
+#endif // FP8_PIPELINES_PASSES
