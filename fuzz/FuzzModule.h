@@ -53,10 +53,10 @@ inline mlir::MLIRContext &getContext() {
 
 /// Whether `text` would hit a known upstream bug instead of testing fp8:
 /// MLIR 22's `linalg.transpose` parser crashes (a null attribute set in
-/// NamedAttrList) on some malformed `permutation = ...` values, e.g.
-/// `permutation = <80x96xf8E5M2>` or a byte outside digits and commas
-/// inside the brackets. Any `permutation` not followed by
-/// `= [digits, commas]` is skipped.
+/// NamedAttrList) on malformed `permutation = ...` values such as
+/// `<80x96xf8E5M2>`, `[10 ,]` or a stray byte inside the brackets. Inputs
+/// where a `permutation` is not followed by `= [i, j, ...]` (integers,
+/// commas, spaces) are skipped.
 inline bool hitsKnownUpstreamBug(llvm::StringRef text) {
   for (size_t at = text.find("permutation"); at != llvm::StringRef::npos;
        at = text.find("permutation", at + 1)) {
@@ -66,11 +66,21 @@ inline bool hitsKnownUpstreamBug(llvm::StringRef text) {
     rest = rest.ltrim();
     if (!rest.consume_front("["))
       return true;
-    size_t close = rest.find(']');
-    if (close == llvm::StringRef::npos ||
-        rest.take_front(close).find_first_not_of("0123456789, -") !=
-            llvm::StringRef::npos)
-      return true;
+    rest = rest.ltrim();
+    if (rest.consume_front("]"))
+      continue;
+    while (true) {
+      rest.consume_front("-");
+      size_t digits = rest.find_first_not_of("0123456789");
+      if (digits == 0 || digits == llvm::StringRef::npos)
+        return true;
+      rest = rest.drop_front(digits).ltrim();
+      if (rest.consume_front("]"))
+        break;
+      if (!rest.consume_front(","))
+        return true;
+      rest = rest.ltrim();
+    }
   }
   return false;
 }
