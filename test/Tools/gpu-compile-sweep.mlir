@@ -1,0 +1,6 @@
+// A fixed-seed sample of scripts/gpu-compile-sweep.py: random valid GEMMs
+// (dynamic batch and sizes, every recipe and role) compile through both GPU
+// pipelines for two chips each. A dynamic batch with a dynamic M crashed
+// both pipelines before (4 of these 48 compilations).
+// RUN: %python %fp8_src_root/scripts/gpu-compile-sweep.py --tools %fp8_obj_root/bin --configs 12 --seed 7 | FileCheck %s
+// CHECK: 12 configs x 4 pipelines: 0 failures
