@@ -67,6 +67,17 @@ void forEachBlockIndex(OpBuilder &b, Location loc, gpu::LaunchOp launch,
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value index,
                                ArrayRef<Value> basis);
 
+/// A tiled GEMM kernel `name`: one workgroup of `threads` threads per
+/// `tileRows` x `tileCols` tile of the m x n C of each of `batchCount`
+/// batches; column tiles on x, row tiles on y and batches on z, y and z
+/// clamped and walked with forEachBlockIndex. `tile` emits the kernel body
+/// for one (row tile, batch index); the launch is terminated.
+gpu::LaunchOp
+createTiledGemmKernel(OpBuilder &b, Location loc, StringRef name, Value m,
+                      Value n, Value batchCount, int64_t tileRows,
+                      int64_t tileCols, int64_t threads,
+                      function_ref<void(gpu::LaunchOp, Value, Value)> tile);
+
 /// The sizes of `value` (a tensor or memref) as index values.
 SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value value);
 

@@ -89,6 +89,32 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value index,
   return indices;
 }
 
+gpu::LaunchOp
+createTiledGemmKernel(OpBuilder &b, Location loc, StringRef name, Value m,
+                      Value n, Value batchCount, int64_t tileRows,
+                      int64_t tileCols, int64_t threads,
+                      function_ref<void(gpu::LaunchOp, Value, Value)> tile) {
+  Value columnTiles =
+      arith::CeilDivUIOp::create(b, loc, n, cIdx(b, loc, tileCols));
+  Value rowTiles = arith::CeilDivUIOp::create(b, loc, m, cIdx(b, loc, tileRows));
+  Value gridY = clampGridYZ(b, loc, rowTiles);
+  Value gridZ = clampGridYZ(b, loc, batchCount);
+  auto launch = createKernel(b, loc, name, columnTiles, gridY, gridZ,
+                             cIdx(b, loc, threads));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  forEachBlockIndex(b, loc, launch, gpu::Dimension::z, batchCount,
+                    [&](Value batchIndex) {
+                      forEachBlockIndex(
+                          b, loc, launch, gpu::Dimension::y, rowTiles,
+                          [&](Value rowTile) {
+                            tile(launch, rowTile, batchIndex);
+                          });
+                    });
+  gpu::TerminatorOp::create(b, loc);
+  return launch;
+}
+
 /// The sizes of `value` (a tensor or memref) as index values.
 SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value value) {
   SmallVector<Value> sizes;

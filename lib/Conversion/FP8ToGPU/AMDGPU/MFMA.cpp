@@ -177,28 +177,13 @@ struct ScaledMatmulToMFMA : public OpRewritePattern<ScaledMatmulOp> {
     gemm.c32 = cIdx(rewriter, loc, 32);
     // Row tiles on y and batches on z, each walked in grid-size steps beyond
     // what a launch allows there.
-    Value columnTiles =
-        arith::CeilDivUIOp::create(rewriter, loc, gemm.n, gemm.c32);
-    Value rowTiles = arith::CeilDivUIOp::create(rewriter, loc, gemm.m, gemm.c32);
-    Value gridY = clampGridYZ(rewriter, loc, rowTiles);
-    Value gridZ = clampGridYZ(rewriter, loc, batchCount);
-    auto launch = createKernel(rewriter, loc, "fp8_scaled_matmul_mfma",
-                               columnTiles, gridY, gridZ,
-                               cIdx(rewriter, loc, 64));
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(&launch.getBody().front());
-      forEachBlockIndex(
-          rewriter, loc, launch, gpu::Dimension::z, batchCount,
-          [&](Value batchIndex) {
-            forEachBlockIndex(rewriter, loc, launch, gpu::Dimension::y,
-                              rowTiles, [&](Value rowTile) {
-                                emitMFMATile(rewriter, loc, launch, gemm,
-                                             rowTile, batchIndex);
-                              });
-          });
-      gpu::TerminatorOp::create(rewriter, loc);
-    }
+    createTiledGemmKernel(rewriter, loc, "fp8_scaled_matmul_mfma", gemm.m,
+                          gemm.n, batchCount, 32, 32, 64,
+                          [&](gpu::LaunchOp launch, Value rowTile,
+                              Value batchIndex) {
+                            emitMFMATile(rewriter, loc, launch, gemm, rowTile,
+                                         batchIndex);
+                          });
     rewriter.replaceOp(op, toTensor(rewriter, loc, gemm.c));
     return success();
   }

@@ -234,33 +234,17 @@ struct ScaledMatmulToMMASync : public OpRewritePattern<ScaledMatmulOp> {
     // One warp per 16x8 output tile: mma.sync.m16n8k32 with f32 accumulators.
     // Row tiles on y and batches on z, each walked in grid-size steps beyond
     // what a launch allows there.
-    Value columnTiles =
-        arith::CeilDivUIOp::create(rewriter, loc, n, cIdx(rewriter, loc, 8));
-    Value rowTiles =
-        arith::CeilDivUIOp::create(rewriter, loc, m, cIdx(rewriter, loc, 16));
-    Value gridY = clampGridYZ(rewriter, loc, rowTiles);
-    Value gridZ = clampGridYZ(rewriter, loc, batchCount);
-    auto launch =
-        createKernel(rewriter, loc, "fp8_scaled_matmul_mma_sync", columnTiles,
-                     gridY, gridZ, cIdx(rewriter, loc, 32));
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(&launch.getBody().front());
-      MmaSyncOperands operands{
-          a,  bm, sa, sb, c, m, n, k,
-          SmallVector<Value>(aSizes.begin(), aSizes.begin() + batchDims),
-          bKInnermost};
-      forEachBlockIndex(
-          rewriter, loc, launch, gpu::Dimension::z, batchCount,
-          [&](Value batchIndex) {
-            forEachBlockIndex(rewriter, loc, launch, gpu::Dimension::y,
-                              rowTiles, [&](Value rowTile) {
-                                emitMmaSyncTile(rewriter, loc, launch, op,
-                                                operands, rowTile, batchIndex);
-                              });
-          });
-      gpu::TerminatorOp::create(rewriter, loc);
-    }
+    MmaSyncOperands operands{
+        a,  bm, sa, sb, c, m, n, k,
+        SmallVector<Value>(aSizes.begin(), aSizes.begin() + batchDims),
+        bKInnermost};
+    createTiledGemmKernel(rewriter, loc, "fp8_scaled_matmul_mma_sync", m, n,
+                          batchCount, 16, 8, 32,
+                          [&](gpu::LaunchOp launch, Value rowTile,
+                              Value batchIndex) {
+                            emitMmaSyncTile(rewriter, loc, launch, op,
+                                            operands, rowTile, batchIndex);
+                          });
     replaceGemm(rewriter, op, kMajorRhs, c);
     return success();
   }
