@@ -43,22 +43,6 @@ gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
                            Value dynamicSharedMemory = nullptr,
                            TypeRange workgroupMemory = {});
 
-/// The largest gridDim.y and gridDim.z of a launch (CUDA and HIP); x goes to
-/// 2^31 - 1.
-constexpr int64_t kMaxGridYZ = 65535;
-
-/// `count` workgroups along y or z, clamped to kMaxGridYZ: the kernel then
-/// walks the rest with forEachBlockIndex.
-Value clampGridYZ(OpBuilder &b, Location loc, Value count);
-
-/// Calls `body` (inside the kernel of `launch`) for every index in
-/// [0, count) that this workgroup owns along grid dimension `dim`: its block
-/// id, then steps of the grid size, so that a launch clamped by clampGridYZ
-/// still covers all of them (one iteration when count fits).
-void forEachBlockIndex(OpBuilder &b, Location loc, gpu::LaunchOp launch,
-                       gpu::Dimension dim, Value count,
-                       function_ref<void(Value)> body);
-
 /// `index` as the row-major multi-index over `basis` (the innermost size
 /// last), with remui/divui. Not affine.delinearize_index: the canonicalizer
 /// folds a size that is a constant 0 (a zero-size tensor, whose kernels
@@ -69,9 +53,11 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value index,
 
 /// A tiled GEMM kernel `name`: one workgroup of `threads` threads per
 /// `tileRows` x `tileCols` tile of the m x n C of each of `batchCount`
-/// batches; column tiles on x, row tiles on y and batches on z, y and z
-/// clamped and walked with forEachBlockIndex. `tile` emits the kernel body
-/// for one (row tile, batch index); the launch is terminated.
+/// batches; column tiles on x, row tiles on y and batches on z. y and z
+/// stop at 65,535 workgroups (CUDA and HIP; x at 2^31 - 1), so each
+/// workgroup walks its row tiles and batches in steps of the grid size (one
+/// step when they fit). `tile` emits the kernel body for one (row tile,
+/// batch index); the launch is terminated.
 gpu::LaunchOp
 createTiledGemmKernel(OpBuilder &b, Location loc, StringRef name, Value m,
                       Value n, Value batchCount, int64_t tileRows,

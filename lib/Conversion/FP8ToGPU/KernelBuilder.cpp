@@ -54,28 +54,6 @@ gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
       FlatSymbolRefAttr::get(context, name));
 }
 
-Value clampGridYZ(OpBuilder &b, Location loc, Value count) {
-  return arith::MinUIOp::create(b, loc, count, cIdx(b, loc, kMaxGridYZ));
-}
-
-void forEachBlockIndex(OpBuilder &b, Location loc, gpu::LaunchOp launch,
-                       gpu::Dimension dim, Value count,
-                       function_ref<void(Value)> body) {
-  auto pick = [&](gpu::KernelDim3 ids) {
-    return dim == gpu::Dimension::x   ? ids.x
-           : dim == gpu::Dimension::y ? ids.y
-                                      : ids.z;
-  };
-  // The grid size as the host computed it (a kernel argument once outlined):
-  // gpu.grid_dim needs the device library on AMD GPUs.
-  scf::ForOp::create(b, loc, pick(launch.getBlockIds()), count,
-                     pick(launch.getGridSizeOperandValues()), ValueRange{},
-                     [&](OpBuilder &, Location l, Value index, ValueRange) {
-                       body(index);
-                       scf::YieldOp::create(b, l);
-                     });
-}
-
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value index,
                                ArrayRef<Value> basis) {
   SmallVector<Value> indices(basis.size());
@@ -87,6 +65,33 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value index,
   if (!basis.empty())
     indices[0] = rest;
   return indices;
+}
+
+/// The largest gridDim.y and gridDim.z of a launch (CUDA and HIP).
+constexpr int64_t kMaxGridYZ = 65535;
+
+/// `count` workgroups along y or z, clamped to kMaxGridYZ.
+static Value clampGridYZ(OpBuilder &b, Location loc, Value count) {
+  return arith::MinUIOp::create(b, loc, count, cIdx(b, loc, kMaxGridYZ));
+}
+
+/// Calls `body` (inside the kernel of `launch`) for every index in
+/// [0, count) that this workgroup owns along grid dimension `dim`: its block
+/// id, then steps of the grid size. The step is the size the host computed
+/// (a kernel argument once outlined): gpu.grid_dim needs the ROCm device
+/// library on AMD GPUs.
+static void forEachBlockIndex(OpBuilder &b, Location loc,
+                              gpu::LaunchOp launch, gpu::Dimension dim,
+                              Value count, function_ref<void(Value)> body) {
+  auto pick = [&](gpu::KernelDim3 ids) {
+    return dim == gpu::Dimension::y ? ids.y : ids.z;
+  };
+  scf::ForOp::create(b, loc, pick(launch.getBlockIds()), count,
+                     pick(launch.getGridSizeOperandValues()), ValueRange{},
+                     [&](OpBuilder &, Location l, Value index, ValueRange) {
+                       body(index);
+                       scf::YieldOp::create(b, l);
+                     });
 }
 
 gpu::LaunchOp
