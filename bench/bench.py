@@ -399,7 +399,12 @@ def main():
              "speedup_vs_plain": bf16_plain / o["layer_ms"],
              "torch_fp8_speedup": bf16 / torch_fp8,
              "vs_torch_fp8": torch_fp8 / o["layer_ms"], "check": check,
-             "per_run": o["per_run"], "kernels": o["kernels"]}
+             "per_run": o["per_run"], "kernels": o["kernels"],
+             # GPU wall time over kernel time of every run, the first (the
+             # device pool still empty) included.
+             "wall_over_kernel": [
+                 wall / kernels for wall, kernels in
+                 zip(o["per_run"]["layer_wall_ms"], o["per_run"]["layer_ms"])]}
         layer_rows.append(r)
         worst = max(max(c.values()) for c in check.values())
         print(f"layer  {recipe:10s} M={m} K={k} N={n}: fp8 fwd+bwd "
@@ -411,7 +416,10 @@ def main():
               f"torchao-style fp8 layer {torch_fp8:.3f} ms (speedup "
               f"{r['torch_fp8_speedup']:.3f}x; ours {r['vs_torch_fp8']:.3f}x "
               f"faster); checked vs f64 and torch._scaled_mm: worst "
-              f"{worst:.3g} x bound", flush=True)
+              f"{worst:.3g} x bound; GPU wall / kernel time per run "
+              f"(first run first): "
+              + " ".join(f"{x:.3f}" for x in r["wall_over_kernel"])
+              + f" (max {max(r['wall_over_kernel']):.3f})", flush=True)
     ok = [r for r in rows if "error" not in r]
     for recipe in ["tensorwise", "rowwise"]:
         rs = [r for r in ok if r["recipe"] == recipe]

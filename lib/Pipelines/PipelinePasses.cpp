@@ -7,13 +7,17 @@
 //
 // The passes the pipelines add around upstream's (Passes.td): aggregate ops
 // decomposed, device math without the ROCm library, aligned workgroup
-// memory, and the final check that everything was lowered.
+// memory, buffers freed after their last use, and the final check that
+// everything was lowered.
 //
 //===----------------------------------------------------------------------===//
 
 #include "fp8/Pipelines/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -28,6 +32,7 @@ namespace fp8 {
 #define GEN_PASS_DEF_FP8DECOMPOSEAGGREGATES
 #define GEN_PASS_DEF_FP8APPROXIMATEDEVICEMATH
 #define GEN_PASS_DEF_FP8ALIGNWORKGROUPMEMORY
+#define GEN_PASS_DEF_FP8FREEAFTERLASTUSE
 #define GEN_PASS_DEF_FP8CHECKLOWERED
 #include "fp8/Pipelines/Passes.h.inc"
 } // namespace fp8
@@ -105,6 +110,80 @@ struct FP8AlignWorkgroupMemoryPass
           func.setWorkgroupAttributionAttr(i, align,
                                            b.getI64IntegerAttr(alignment));
     });
+  }
+};
+
+/// The last op of `block` that uses `buffer` (allocated in `block`) or one
+/// of its aliases, or a value computed from an address taken from one (a
+/// TMA descriptor built from it, the launch that reads the descriptor);
+/// failure when the buffer may outlive the block (an alias reaches the
+/// block's terminator).
+static FailureOr<Operation *> lastUseInBlock(Value buffer, Block *block) {
+  Operation *last = nullptr;
+  SmallVector<Value> worklist = {buffer};
+  DenseSet<Value> seen = {buffer};
+  auto track = [&](Value value) {
+    if (seen.insert(value).second)
+      worklist.push_back(value);
+  };
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    bool isAddress = !isa<BaseMemRefType>(value.getType());
+    for (Operation *user : value.getUsers()) {
+      Operation *ancestor = block->findAncestorOpInBlock(*user);
+      if (!ancestor)
+        return failure();
+      if (ancestor == &block->back() &&
+          block->back().hasTrait<OpTrait::IsTerminator>())
+        return failure();
+      if (isa<memref::DeallocOp, gpu::DeallocOp>(user))
+        continue;
+      if (!last || last->isBeforeInBlock(ancestor))
+        last = ancestor;
+      // Aliases: memrefs that views, casts, calls and ops with regions
+      // return (a nested terminator forwards one to the op that holds it).
+      // Addresses: everything computed from one.
+      for (Value result : user->getResults())
+        if (isAddress || isa<BaseMemRefType>(result.getType()) ||
+            isa<memref::ExtractAlignedPointerAsIndexOp>(user))
+          track(result);
+      if (user->hasTrait<OpTrait::IsTerminator>() && user != ancestor)
+        for (Value result : ancestor->getResults())
+          if (isAddress || isa<BaseMemRefType>(result.getType()))
+            track(result);
+    }
+  }
+  return last;
+}
+
+struct FP8FreeAfterLastUsePass
+    : public fp8::impl::FP8FreeAfterLastUseBase<FP8FreeAfterLastUsePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<Operation *> deallocs;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<memref::DeallocOp>(op))
+        deallocs.push_back(op);
+      else if (auto dealloc = dyn_cast<gpu::DeallocOp>(op);
+               dealloc && dealloc.getAsyncDependencies().empty() &&
+               !dealloc.getAsyncToken())
+        deallocs.push_back(op);
+    });
+    for (Operation *dealloc : deallocs) {
+      Value buffer = dealloc->getOperand(dealloc->getNumOperands() - 1);
+      Operation *def = buffer.getDefiningOp();
+      Block *block = dealloc->getBlock();
+      if (!def || def->getBlock() != block ||
+          !hasEffect<MemoryEffects::Allocate>(def, buffer))
+        continue;
+      FailureOr<Operation *> last = lastUseInBlock(buffer, block);
+      if (failed(last))
+        continue;
+      Operation *after = *last ? *last : def;
+      if (after->isBeforeInBlock(dealloc))
+        dealloc->moveAfter(after);
+    }
   }
 };
 

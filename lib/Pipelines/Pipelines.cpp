@@ -81,10 +81,13 @@ static void addRewritePass(OpPassManager &pm,
 }
 
 /// Tensors to buffers, across function boundaries so that tensors passed to
-/// printMemrefF32 and friends become plain memrefs.
+/// printMemrefF32 and friends become plain memrefs. Loops may yield new
+/// buffers (a training loop's updated weights): the deallocation passes
+/// free the ones each iteration replaces.
 static void addBufferization(OpPassManager &pm) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
@@ -191,8 +194,10 @@ void fp8::buildFP8CPUPipeline(OpPassManager &pm,
   // The ownership-based deallocation cannot see through the mpi ops (they
   // declare no memory effects): sharded programs keep their buffers until
   // they exit.
-  if (!sharded)
+  if (!sharded) {
     bufferization::buildBufferDeallocationPipeline(pm);
+    pm.addNestedPass<func::FuncOp>(createFP8FreeAfterLastUse());
+  }
   // Loops, then the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   addHostToLLVM(pm);
@@ -204,6 +209,29 @@ void fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
   addCheckLowered(pm, "fp8-cpu-pipeline");
+}
+
+/// Frees every host buffer after its last use (launches of kernels that
+/// read it included), then places each in device, pinned or host memory.
+/// Runs after outlining on the host functions only: kernels allocate
+/// nothing, and upstream's deallocation would walk their gpu.func too.
+static void addGPUDeallocation(OpPassManager &pm) {
+  OpPassManager &host = pm.nest<func::FuncOp>();
+  memref::ExpandReallocPassOptions realloc;
+  realloc.emitDeallocs = false;
+  host.addPass(memref::createExpandReallocPass(realloc));
+  host.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
+  host.addPass(createCanonicalizerPass());
+  host.addPass(bufferization::createBufferDeallocationSimplificationPass());
+  // At module level: the general lowering adds a helper function.
+  pm.addPass(bufferization::createLowerDeallocationsPass());
+  OpPassManager &lowered = pm.nest<func::FuncOp>();
+  lowered.addPass(createCSEPass());
+  lowered.addPass(createCanonicalizerPass());
+  // bufferization.clone to memref.alloc + memref.copy before placement.
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addNestedPass<func::FuncOp>(createFP8FreeAfterLastUse());
+  pm.addPass(createFP8PlaceBuffersForGPU());
 }
 
 /// The target-independent front of the GPU pipelines: the rewrite for
@@ -236,9 +264,10 @@ static void addGPUKernels(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createGpuKernelOutliningPass());
+  addGPUDeallocation(pm);
   // The launches of a block on one stream: the host waits only before code
   // that touches memory, so the GPU does not idle between kernels.
-  pm.addNestedPass<func::FuncOp>(createFP8AsyncLaunches());
+  pm.addPass(createFP8AsyncLaunches());
 }
 
 /// The host half of the GPU pipelines and the kernel binaries.
@@ -361,6 +390,7 @@ void fp8::registerFP8PipelineDialects(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   registerAllExtensions(registry);
+  registerLaunchFuncMemoryEffects(registry);
   mpi::registerConvertMPIToLLVMInterface(registry);
   // Kernel serialization (gpu-module-to-binary) and LLVM IR translation.
   ROCDL::registerROCDLTargetInterfaceExternalModels(registry);

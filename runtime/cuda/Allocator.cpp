@@ -1,128 +1,185 @@
-//===- Allocator.cpp - memref buffers in managed memory -------------------===//
+//===- Allocator.cpp - device pool, pinned and host buffers ---------------===//
 //
 // Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 //===----------------------------------------------------------------------===//
 //
-// The functions of finalize-memref-to-llvm{use-generic-functions=1}: every
-// memref buffer is CUDA managed memory (cuMemAllocManaged), so host loops,
-// printing and kernels all see the same pointers; buffers of a finished run
-// are recycled for the next (FP8_REPEAT, fp8RecycleAllocations). memrefCopy
-// copies between non-contiguous memrefs on the host.
+// Where --fp8-place-buffers-for-gpu put each buffer:
+// * gpu.alloc / gpu.dealloc (mgpuMemAlloc, mgpuMemFree): buffers only
+//   kernels touch, from the device's stream-ordered memory pool
+//   (cuMemAllocAsync / cuMemFreeAsync on the program's stream, so a free
+//   waits for the kernels launched before it). The pool keeps what is freed
+//   (release threshold: never), so a training loop's steps reuse the same
+//   memory without driver allocations.
+// * gpu.alloc host_shared: buffers both kernels and host code touch, pinned
+//   host memory kernels reach over the bus; freed after the stream drains.
+// * memref.alloc (the finalize-memref-to-llvm functions): host-only
+//   buffers, malloc.
+// FP8_POOL_LIMIT caps the device bytes in use; past it, or when the device
+// is full, the program prints one out-of-memory line and exits with status
+// 1. FP8_MEMSTATS=1 prints the pool's peak and counts at exit
+// (fp8PrintMemStats). memrefCopy copies between non-contiguous host memrefs.
 //
 //===----------------------------------------------------------------------===//
 
+#include "PoolAccounting.h"
 #include "RuntimeInternals.h"
 
+#include <cstdlib>
 #include <cstring>
-#include <dlfcn.h>
-#include <map>
 #include <mutex>
+#include <unordered_map>
 
 using namespace mlir::fp8::runtime::cuda;
 
-/// cuMemPrefetchAsync of the driver (the CUmemLocation form of CUDA 12.2+),
-/// or null on older drivers.
-using PrefetchFn = CUresult (*)(CUdeviceptr, size_t, CUmemLocation, unsigned,
-                                CUstream);
-static PrefetchFn prefetchFunction() {
-  static PrefetchFn fn = reinterpret_cast<PrefetchFn>(
-      dlsym(driverHandle(), "cuMemPrefetchAsync_v2"));
-  return fn;
-}
-
 namespace {
 
-/// Buffers of finished runs (fp8RecycleAllocations), by size, handed out
-/// again by the next allocations of the same size: the pipelines free no
-/// buffers (upstream's ownership-based deallocation rejects gpu.launch_func),
-/// so without this every run of a program pays cuMemAllocManaged and the
-/// first-touch migration for every buffer, as PyTorch would without its
-/// caching allocator.
-struct AllocationCache {
+/// The device pool's bookkeeping: live buffers and their sizes.
+struct DevicePool {
   std::mutex mutex;
-  std::multimap<size_t, CUdeviceptr> free;
-  std::map<CUdeviceptr, size_t> live;
+  PoolAccounting accounting;
+  std::unordered_map<CUdeviceptr, uint64_t> device;
+  std::unordered_map<void *, uint64_t> pinned;
+  uint64_t pinnedInUse = 0, pinnedPeak = 0;
+  bool ready = false;
+
+  DevicePool() {
+    const char *limit = std::getenv("FP8_POOL_LIMIT");
+    if (!limit)
+      return;
+    std::optional<uint64_t> bytes = PoolAccounting::parseBytes(limit);
+    if (!bytes)
+      fatal("FP8_POOL_LIMIT=%s is not a byte count (digits with an optional "
+            "K, M, G or T)",
+            limit);
+    accounting.limit = *bytes;
+  }
+
+  /// Keeps freed memory in the device's default pool for later
+  /// allocations instead of returning it to the driver at each sync.
+  void setUp() {
+    if (ready)
+      return;
+    useContext();
+    CUdevice dev;
+    FP8_CHECK(cuCtxGetDevice(&dev));
+    CUmemoryPool pool;
+    FP8_CHECK(cuDeviceGetDefaultMemPool(&pool, dev));
+    cuuint64_t keep = UINT64_MAX;
+    FP8_CHECK(cuMemPoolSetAttribute(
+        pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &keep));
+    ready = true;
+  }
 };
 
 } // namespace
 
-static AllocationCache &allocationCache() {
-  static AllocationCache cache;
-  return cache;
+static DevicePool &devicePool() {
+  static DevicePool pool;
+  return pool;
+}
+
+[[noreturn]] static void outOfMemory(const PoolAccounting &accounting,
+                                     uint64_t requested, uint64_t freeBytes) {
+  fatal("%s", accounting.outOfMemory(requested, freeBytes).c_str());
 }
 
 extern "C" {
 
-void *_mlir_memref_to_llvm_alloc(size_t size) {
+/// gpu.alloc: device memory from the pool, ordered on `stream`; pinned host
+/// memory for host_shared buffers.
+void *mgpuMemAlloc(uint64_t sizeBytes, CUstream stream, bool isHostShared) {
+  if (sizeBytes == 0)
+    return nullptr;
   useContext();
-  size = size ? size : 1;
+  DevicePool &pool = devicePool();
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  if (isHostShared) {
+    void *ptr = nullptr;
+    FP8_CHECK(cuMemHostAlloc(&ptr, sizeBytes,
+                             CU_MEMHOSTALLOC_PORTABLE |
+                                 CU_MEMHOSTALLOC_DEVICEMAP));
+    pool.pinned[ptr] = sizeBytes;
+    pool.pinnedInUse += sizeBytes;
+    if (pool.pinnedInUse > pool.pinnedPeak)
+      pool.pinnedPeak = pool.pinnedInUse;
+    return ptr;
+  }
+  pool.setUp();
+  PoolAccounting &accounting = pool.accounting;
+  if (!accounting.fits(sizeBytes))
+    outOfMemory(accounting, sizeBytes,
+                accounting.limit > accounting.inUse
+                    ? accounting.limit - accounting.inUse
+                    : 0);
   CUdeviceptr ptr = 0;
-  {
-    AllocationCache &cache = allocationCache();
-    std::lock_guard<std::mutex> lock(cache.mutex);
-    auto it = cache.free.find(size);
-    if (it != cache.free.end()) {
-      ptr = it->second;
-      cache.free.erase(it);
-    } else {
-      // Managed allocations are at least 256-byte aligned.
-      FP8_CHECK(cuMemAllocManaged(&ptr, size, CU_MEM_ATTACH_GLOBAL));
-    }
-    cache.live[ptr] = size;
+  CUresult result = driver().cuMemAllocAsync(&ptr, sizeBytes, stream);
+  if (result == CUDA_ERROR_OUT_OF_MEMORY) {
+    size_t freeBytes = 0, total = 0;
+    FP8_CHECK(cuMemGetInfo(&freeBytes, &total));
+    outOfMemory(accounting, sizeBytes, freeBytes);
   }
-  // Populate the pages on the GPU now, before the next launch: most buffers
-  // are first written by a kernel, and faulting fresh pages in from a kernel
-  // runs at a few tens of GB/s. Host code that touches a buffer migrates it
-  // back on demand.
-  if (PrefetchFn prefetch = prefetchFunction()) {
-    CUmemLocation location = {CU_MEM_LOCATION_TYPE_DEVICE, deviceOrdinal()};
-    check(prefetch(ptr, size, location, 0, nullptr), "cuMemPrefetchAsync");
-    // Kernels run on non-blocking streams, which do not wait for the null
-    // stream's prefetch: without this, a kernel could fault pages that are
-    // still on their way (slower, and timings vary run to run).
-    FP8_CHECK(cuStreamSynchronize(nullptr));
-  }
+  check(result, "cuMemAllocAsync");
+  pool.device[ptr] = sizeBytes;
+  accounting.allocated(sizeBytes);
   return reinterpret_cast<void *>(ptr);
 }
 
-void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size) {
-  if (alignment > 256)
-    fatal("memref alignment %zu exceeds the 256 bytes of managed memory",
-          alignment);
-  return _mlir_memref_to_llvm_alloc(size);
-}
-
-void _mlir_memref_to_llvm_free(void *ptr) {
+/// gpu.dealloc: back to the pool once the work before it on `stream` is
+/// done; pinned memory after the stream drains.
+void mgpuMemFree(void *ptr, CUstream stream) {
   if (!ptr)
     return;
   useContext();
-  // Kernels reading the buffer may still be in flight on another stream.
-  FP8_CHECK(cuCtxSynchronize());
-  {
-    AllocationCache &cache = allocationCache();
-    std::lock_guard<std::mutex> lock(cache.mutex);
-    cache.live.erase(reinterpret_cast<CUdeviceptr>(ptr));
+  DevicePool &pool = devicePool();
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  auto it = pool.device.find(reinterpret_cast<CUdeviceptr>(ptr));
+  if (it != pool.device.end()) {
+    FP8_CHECK(cuMemFreeAsync(reinterpret_cast<CUdeviceptr>(ptr), stream));
+    pool.accounting.freed(it->second);
+    pool.device.erase(it);
+    return;
   }
-  FP8_CHECK(cuMemFree(reinterpret_cast<CUdeviceptr>(ptr)));
+  auto pinned = pool.pinned.find(ptr);
+  if (pinned == pool.pinned.end())
+    fatal("gpu.dealloc of %p, which gpu.alloc did not return or which is "
+          "already freed",
+          ptr);
+  if (stream)
+    FP8_CHECK(cuStreamSynchronize(stream));
+  else
+    FP8_CHECK(cuCtxSynchronize());
+  FP8_CHECK(cuMemFreeHost(ptr));
+  pool.pinnedInUse -= pinned->second;
+  pool.pinned.erase(pinned);
 }
 
-/// Called by Main.cpp after each run of the program's @main (FP8_REPEAT):
-/// every buffer that run allocated is dead (@main returns nothing, staged
-/// globals are copied again each run), so they all go to the cache for the
-/// next run's allocations of the same sizes.
-void fp8RecycleAllocations() {
-  AllocationCache &cache = allocationCache();
-  std::lock_guard<std::mutex> lock(cache.mutex);
-  if (cache.live.empty())
-    return;
-  useContext();
-  FP8_CHECK(cuCtxSynchronize());
-  for (auto [ptr, size] : cache.live)
-    cache.free.emplace(size, ptr);
-  cache.live.clear();
+void fp8PrintMemStats(void) {
+  DevicePool &pool = devicePool();
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  std::fprintf(stderr, "%s; pinned host memory: peak %" PRIu64 " bytes\n",
+               pool.accounting.stats().c_str(), pool.pinnedPeak);
 }
+
+/// Host-only buffers (no kernel touches them).
+void *_mlir_memref_to_llvm_alloc(size_t size) {
+  void *ptr = std::malloc(size ? size : 1);
+  if (!ptr)
+    fatal("out of host memory: requested %zu bytes", size);
+  return ptr;
+}
+
+void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size) {
+  size_t rounded = (size + alignment - 1) / alignment * alignment;
+  void *ptr = std::aligned_alloc(alignment, rounded ? rounded : alignment);
+  if (!ptr)
+    fatal("out of host memory: requested %zu bytes aligned to %zu", size,
+          alignment);
+  return ptr;
+}
+
+void _mlir_memref_to_llvm_free(void *ptr) { std::free(ptr); }
 
 /// memref.copy between non-contiguous memrefs (MLIR's c_runner_utils ABI).
 void memrefCopy(int64_t elemSize, FP8UnrankedMemRef *src,

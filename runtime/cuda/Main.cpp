@@ -7,7 +7,9 @@
 //
 // fp8-cuda-compile renames the program's `@main` to `fp8_user_main` and links
 // this `main`, which runs it once (FP8_REPEAT=N: N times) and exits with
-// status 0. Driver failures exit with status 1 from inside the runtime.
+// status 0; FP8_MEMSTATS=1 then prints the device pool's statistics. Driver
+// failures and running out of memory exit with status 1 from inside the
+// runtime.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,18 +17,21 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 int main() {
-  // FP8_REPEAT=N: run N times (benchmarks: the first run warms up). The
-  // buffers of one run are reused by the next (fp8RecycleAllocations).
+  // FP8_REPEAT=N: run N times (benchmarks: the first run warms up). Every
+  // buffer of a run is freed by the program; the pool keeps the memory for
+  // the next run.
   const char *repeat = std::getenv("FP8_REPEAT");
   int runs = repeat ? std::atoi(repeat) : 1;
   for (int run = 0; run < (runs > 0 ? runs : 1); ++run) {
     fp8_user_main();
     fp8FlushProfile();
-    if (run + 1 < runs)
-      fp8RecycleAllocations();
   }
+  const char *memstats = std::getenv("FP8_MEMSTATS");
+  if (memstats && *memstats && std::string(memstats) != "0")
+    fp8PrintMemStats();
   std::fflush(stdout);
   return 0;
 }

@@ -7,9 +7,9 @@
 //
 // The mgpu* ABI of upstream's CUDA runtime wrappers (which Debian does not
 // ship), as host code lowered by `gpu-to-llvm` calls it: modules, kernel
-// launches, streams, events and gpu.alloc memory. Kernels launch on a stream
-// that is synchronized before the host touches the data again (gpu-to-llvm
-// synchronizes after every non-async launch).
+// launches, streams, events, copies and host registration (gpu.alloc memory
+// is Allocator.cpp's). Every stream the program asks for is the program's
+// one stream, synchronized before the host touches the data again.
 //
 //===----------------------------------------------------------------------===//
 
@@ -92,17 +92,24 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
 // Streams and events
 //===----------------------------------------------------------------------===//
 
-CUstream mgpuStreamCreate() {
-  useContext();
-  CUstream stream = nullptr;
-  FP8_CHECK(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
+/// The program's one stream: every chain of launches, allocations, frees
+/// and copies runs on it in program order, so a stream-ordered free
+/// (mgpuMemFree) always follows the kernels that read the buffer, whichever
+/// chain launched them.
+static CUstream programStream() {
+  static CUstream stream = [] {
+    useContext();
+    CUstream s = nullptr;
+    FP8_CHECK(cuStreamCreate(&s, CU_STREAM_NON_BLOCKING));
+    return s;
+  }();
   return stream;
 }
 
-void mgpuStreamDestroy(CUstream stream) {
-  useContext();
-  FP8_CHECK(cuStreamDestroy(stream));
-}
+CUstream mgpuStreamCreate() { return programStream(); }
+
+/// The program's stream lives as long as the program.
+void mgpuStreamDestroy(CUstream /*stream*/) {}
 
 void mgpuStreamSynchronize(CUstream stream) {
   useContext();
@@ -137,28 +144,8 @@ void mgpuEventRecord(CUevent event, CUstream stream) {
 }
 
 //===----------------------------------------------------------------------===//
-// gpu.alloc memory, copies and host registration
+// Copies and host registration
 //===----------------------------------------------------------------------===//
-
-/// gpu.alloc: device memory (host_shared allocations are managed).
-void *mgpuMemAlloc(uint64_t sizeBytes, CUstream /*stream*/, bool isHostShared) {
-  useContext();
-  CUdeviceptr ptr = 0;
-  if (sizeBytes == 0)
-    return nullptr;
-  if (isHostShared)
-    FP8_CHECK(cuMemAllocManaged(&ptr, sizeBytes, CU_MEM_ATTACH_GLOBAL));
-  else
-    FP8_CHECK(cuMemAlloc(&ptr, sizeBytes));
-  return reinterpret_cast<void *>(ptr);
-}
-
-void mgpuMemFree(void *ptr, CUstream /*stream*/) {
-  if (!ptr)
-    return;
-  useContext();
-  FP8_CHECK(cuMemFree(reinterpret_cast<CUdeviceptr>(ptr)));
-}
 
 void mgpuMemcpy(void *dst, void *src, size_t sizeBytes, CUstream stream) {
   useContext();

@@ -7,6 +7,7 @@
 //
 // The printMemref* functions of MLIR's runner utilities, same output format,
 // so that executables print like mlir-runner does on the CPU path.
+// * Device memory is copied to the host first (hostReadable).
 // * FP8_DUMP_DIR=<dir>: every printMemref* call also writes its memref to
 //   <dir>/NNNN.bin (see writeDump); FP8_PRINT=none then skips the text, for
 //   matrices too large to print.
@@ -20,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 using namespace mlir::fp8::runtime::cuda;
 
@@ -102,7 +104,8 @@ static void printData(const char *base, Element e, int64_t rank, int64_t dim,
 
 /// FP8_DUMP_DIR/NNNN.bin: "FP8D", int32 element code, int32 rank, int64
 /// sizes[rank], then the elements densely in row-major order.
-static void writeDump(const Descriptor *d, Element e, int64_t rank) {
+static void writeDump(const Descriptor *d, const char *base, int64_t first,
+                      Element e, int64_t rank) {
   static int counter = 0;
   const char *dir = std::getenv("FP8_DUMP_DIR");
   if (!dir)
@@ -122,9 +125,8 @@ static void writeDump(const Descriptor *d, Element e, int64_t rank) {
   for (int64_t i = 0; i < rank; ++i)
     count *= sizes[i];
   int64_t size = elementSize(e);
-  const char *base = d->aligned;
   for (int64_t linear = 0; linear < count; ++linear) {
-    int64_t offset = d->offset, rest = linear;
+    int64_t offset = first, rest = linear;
     for (int64_t i = rank - 1; i >= 0; --i) {
       offset += (rest % sizes[i]) * strides[i];
       rest /= sizes[i];
@@ -138,7 +140,10 @@ static void printMemref(int64_t rank, void *ptr, Element e) {
   const auto *d = static_cast<const Descriptor *>(ptr);
   const int64_t *sizes = d->sizesAndStrides;
   const int64_t *strides = d->sizesAndStrides + rank;
-  writeDump(d, e, rank);
+  std::vector<char> staging;
+  int64_t first = 0;
+  const char *base = hostReadable(d, rank, elementSize(e), staging, first);
+  writeDump(d, base, first, e, rank);
   auto list = [&](const int64_t *values) {
     for (int64_t i = 0; i < rank; ++i)
       std::printf(i ? ", %" PRId64 : "%" PRId64, values[i]);
@@ -156,13 +161,53 @@ static void printMemref(int64_t rank, void *ptr, Element e) {
   } else {
     if (rank == 0)
       std::fputc('[', stdout);
-    printData(d->aligned, e, rank, 0, d->offset, sizes, strides);
+    printData(base, e, rank, 0, first, sizes, strides);
     if (rank == 0)
       std::fputc(']', stdout);
     std::fputc('\n', stdout);
   }
   std::fflush(stdout);
 }
+
+namespace mlir::fp8::runtime::cuda {
+
+const char *hostReadable(const Descriptor *d, int64_t rank,
+                         int64_t elementSize, std::vector<char> &staging,
+                         int64_t &offset) {
+  offset = d->offset;
+  if (!d->aligned || !driverHandle())
+    return d->aligned;
+  useContext();
+  CUmemorytype type = CU_MEMORYTYPE_HOST;
+  CUresult result = driver().cuPointerGetAttribute(
+      &type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE,
+      reinterpret_cast<CUdeviceptr>(d->aligned));
+  // Memory the driver does not know (malloc) is host memory; pinned
+  // memory reports host.
+  if (result != CUDA_SUCCESS || type != CU_MEMORYTYPE_DEVICE)
+    return d->aligned;
+  // The span from the first element to the last (strides are not
+  // negative).
+  const int64_t *sizes = d->sizesAndStrides;
+  const int64_t *strides = d->sizesAndStrides + rank;
+  int64_t last = 0;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (sizes[i] == 0)
+      return d->aligned;
+    last += (sizes[i] - 1) * strides[i];
+  }
+  size_t bytes = static_cast<size_t>(last + 1) * elementSize;
+  staging.resize(bytes);
+  FP8_CHECK(cuCtxSynchronize());
+  FP8_CHECK(cuMemcpyDtoH(staging.data(),
+                         reinterpret_cast<CUdeviceptr>(
+                             d->aligned + d->offset * elementSize),
+                         bytes));
+  offset = 0;
+  return staging.data();
+}
+
+} // namespace mlir::fp8::runtime::cuda
 
 extern "C" {
 

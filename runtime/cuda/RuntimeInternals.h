@@ -11,19 +11,21 @@
 //
 //   Driver.cpp     libcuda.so.1 opened on first use, the function table,
 //                  error checks, the current context
-//   MgpuABI.cpp    gpu-to-llvm's mgpu* functions (modules, launches,
-//                  streams, events, gpu.alloc memory)
+//   MgpuABI.cpp    gpu-to-llvm's mgpu* functions (modules, launches, the
+//                  program's stream, events, copies)
 //   Profiler.cpp   FP8_PROFILE: kernel times
-//   Allocator.cpp  finalize-memref-to-llvm's functions: managed-memory
-//                  buffers recycled across runs, memrefCopy
+//   Allocator.cpp  gpu.alloc memory (the stream-ordered device pool,
+//                  pinned host memory), host buffers, FP8_MEMSTATS,
+//                  memrefCopy
 //   TensorMap.cpp  the Hopper GEMM's TMA descriptors and grid size
 //   Print.cpp      printMemref* and FP8_DUMP_DIR dumps
 //   Main.cpp       the executable's main
 //
 // * A failing driver call prints the call and the CUDA error name and exits
 //   with status 1: a half-executed program must not print results.
-// * Every memref buffer is CUDA managed memory, so host loops, printing and
-//   kernels all see the same pointers.
+// * Buffers only kernels touch are device memory; printing copies them to
+//   the host (Print.cpp), buffers host code reads are pinned or host memory
+//   (--fp8-place-buffers-for-gpu decides).
 //
 // Everything declared here is hidden: a shared library built from the
 // runtime exports only the functions of RuntimeABI.h and `main`.
@@ -38,6 +40,7 @@
 #include "cuda.h"
 
 #include <cstdint>
+#include <vector>
 
 #pragma GCC visibility push(hidden)
 
@@ -70,8 +73,15 @@ namespace mlir::fp8::runtime::cuda {
   X(cuEventRecord)                                                             \
   X(cuEventSynchronize)                                                        \
   X(cuMemAlloc)                                                                \
-  X(cuMemAllocManaged)                                                         \
-  X(cuMemFree)                                                                 \
+  X(cuMemAllocAsync)                                                           \
+  X(cuMemFreeAsync)                                                            \
+  X(cuMemHostAlloc)                                                            \
+  X(cuMemFreeHost)                                                             \
+  X(cuMemGetInfo)                                                              \
+  X(cuDeviceGetDefaultMemPool)                                                 \
+  X(cuMemPoolSetAttribute)                                                     \
+  X(cuPointerGetAttribute)                                                     \
+  X(cuMemcpyDtoH)                                                              \
   X(cuMemcpyAsync)                                                             \
   X(cuMemsetD16Async)                                                          \
   X(cuMemsetD32Async)                                                          \
@@ -106,6 +116,15 @@ void check(CUresult result, const char *call);
 #define FP8_CHECK(call)                                                        \
   ::mlir::fp8::runtime::cuda::check(::mlir::fp8::runtime::cuda::driver().call, \
                                     #call)
+
+/// Where the elements of `d` (a rank-`rank` memref of `elementSize`-byte
+/// elements) can be read on the host, as a base pointer and the element
+/// offset of the first element (`d`'s strides apply): `d->aligned` and
+/// `d->offset` for host and pinned memory; for device memory, a copy of the
+/// memref's span in `staging`, made after the device is idle.
+const char *hostReadable(const struct Descriptor *d, int64_t rank,
+                         int64_t elementSize, std::vector<char> &staging,
+                         int64_t &offset);
 
 /// The device ordinal the runtime uses: FP8_DEVICE, or 0.
 int deviceOrdinal();

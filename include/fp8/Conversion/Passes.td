@@ -152,24 +152,75 @@ def FP8TileLoopsForGPU : Pass<"fp8-tile-loops-for-gpu", "func::FuncOp"> {
                            "::mlir::affine::AffineDialect"];
 }
 
-def FP8AsyncLaunches : Pass<"fp8-async-launches", "func::FuncOp"> {
-  let summary = "Chain a host function's kernel launches on one stream, "
-                "waiting only where host code needs their results";
+def FP8AsyncLaunches : Pass<"fp8-async-launches", "ModuleOp"> {
+  let summary = "Chain the host's kernel launches, device allocations, "
+                "frees and copies on the program's stream, waiting only where "
+                "host code needs their results";
   let description = [{
-    `gpu-to-llvm` gives every synchronous `gpu.launch_func` its own stream
-    and waits for it, so the GPU idles while the host launches the next
-    kernel. This pass makes consecutive launches of a block asynchronous on
-    one stream (`gpu.wait async` creates it, each launch depends on the
-    previous one, so they still run in program order) and inserts a
-    blocking `gpu.wait` before the first op after them that may read or
-    write memory on the host: loads, stores, copies, calls (printing), ops
-    with regions, deallocations, and the block's terminator. Ops with no
-    memory effects, allocations (fresh buffers no kernel uses yet) and the
-    runtime's `fp8TensorMap2D` / `fp8MultiprocessorCount` (they read no
-    buffer) do not wait. Launches that are already asynchronous, and those
-    inside `gpu.module`s, are left alone.
+    `gpu-to-llvm` gives every synchronous GPU op its own stream and waits
+    for it, so the GPU idles while the host launches the next kernel. This
+    pass makes the synchronous `gpu.launch_func`, `gpu.alloc` (not
+    `host_shared`), `gpu.dealloc` and `gpu.memcpy` of each block of the
+    host functions asynchronous, each depending on the one before
+    (`gpu.wait async` starts the chain), so they run in program order and a
+    free is stream-ordered after the kernels before it. The host waits
+    (a blocking `gpu.wait`) only before an op that may read or write memory
+    the GPU may use: loads, stores and copies of memory other than
+    host-only buffers, calls of external functions (printing) and the
+    return of a public function (its caller may read what it returns).
+
+    It relies on fp8's runtime, where every stream is the program's one
+    in-order stream: work enqueued by an enclosing block, earlier loop
+    iterations or a called function is ordered before a block's own, so
+    ops with regions, calls of the module's functions and other
+    terminators need no wait; a block that needs to wait without a chain of
+    its own waits on a fresh token of the stream. Host-only memory (no wait
+    for its loads and stores) is what `memref.alloc` and `memref.alloca`
+    return once `--fp8-place-buffers-for-gpu` has moved every kernel
+    buffer to `gpu.alloc`, and the arguments of private functions every
+    call passes such memory (upstream's deallocation helper). The
+    runtime's `fp8TensorMap2D` / `fp8MultiprocessorCount` read no buffer.
+    GPU ops that are already asynchronous, and `gpu.module`s, are left
+    alone.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def FP8PlaceBuffersForGPU : Pass<"fp8-place-buffers-for-gpu", "ModuleOp"> {
+  let summary = "Put kernel buffers in device memory and host-read buffers "
+                "in host memory";
+  let description = [{
+    Runs on bufferized host code after kernel outlining and deallocation.
+    Every memref value of the host functions (outside `gpu.module`s) is
+    put in an alias class: views, casts, loop-carried and branch values.
+    What a callee does to an argument counts for the caller's operand, and
+    what a caller does to a result for what the callee returns (each call
+    site on its own).
+    A class is *kernel* if a `gpu.launch_func` takes one of its values or
+    an address taken from one (`memref.extract_aligned_pointer_as_index`)
+    reaches a launch or a TMA descriptor (`fp8TensorMap2D`), and
+    *host* if host code reads or writes its memory: loads, stores, vector
+    transfers, calls of external functions other than the runtime's
+    printing functions (which copy device memory themselves), copies between
+    non-identity layouts, arguments and results of public functions, and
+    any other op whose memory effects on it are unknown. Then:
+
+    - `memref.alloc` of a kernel class that is not host becomes `gpu.alloc`
+      (device memory from the runtime's stream-ordered pool), and its
+      `memref.dealloc`s `gpu.dealloc`;
+    - one of a kernel class that is also host becomes `gpu.alloc
+      host_shared` (pinned host memory kernels reach over the bus);
+    - the rest stay `memref.alloc` (host memory kernels never see);
+    - `memref.copy` between identity layouts where either side is in a
+      kernel class becomes `gpu.memcpy` (the driver copies between any two
+      of host, pinned and device memory).
+
+    `memref.alloca` (stack memory) of a kernel class is an error, as is a
+    `memref.get_global` that a kernel would read (`fp8-stage-globals-for-gpu`
+    copies the constant ones into allocations before this pass).
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def FP8StageGlobalsForGPU : Pass<"fp8-stage-globals-for-gpu", "ModuleOp"> {

@@ -65,6 +65,25 @@ def FP8AlignWorkgroupMemory
   ];
 }
 
+def FP8FreeAfterLastUse : Pass<"fp8-free-after-last-use"> {
+  let summary = "Move each unconditional deallocation up to right after the "
+                "last use of its buffer";
+  let description = [{
+    Upstream's ownership-based buffer deallocation frees a buffer at the end
+    of the block that owns it, so every buffer of a training step stays
+    allocated until the step ends. This pass moves each `memref.dealloc`
+    (and `gpu.dealloc`) whose buffer is allocated in the same block up to
+    right after the last op of that block that uses the buffer or any of its
+    aliases (views, casts, and ops in nested regions that use them), the way
+    PyTorch frees a tensor when its last reference goes. Deallocations whose
+    buffer or an alias is used by the block's terminator, or that are
+    conditional (inside an `scf.if` built from ownership flags), stay where
+    they are. GPU launches are uses, so a buffer is never freed before the
+    launch of the last kernel that reads it; the GPU runtime's frees are
+    stream-ordered after those kernels.
+  }];
+}
+
 def FP8CheckLowered : Pass<"fp8-check-lowered", "::mlir::ModuleOp"> {
   let summary = "Fail on anything a pipeline did not lower to the LLVM "
                 "dialect";

@@ -131,10 +131,10 @@ int64_t fp8MultiprocessorCount(void);
 /// launches since the last call and, with FP8_PROFILE set, prints one line
 /// per kernel.
 void fp8FlushProfile(void);
-/// For a program's `main`, after a run none of whose buffers is used any
-/// more: every buffer allocated since the last call goes to the next
-/// allocations of the same size.
-void fp8RecycleAllocations(void);
+/// Prints on stderr the device pool's peak bytes in use, its allocation and
+/// free counts, the bytes still allocated and the peak of pinned host memory
+/// (the executable's `main` calls it at exit under FP8_MEMSTATS=1).
+void fp8PrintMemStats(void);
 
 /// The program's `@main`, renamed by fp8-cuda-compile; the runtime's `main`
 /// calls it.

@@ -19,13 +19,16 @@
 // SYMS-DAG: T main
 // SYMS-DAG: T mgpuLaunchKernel
 // SYMS-DAG: T _mlir_memref_to_llvm_alloc
+// SYMS-DAG: T mgpuMemAlloc
+// SYMS-DAG: T mgpuMemFree
 // SYMS-DAG: T printMemrefF32
 // DEPS-NOT: libcuda
 // DEPS-NOT: libMLIR
 // DEPS-NOT: libLLVM
 // DEPS: libc.so
 // HOST-DAG: gpu.binary @{{.+}} [#gpu.object<#nvvm.target<chip = "sm_90a"
-// HOST-DAG: llvm.call @_mlir_memref_to_llvm_alloc
+// HOST-DAG: llvm.call @mgpuMemAlloc
+// HOST-DAG: llvm.call @mgpuMemFree
 // HOST-DAG: gpu.launch_func
 // BAD: bad.mlir:1:25: error: expected operation name in quotes
 // BAD: fp8-cuda-compile: failed

@@ -42,6 +42,7 @@ struct FP8ToGPUOptions {
 #define GEN_PASS_DECL_FP8STAGEGLOBALSFORGPU
 #define GEN_PASS_DECL_FP8TILELOOPSFORGPU
 #define GEN_PASS_DECL_FP8ASYNCLAUNCHES
+#define GEN_PASS_DECL_FP8PLACEBUFFERSFORGPU
 #include "fp8/Conversion/Passes.h.inc"
 
 /// Adds patterns that turn fp8.amax into a wave-level reduction kernel
@@ -66,6 +67,12 @@ void populateFP8TruncFToNVVMPatterns(RewritePatternSet &patterns);
 /// memref.get_global of a static identity-layout global with a
 /// memref.alloc'ed copy, so that GPU kernels never see host-only constants.
 void populateFP8StageGlobalsForGPUPatterns(RewritePatternSet &patterns);
+
+/// Gives gpu.launch_func the memory effects upstream leaves it without: it
+/// reads and writes every memref it passes to its kernel. Upstream's
+/// ownership-based buffer deallocation rejects ops with unknown effects on
+/// buffers; the GPU pipelines run it after kernel outlining.
+void registerLaunchFuncMemoryEffects(DialectRegistry &registry);
 
 } // namespace fp8
 } // namespace mlir

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Builds the training-loop checks for the GPU machine (check-train.py).
+
+  build-train.py --tools BUILD/bin OUT_DIR [--chip sm_90a]
+
+OUT_DIR gets executables of scripts/train-program.py's program (one fp8
+linear layer trained by SGD, @main loops over the steps):
+  small-S   M = N = K = 64, S = 1, 2, 10, 1000 steps, and small-S.cpu.txt:
+            the same program run here by the CPU pipeline (mlir-runner)
+  large-S   M = 8192, N = K = 4096 (timing, memory), S = 1, 10, 1000
+  oom       a program whose buffers exceed any GPU's memory (three f32
+            buffers of 60 GiB)
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+RUNNER_LIBS = ",".join(
+    "/usr/lib/llvm-22/lib/lib%s.so" % name
+    for name in ("mlir_c_runner_utils", "mlir_runner_utils"))
+
+OOM = """// Three 60 GiB buffers filled by kernels: more than any GPU has.
+func.func private @printMemrefF32(tensor<*xf32>)
+func.func @main() {
+  %one = arith.constant 1.0 : f32
+  %e0 = tensor.empty() : tensor<16106127360xf32>
+  %a = linalg.fill ins(%one : f32) outs(%e0 : tensor<16106127360xf32>) -> tensor<16106127360xf32>
+  %e1 = tensor.empty() : tensor<16106127360xf32>
+  %b = linalg.fill ins(%one : f32) outs(%e1 : tensor<16106127360xf32>) -> tensor<16106127360xf32>
+  %e2 = tensor.empty() : tensor<16106127360xf32>
+  %c = linalg.fill ins(%one : f32) outs(%e2 : tensor<16106127360xf32>) -> tensor<16106127360xf32>
+  %s0 = tensor.extract_slice %a[0] [2] [1] : tensor<16106127360xf32> to tensor<2xf32>
+  %s1 = tensor.extract_slice %b[1] [2] [1] : tensor<16106127360xf32> to tensor<2xf32>
+  %s2 = tensor.extract_slice %c[2] [2] [1] : tensor<16106127360xf32> to tensor<2xf32>
+  %u0 = tensor.cast %s0 : tensor<2xf32> to tensor<*xf32>
+  %u1 = tensor.cast %s1 : tensor<2xf32> to tensor<*xf32>
+  %u2 = tensor.cast %s2 : tensor<2xf32> to tensor<*xf32>
+  call @printMemrefF32(%u0) : (tensor<*xf32>) -> ()
+  call @printMemrefF32(%u1) : (tensor<*xf32>) -> ()
+  call @printMemrefF32(%u2) : (tensor<*xf32>) -> ()
+  return
+}
+"""
+
+
+def run(cmd, **kw):
+    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if result.returncode:
+        sys.exit("failed: %s\n%s" % (" ".join(cmd), result.stderr[-2000:]))
+    return result.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tools", required=True)
+    parser.add_argument("--chip", default="sm_90a")
+    parser.add_argument("out")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    tools = os.path.abspath(args.tools)
+    program = os.path.join(ROOT, "scripts", "train-program.py")
+
+    def build(name, source):
+        path = os.path.join(args.out, name + ".mlir")
+        with open(path, "w") as f:
+            f.write(source)
+        run([os.path.join(tools, "fp8-cuda-compile"), path, "-o",
+             os.path.join(args.out, name), "--options", "chip=" + args.chip])
+        return path
+
+    for steps in (1, 2, 10, 1000):
+        source = run([sys.executable, program, "--steps", str(steps)])
+        path = build("small-%d" % steps, source)
+        lowered = run([os.path.join(tools, "fp8-opt"), path,
+                       "--fp8-cpu-pipeline"])
+        out = run(["/usr/lib/llvm-22/bin/mlir-runner", "-e", "main", "-entry-point-result=void",
+                   "-shared-libs=" + RUNNER_LIBS], input=lowered)
+        with open(os.path.join(args.out, "small-%d.cpu.txt" % steps), "w") as f:
+            f.write(out)
+    for steps in (1, 10, 1000):
+        build("large-%d" % steps,
+              run([sys.executable, program, "--m", "8192", "--n", "4096",
+                   "--k", "4096", "--steps", str(steps)]))
+    build("oom", OOM)
+    for name in os.listdir(args.out):
+        if name.endswith(".mlir"):
+            os.remove(os.path.join(args.out, name))
+    print("built", args.out)
+
+
+if __name__ == "__main__":
+    main()
