@@ -7,7 +7,7 @@ peers in one run, on the same device, with warm-up and medians.
 BENCH_DIR comes from build-bench.py. For each program (a whole fp8 linear
 of one recipe and shape) the executable runs FP8_REPEAT=10 times with
 FP8_PROFILE=1 (the runtime times every kernel launch with CUDA events); the
-first two runs are warm-up (fresh managed allocations, cold caches), the
+first two runs are warm-up (an empty device pool, cold caches), the
 median of the other eight is reported per kernel (the JSON keeps every
 run's times):
   GEMM  the scaled-GEMM kernel (fp8_scaled_matmul_*);
@@ -59,8 +59,8 @@ import fp8formulas  # noqa: E402  (torchao's formulas, check-cases.py's bounds)
 LINE = re.compile(r"fp8-profile: (\S+) grid=(\d+),(\d+),(\d+) "
                   r"block=(\d+),(\d+),(\d+) ms=([0-9.]+)"
                   r"(?: end_ms=([0-9.]+))?")
-# Runs of each program (FP8_REPEAT): the first WARMUP_RUNS (fresh managed
-# allocations, cold caches and clocks) are dropped, the rest give medians.
+# Runs of each program (FP8_REPEAT): the first WARMUP_RUNS (an empty device
+# pool, cold caches and clocks) are dropped, the rest give medians.
 RUNS = 10
 WARMUP_RUNS = 2
 

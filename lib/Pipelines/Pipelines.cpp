@@ -95,8 +95,9 @@ static void addBufferization(OpPassManager &pm) {
 
 /// Everything outside GPU kernels (loops, memrefs, arith, math, calls) to
 /// the LLVM dialect, with software fp8 conversions. `runtimeAllocs`: memref
-/// buffers come from the runtime's _mlir_memref_to_llvm_alloc (the GPU
-/// runtimes allocate managed memory there) instead of malloc.
+/// buffers come from the runtime's _mlir_memref_to_llvm_alloc instead of
+/// malloc (the GPU runtimes' host-only buffers; kernel buffers are
+/// gpu.alloc by then).
 static void addHostToLLVM(OpPassManager &pm, bool runtimeAllocs = false) {
   pm.addPass(createFP8SoftConversions());
   pm.addPass(createConvertBufferizationToMemRefPass());

@@ -231,9 +231,9 @@ def FP8StageGlobalsForGPU : Pass<"fp8-stage-globals-for-gpu", "ModuleOp"> {
     which live in the host executable's read-only data where no GPU can read
     them. In host functions (outside `gpu.module`) every `memref.get_global`
     of a statically shaped, identity-layout global is replaced by a
-    `memref.alloc` that the global is copied into once; with a runtime that
-    allocates memrefs as managed memory (fp8's CUDA runtime), kernels and
-    host code then share every buffer. A `memref.get_global` of a mutable
+    `memref.alloc` that the global is copied into once
+    (`--fp8-place-buffers-for-gpu` then makes the allocation device memory
+    and the copy a `gpu.memcpy` when a kernel reads it). A `memref.get_global` of a mutable
     (non-`constant`) global is an error: its copy would keep the writes of
     kernels and host code from the global.
   }];
