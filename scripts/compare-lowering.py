@@ -12,6 +12,10 @@ chip=sm_90a (cooperative and pingpong), --fp8-rocdl-pipeline with
 chip=gfx942 and chip=gfx950.
 
   compare-lowering.py --base OLD/bin --new NEW/bin [--jobs 2] [--keep DIR]
+                      [--no-reference] [--kernels-only]
+
+--kernels-only compares the GPU pipelines' gpu.binary ops (the kernels'
+PTX or ISA) and exit statuses only: for changes to host code.
 
 OLD/bin and NEW/bin each hold fp8-opt; NEW/bin also fp8-reference. Build
 the base from the commit before the change, e.g.
@@ -100,12 +104,19 @@ def reference_programs(reference):
 TIMING = re.compile(rb"LLVMIRToISATimeInMs = [0-9]+ : i64, ")
 
 
+BINARY = re.compile(rb"^\s*gpu\.binary .*$", re.MULTILINE)
+KERNELS_ONLY = False
+
+
 def run(tool, path, flag):
     try:
         result = subprocess.run([tool, path, flag], capture_output=True,
                                 timeout=600)
         # gpu-module-to-binary records how long ptxas/llc took.
         stdout = TIMING.sub(b"", result.stdout)
+        if KERNELS_ONLY:
+            # The kernels (PTX or ISA inside gpu.binary), not the host code.
+            stdout = b"\n".join(BINARY.findall(stdout))
         return result.returncode, stdout, result.stderr
     except subprocess.TimeoutExpired:
         return "timeout", b"", b""
@@ -124,7 +135,12 @@ def main():
     parser.add_argument("--keep", help="write the programs here")
     parser.add_argument("--no-reference", action="store_true",
                         help="only the test and example inputs")
+    parser.add_argument("--kernels-only", action="store_true",
+                        help="compare the GPU pipelines' kernels (gpu.binary) "
+                             "and exit statuses, not the host code")
     opts = parser.parse_args()
+    global KERNELS_ONLY
+    KERNELS_ONLY = opts.kernels_only
     folder = opts.keep or tempfile.mkdtemp(prefix="fp8-compare-")
     os.makedirs(folder, exist_ok=True)
     programs = list(test_chunks(folder))
@@ -140,6 +156,8 @@ def main():
         gpu_program = not name.startswith(("test/", "examples/"))
         for pipeline, flag in PIPELINES.items():
             if gpu_program and pipeline not in GPU_PROGRAM_PIPELINES:
+                continue
+            if opts.kernels_only and pipeline == "cpu":
                 continue
             jobs.append((os.path.join(opts.base, "fp8-opt"),
                          os.path.join(opts.new, "fp8-opt"), path, flag))

@@ -187,37 +187,39 @@ def FP8AsyncLaunches : Pass<"fp8-async-launches", "ModuleOp"> {
 }
 
 def FP8PlaceBuffersForGPU : Pass<"fp8-place-buffers-for-gpu", "ModuleOp"> {
-  let summary = "Put kernel buffers in device memory and host-read buffers "
-                "in host memory";
+  let summary = "Put kernel buffers in device memory, and stage host code's "
+                "accesses to them through host copies";
   let description = [{
     Runs on bufferized host code after kernel outlining and deallocation.
     Every memref value of the host functions (outside `gpu.module`s) is
     put in an alias class: views, casts, loop-carried and branch values.
     What a callee does to an argument counts for the caller's operand, and
     what a caller does to a result for what the callee returns (each call
-    site on its own).
-    A class is *kernel* if a `gpu.launch_func` takes one of its values or
-    an address taken from one (`memref.extract_aligned_pointer_as_index`)
-    reaches a launch or a TMA descriptor (`fp8TensorMap2D`), and
-    *host* if host code reads or writes its memory: loads, stores, vector
-    transfers, calls of external functions other than the runtime's
-    printing functions (which copy device memory themselves), copies between
-    non-identity layouts, arguments and results of public functions, and
-    any other op whose memory effects on it are unknown. Then:
+    site on its own). A class is *kernel* if a `gpu.launch_func` takes one
+    of its values or an address taken from one
+    (`memref.extract_aligned_pointer_as_index`) reaches a launch or a TMA
+    descriptor (`fp8TensorMap2D`). Then:
 
-    - `memref.alloc` of a kernel class that is not host becomes `gpu.alloc`
-      (device memory from the runtime's stream-ordered pool), and its
-      `memref.dealloc`s `gpu.dealloc`;
-    - one of a kernel class that is also host becomes `gpu.alloc
-      host_shared` (pinned host memory kernels reach over the bus);
-    - the rest stay `memref.alloc` (host memory kernels never see);
-    - `memref.copy` between identity layouts where either side is in a
-      kernel class becomes `gpu.memcpy` (the driver copies between any two
-      of host, pinned and device memory).
+    - `memref.alloc` of a kernel class becomes `gpu.alloc` (device memory
+      from the runtime's stream-ordered pool); one that an op of unknown
+      memory effects also touches becomes `gpu.alloc host_shared` (pinned
+      host memory); the rest stay `memref.alloc` (host memory);
+    - `memref.dealloc` and identity-layout `memref.copy` of buffers that may
+      come from `gpu.alloc` (origins follow calls: a callee's returned
+      buffer, a caller's argument) become `gpu.dealloc` and `gpu.memcpy`;
+    - host code that reads or writes device memory (loads, stores, vector
+      transfers, copies left on the host, calls of external functions other
+      than the runtime's printing, which copies by itself) does so on a host
+      copy: around the outermost op that accesses the buffer without
+      handing it to the GPU inside (a whole loop nest, not each load), the
+      buffer is copied to a new host buffer, the accesses are redirected to
+      it (views rebuilt on it), and it is copied back if written, then
+      freed.
 
-    `memref.alloca` (stack memory) of a kernel class is an error, as is a
-    `memref.get_global` that a kernel would read (`fp8-stage-globals-for-gpu`
-    copies the constant ones into allocations before this pass).
+    `memref.alloca` (stack memory) or `memref.get_global` of a kernel class
+    is an error (`fp8-stage-globals-for-gpu` copies constant globals into
+    allocations before this pass), as is a host access to device memory
+    whose buffer does not have an identity layout.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect"];

@@ -27,11 +27,11 @@
 //
 // ALLOC-NVVM-COUNT-12: llvm.call @mgpuMemAlloc
 // ALLOC-NVVM-NOT: llvm.call @mgpuMemAlloc
-// FREE-NVVM-COUNT-15: llvm.call @mgpuMemFree
+// FREE-NVVM-COUNT-16: llvm.call @mgpuMemFree
 // FREE-NVVM-NOT: llvm.call @mgpuMemFree
 // ALLOC-ROCDL-COUNT-14: llvm.call @mgpuMemAlloc
 // ALLOC-ROCDL-NOT: llvm.call @mgpuMemAlloc
-// FREE-ROCDL-COUNT-17: llvm.call @mgpuMemFree
+// FREE-ROCDL-COUNT-18: llvm.call @mgpuMemFree
 // FREE-ROCDL-NOT: llvm.call @mgpuMemFree
 
 func.func private @printMemrefF32(tensor<*xf32>)

@@ -22,7 +22,9 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringSwitch.h"
 
 namespace mlir {
@@ -88,6 +90,10 @@ namespace {
 /// What touches the memory of an alias class.
 enum Touch : unsigned { Kernel = 1, Host = 2 };
 
+/// Where the buffers of an alias class may come from.
+enum Origin : unsigned { DeviceMemory = 1, PinnedMemory = 2, HostMemory = 4,
+                         Elsewhere = 8 };
+
 /// Alias classes of memref values with the union of their touches.
 class BufferClasses {
 public:
@@ -129,6 +135,30 @@ public:
       edges.push_back({from, to});
   }
 
+  /// Where the buffers of `v`'s class may come from (Origin bits).
+  unsigned originsOf(Value v) { return origins.lookup(find(v)); }
+  void addOrigin(Value v, unsigned origin) {
+    if (isMemRef(v))
+      origins[find(v)] |= origin;
+  }
+
+  /// Propagates origins along the flows, against the touches: from what a
+  /// callee returns to the caller's result, from the caller's operand to
+  /// the callee's argument.
+  void propagateOrigins() {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto [to, from] : edges) {
+        unsigned before = originsOf(to);
+        unsigned after = before | originsOf(from);
+        if (after != before) {
+          origins[find(to)] = after;
+          changed = true;
+        }
+      }
+    }
+  }
+
   /// Propagates touches along the flows until nothing changes.
   void propagate() {
     for (bool changed = true; changed;) {
@@ -151,6 +181,7 @@ public:
 private:
   DenseMap<Value, Value> parent;
   DenseMap<Value, unsigned> touches;
+  DenseMap<Value, unsigned> origins;
   SmallVector<std::pair<Value, Value>> edges;
 };
 
@@ -162,6 +193,21 @@ static bool isDeviceAwareRuntimeFunction(StringRef name) {
   return name.starts_with("printMemref") ||
          name == fp8::runtime::kTensorMap2D ||
          name == fp8::runtime::kMultiprocessorCount;
+}
+
+/// The buffer `v` is a view or cast of.
+static Value viewRoot(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+      v = view.getViewSource();
+    else if (auto cast = dyn_cast<memref::CastOp>(def))
+      v = cast.getSource();
+    else if (auto meta = dyn_cast<memref::ExtractStridedMetadataOp>(def))
+      v = meta.getSource();
+    else
+      break;
+  }
+  return v;
 }
 
 static bool hasIdentityLayout(Value v) {
@@ -192,16 +238,10 @@ static void visit(Operation *op, BufferClasses &classes,
   if (isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp,
           memref::GetGlobalOp, memref::DimOp>(op))
     return;
-  if (auto copy = dyn_cast<memref::CopyOp>(op)) {
-    // Identity layouts become a driver copy; the rest run memrefCopy on
-    // the host.
-    if (!hasIdentityLayout(copy.getSource()) ||
-        !hasIdentityLayout(copy.getTarget())) {
-      classes.mark(copy.getSource(), Host);
-      classes.mark(copy.getTarget(), Host);
-    }
+  // Identity layouts become a driver copy; the rest run memrefCopy on the
+  // host, on staged copies of device memory (stageHostAccesses).
+  if (isa<memref::CopyOp>(op))
     return;
-  }
   // Calls: what the callee does to an argument is done to the operand;
   // what the caller does to a result, to what the callee returns.
   if (auto call = dyn_cast<func::CallOp>(op)) {
@@ -218,22 +258,15 @@ static void visit(Operation *op, BufferClasses &classes,
       });
       return;
     }
-    if (isDeviceAwareRuntimeFunction(call.getCallee()))
-      return;
-    for (Value v : memrefOperands())
-      classes.mark(v, Host);
+    // External functions read and write staged host copies
+    // (stageHostAccesses); what they return is memory we cannot place.
     for (Value v : op->getResults())
       classes.mark(v, Host);
     return;
   }
-  // What a public function returns is read by callers we cannot see.
-  if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-    auto func = dyn_cast<func::FuncOp>(ret->getParentOp());
-    if (func && func.isPublic())
-      for (Value v : memrefOperands())
-        classes.mark(v, Host);
+  // Functions and their returns are handled with the calls.
+  if (isa<func::FuncOp, func::ReturnOp>(op))
     return;
-  }
   // Branches: forwarded values join the successors' arguments.
   if (auto branch = dyn_cast<BranchOpInterface>(op)) {
     for (unsigned i = 0, e = op->getNumSuccessors(); i < e; ++i) {
@@ -275,26 +308,194 @@ static void visit(Operation *op, BufferClasses &classes,
   for (Value result : op->getResults())
     for (Value operand : memrefOperands())
       classes.join(operand, result);
-  // What is left reads or writes memory on the host unless it says it does
-  // not: loads, stores, vector transfers, unknown ops.
-  if (auto effects = dyn_cast<MemoryEffectOpInterface>(op)) {
-    SmallVector<MemoryEffects::EffectInstance> instances;
-    effects.getEffects(instances);
-    for (MemoryEffects::EffectInstance &instance : instances) {
-      if (!isa<MemoryEffects::Read, MemoryEffects::Write>(
-              instance.getEffect()))
-        continue;
-      if (Value v = instance.getValue())
-        classes.mark(v, Host);
-      else
-        for (Value operand : memrefOperands())
-          classes.mark(operand, Host);
-    }
-    return;
-  }
-  if (!op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+  // Loads, stores and vector transfers read and write staged host copies
+  // of device memory (stageHostAccesses). Ops whose effects are unknown
+  // need memory both sides reach.
+  if (!isa<MemoryEffectOpInterface>(op) &&
+      !op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
     for (Value operand : memrefOperands())
       classes.mark(operand, Host);
+}
+
+
+//===----------------------------------------------------------------------===//
+// Staged host accesses
+//===----------------------------------------------------------------------===//
+
+/// The memref operands `op` reads or writes on the host (operand number,
+/// whether written): loads, stores, vector transfers, copies left on the
+/// host, calls of external functions other than the runtime's.
+static SmallVector<std::pair<unsigned, bool>> hostAccesses(Operation *op) {
+  SmallVector<std::pair<unsigned, bool>> accesses;
+  if (isa_and_nonnull<gpu::GPUDialect>(op->getDialect()))
+    return accesses;
+  if (auto call = dyn_cast<func::CallOp>(op)) {
+    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        op, call.getCalleeAttr());
+    if ((callee && !callee.isExternal()) ||
+        isDeviceAwareRuntimeFunction(call.getCallee()))
+      return accesses;
+    for (OpOperand &operand : op->getOpOperands())
+      if (BufferClasses::isMemRef(operand.get()))
+        accesses.push_back({operand.getOperandNumber(), true});
+    return accesses;
+  }
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!effects)
+    return accesses;
+  SmallVector<MemoryEffects::EffectInstance> instances;
+  effects.getEffects(instances);
+  for (MemoryEffects::EffectInstance &instance : instances) {
+    OpOperand *operand = instance.getEffectValue<OpOperand *>();
+    if (!operand || !BufferClasses::isMemRef(operand->get()) ||
+        !isa<MemoryEffects::Read, MemoryEffects::Write>(instance.getEffect()))
+      continue;
+    bool write = isa<MemoryEffects::Write>(instance.getEffect());
+    auto it = llvm::find_if(accesses, [&](auto &a) {
+      return a.first == operand->getOperandNumber();
+    });
+    if (it == accesses.end())
+      accesses.push_back({operand->getOperandNumber(), write});
+    else
+      it->second |= write;
+  }
+  return accesses;
+}
+
+/// Ops that hand a buffer to the GPU or to code that may (kernels,
+/// copies, frees, the module's functions): an op containing one for a
+/// buffer cannot swap that buffer for a host copy as a whole.
+static bool handsToGPU(Operation *op) {
+  if (isa_and_nonnull<gpu::GPUDialect>(op->getDialect()))
+    return true;
+  if (auto call = dyn_cast<func::CallOp>(op)) {
+    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        op, call.getCalleeAttr());
+    return callee && !callee.isExternal();
+  }
+  return false;
+}
+
+/// `value` (a chain of views and casts of `root`) rebuilt on `copy` at
+/// `b`'s insertion point.
+static Value rebuildView(OpBuilder &b, Value value, Value root, Value copy) {
+  if (value == root)
+    return copy;
+  Operation *def = value.getDefiningOp();
+  Value source;
+  if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+    source = view.getViewSource();
+  else if (auto cast = dyn_cast<memref::CastOp>(def))
+    source = cast.getSource();
+  else
+    source = llvm::cast<memref::ExtractStridedMetadataOp>(def).getSource();
+  IRMapping mapping;
+  mapping.map(source, rebuildView(b, source, root, copy));
+  Operation *clone = b.clone(*def, mapping);
+  return clone->getResult(llvm::cast<OpResult>(value).getResultNumber());
+}
+
+/// Wraps `op` in host copies of the device buffers `roots` (root, whether
+/// written): a copy in before, its accesses redirected to it, a copy back
+/// after when written, then freed.
+static LogicalResult stageAround(Operation *op,
+                                 const llvm::MapVector<Value, bool> &roots,
+                                 function_ref<bool(Value)> deviceMemory) {
+  OpBuilder b(op);
+  Location loc = op->getLoc();
+  Type tokenType = b.getType<gpu::AsyncTokenType>();
+  DenseMap<Value, Value> copies;
+  for (auto [root, written] : roots) {
+    auto type = cast<MemRefType>(root.getType());
+    if (!type.getLayout().isIdentity())
+      return op->emitOpError()
+             << "reads or writes device memory of type " << type
+             << " on the host; only identity layouts can be copied there";
+    SmallVector<Value> sizes;
+    for (int64_t i = 0, e = type.getRank(); i < e; ++i)
+      if (type.isDynamicDim(i))
+        sizes.push_back(memref::DimOp::create(b, loc, root, i));
+    Value copy = memref::AllocOp::create(b, loc, type, sizes);
+    Value start = gpu::WaitOp::create(b, loc, tokenType, ValueRange{})
+                      .getAsyncToken();
+    Value in = gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{start},
+                                     copy, root)
+                   .getAsyncToken();
+    gpu::WaitOp::create(b, loc, Type(), ValueRange{in});
+    copies[root] = copy;
+  }
+  op->walk([&](Operation *inner) {
+    for (auto [number, write] : hostAccesses(inner)) {
+      Value operand = inner->getOperand(number);
+      if (!deviceMemory(operand))
+        continue;
+      Value root = viewRoot(operand);
+      auto it = copies.find(root);
+      if (it == copies.end())
+        continue;
+      OpBuilder at(inner);
+      inner->setOperand(number, rebuildView(at, operand, root, it->second));
+    }
+  });
+  b.setInsertionPointAfter(op);
+  for (auto [root, written] : roots) {
+    Value copy = copies[root];
+    if (written) {
+      Value start = gpu::WaitOp::create(b, loc, tokenType, ValueRange{})
+                        .getAsyncToken();
+      Value out = gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{start},
+                                        root, copy)
+                      .getAsyncToken();
+      gpu::WaitOp::create(b, loc, Type(), ValueRange{out});
+    }
+    memref::DeallocOp::create(b, loc, copy);
+  }
+  return success();
+}
+
+/// Stages the host accesses to device memory in `block`: each op whose
+/// accesses reach buffers defined before it, which nothing inside it hands
+/// to the GPU, gets host copies of them around it; other ops are staged
+/// deeper, region by region.
+static LogicalResult stageBlock(Block &block,
+                                function_ref<bool(Value)> deviceMemory) {
+  for (Operation &op : llvm::make_early_inc_range(block)) {
+    llvm::MapVector<Value, bool> roots;
+    op.walk([&](Operation *inner) {
+      for (auto [number, write] : hostAccesses(inner)) {
+        Value operand = inner->getOperand(number);
+        if (deviceMemory(operand))
+          roots[viewRoot(operand)] |= write;
+      }
+    });
+    if (roots.empty())
+      continue;
+    bool here = llvm::all_of(roots, [&](auto &entry) {
+      Value root = entry.first;
+      Operation *def = root.getDefiningOp();
+      Operation *owner = def ? def : root.getParentBlock()->getParentOp();
+      return !op.isAncestor(owner);
+    });
+    if (here)
+      op.walk([&](Operation *inner) {
+        if (!here || !handsToGPU(inner))
+          return;
+        for (Value operand : inner->getOperands())
+          if (BufferClasses::isMemRef(operand) &&
+              roots.contains(viewRoot(operand)))
+            here = false;
+      });
+    if (here || op.getNumRegions() == 0) {
+      if (failed(stageAround(&op, roots, deviceMemory)))
+        return failure();
+      continue;
+    }
+    for (Region &region : op.getRegions())
+      for (Block &inner : region)
+        if (failed(stageBlock(inner, deviceMemory)))
+          return failure();
+  }
+  return success();
 }
 
 namespace {
@@ -308,11 +509,6 @@ struct FP8PlaceBuffersForGPUPass
     for (func::FuncOp func : functions) {
       if (func.isExternal())
         continue;
-      // Buffers a public function is given come from callers we cannot
-      // see: they may be host memory.
-      if (func.isPublic())
-        for (BlockArgument arg : func.getArguments())
-          classes.mark(arg, Host);
       func.walk([&](Operation *op) { visit(op, classes, symbols); });
     }
     classes.propagate();
@@ -335,23 +531,46 @@ struct FP8PlaceBuffersForGPUPass
     if (failedPlacement)
       return signalPassFailure();
 
-    // Decide everything first: the rewrites make new values.
+    // Placement of each allocation, then where each class's buffers may
+    // come from (a buffer a callee returns, an argument a caller passes).
     SmallVector<std::pair<memref::AllocOp, bool>> allocs;
+    for (func::FuncOp func : functions) {
+      if (func.isPublic())
+        for (BlockArgument arg : func.getArguments())
+          classes.addOrigin(arg, Elsewhere);
+      func.walk([&](Operation *op) {
+        if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+          unsigned touches = classes.touchesOf(alloc);
+          bool kernel = touches & Kernel, host = touches & Host;
+          if (kernel)
+            allocs.push_back({alloc, host});
+          classes.addOrigin(alloc, !kernel ? HostMemory
+                                   : host  ? PinnedMemory
+                                           : DeviceMemory);
+        } else if (isa<memref::AllocaOp, memref::GetGlobalOp>(op)) {
+          classes.addOrigin(op->getResult(0), HostMemory);
+        } else if (isa<func::CallOp>(op)) {
+          for (Value result : op->getResults())
+            if (classes.touchesOf(result) & Host)
+              classes.addOrigin(result, Elsewhere);
+        }
+      });
+    }
+    classes.propagateOrigins();
+    auto gpuMemory = [&](Value v) {
+      return (classes.originsOf(v) & (DeviceMemory | PinnedMemory)) != 0;
+    };
+
+    // Decide everything first: the rewrites make new values.
     SmallVector<memref::DeallocOp> deallocs;
     SmallVector<memref::CopyOp> copies;
     for (func::FuncOp func : functions) {
       func.walk([&](Operation *op) {
-        if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
-          unsigned touches = classes.touchesOf(alloc);
-          if (touches & Kernel)
-            allocs.push_back({alloc, (touches & Host) != 0});
-        } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
-          if (classes.touchesOf(dealloc.getMemref()) & Kernel)
+        if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+          if (gpuMemory(dealloc.getMemref()))
             deallocs.push_back(dealloc);
         } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
-          if (((classes.touchesOf(copy.getSource()) |
-                classes.touchesOf(copy.getTarget())) &
-               Kernel) &&
+          if ((gpuMemory(copy.getSource()) || gpuMemory(copy.getTarget())) &&
               hasIdentityLayout(copy.getSource()) &&
               hasIdentityLayout(copy.getTarget()))
             copies.push_back(copy);
@@ -384,6 +603,19 @@ struct FP8PlaceBuffersForGPUPass
                             ValueRange(), target, source);
       rewriter.eraseOp(copy);
     }
+
+    // Host code reads and writes device memory through staged copies.
+    auto deviceMemory = [&](Value v) {
+      Value root = viewRoot(v);
+      if (isa_and_nonnull<gpu::AllocOp>(root.getDefiningOp()))
+        return !cast<gpu::AllocOp>(root.getDefiningOp()).getHostShared();
+      return (classes.originsOf(root) & DeviceMemory) != 0;
+    };
+    for (func::FuncOp func : functions)
+      if (!func.isExternal())
+        for (Block &block : func.getBody())
+          if (failed(stageBlock(block, deviceMemory)))
+            return signalPassFailure();
   }
 };
 } // namespace
