@@ -85,6 +85,12 @@ static DevicePool &devicePool() {
   fatal("%s", accounting.outOfMemory(requested, freeBytes).c_str());
 }
 
+bool mlir::fp8::runtime::cuda::isDeviceBuffer(const void *ptr) {
+  DevicePool &pool = devicePool();
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  return pool.device.count(reinterpret_cast<CUdeviceptr>(ptr)) != 0;
+}
+
 extern "C" {
 
 /// gpu.alloc: device memory from the pool, ordered on `stream`; pinned host

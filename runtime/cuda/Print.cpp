@@ -140,9 +140,14 @@ static void printMemref(int64_t rank, void *ptr, Element e) {
   const auto *d = static_cast<const Descriptor *>(ptr);
   const int64_t *sizes = d->sizesAndStrides;
   const int64_t *strides = d->sizesAndStrides + rank;
+  const char *mode = std::getenv("FP8_PRINT");
+  bool text = !(mode && std::strcmp(mode, "none") == 0);
+  // Device memory is copied to the host only when something reads it.
   std::vector<char> staging;
-  int64_t first = 0;
-  const char *base = hostReadable(d, rank, elementSize(e), staging, first);
+  int64_t first = d->offset;
+  const char *base = d->aligned;
+  if (text || std::getenv("FP8_DUMP_DIR"))
+    base = hostReadable(d, rank, elementSize(e), staging, first);
   writeDump(d, base, first, e, rank);
   auto list = [&](const int64_t *values) {
     for (int64_t i = 0; i < rank; ++i)
@@ -155,8 +160,7 @@ static void printMemref(int64_t rank, void *ptr, Element e) {
   std::printf("] strides = [");
   list(strides);
   std::printf("] data = \n");
-  const char *mode = std::getenv("FP8_PRINT");
-  if (mode && std::strcmp(mode, "none") == 0) {
+  if (!text) {
     std::printf("<not printed: FP8_PRINT=none>\n");
   } else {
     if (rank == 0)
@@ -175,17 +179,9 @@ const char *hostReadable(const Descriptor *d, int64_t rank,
                          int64_t elementSize, std::vector<char> &staging,
                          int64_t &offset) {
   offset = d->offset;
-  if (!d->aligned || !driverHandle())
+  if (!d->aligned || !isDeviceBuffer(d->aligned))
     return d->aligned;
   useContext();
-  CUmemorytype type = CU_MEMORYTYPE_HOST;
-  CUresult result = driver().cuPointerGetAttribute(
-      &type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE,
-      reinterpret_cast<CUdeviceptr>(d->aligned));
-  // Memory the driver does not know (malloc) is host memory; pinned
-  // memory reports host.
-  if (result != CUDA_SUCCESS || type != CU_MEMORYTYPE_DEVICE)
-    return d->aligned;
   // The span from the first element to the last (strides are not
   // negative).
   const int64_t *sizes = d->sizesAndStrides;

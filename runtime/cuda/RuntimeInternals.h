@@ -80,7 +80,6 @@ namespace mlir::fp8::runtime::cuda {
   X(cuMemGetInfo)                                                              \
   X(cuDeviceGetDefaultMemPool)                                                 \
   X(cuMemPoolSetAttribute)                                                     \
-  X(cuPointerGetAttribute)                                                     \
   X(cuMemcpyDtoH)                                                              \
   X(cuMemcpyAsync)                                                             \
   X(cuMemsetD16Async)                                                          \
@@ -116,6 +115,10 @@ void check(CUresult result, const char *call);
 #define FP8_CHECK(call)                                                        \
   ::mlir::fp8::runtime::cuda::check(::mlir::fp8::runtime::cuda::driver().call, \
                                     #call)
+
+/// Whether `ptr` is a live buffer of the device pool (mgpuMemAlloc without
+/// host_shared): the aligned pointer of every memref on such a buffer.
+bool isDeviceBuffer(const void *ptr);
 
 /// Where the elements of `d` (a rank-`rank` memref of `elementSize`-byte
 /// elements) can be read on the host, as a base pointer and the element
