@@ -6,11 +6,14 @@
 //===----------------------------------------------------------------------===//
 //
 // --fp8-place-buffers-for-gpu: every host buffer in the memory its users
-// need. Alias classes of memref values (union-find over the module's host
-// functions) are marked by what touches them: kernels, host code, or both.
-// Allocations of kernel-only classes become gpu.alloc (the runtime's
-// stream-ordered device pool), those of classes both touch gpu.alloc
-// host_shared (pinned host memory), and the rest stay host memory.
+// need. Alias classes of memref values (union-find within functions, flows
+// across calls) are marked by what touches them: kernels, or ops of unknown
+// memory effects. Allocations of kernel classes become gpu.alloc (the
+// runtime's stream-ordered device pool), or gpu.alloc host_shared (pinned
+// host memory) when an unknown op touches them too; the rest stay host
+// memory. Frees and copies follow where buffers may come from. Host code's
+// loads, stores and external calls on device memory are then staged
+// through host copies (stageBlock).
 //
 //===----------------------------------------------------------------------===//
 
@@ -87,7 +90,8 @@ static bool reachesKernel(Value pointer) {
 
 namespace {
 
-/// What touches the memory of an alias class.
+/// What touches the memory of an alias class: kernels, or host ops whose
+/// accesses cannot be staged through a copy (unknown memory effects).
 enum Touch : unsigned { Kernel = 1, Host = 2 };
 
 /// Where the buffers of an alias class may come from.
