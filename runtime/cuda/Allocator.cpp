@@ -133,7 +133,8 @@ void *mgpuMemAlloc(uint64_t sizeBytes, CUstream stream, bool isHostShared) {
 }
 
 /// gpu.dealloc: back to the pool once the work before it on `stream` is
-/// done; pinned memory after the stream drains.
+/// done; pinned memory after the stream drains; anything else is host
+/// memory from _mlir_memref_to_llvm_alloc.
 void mgpuMemFree(void *ptr, CUstream stream) {
   if (!ptr)
     return;
@@ -148,10 +149,12 @@ void mgpuMemFree(void *ptr, CUstream stream) {
     return;
   }
   auto pinned = pool.pinned.find(ptr);
-  if (pinned == pool.pinned.end())
-    fatal("gpu.dealloc of %p, which gpu.alloc did not return or which is "
-          "already freed",
-          ptr);
+  if (pinned == pool.pinned.end()) {
+    // A buffer that may come from either kind of allocation (a value of
+    // either of two callees' results) and came from the host allocator.
+    std::free(ptr);
+    return;
+  }
   if (stream)
     FP8_CHECK(cuStreamSynchronize(stream));
   else
