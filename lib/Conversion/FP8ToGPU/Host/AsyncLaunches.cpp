@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "HostBuffers.h"
+
 #include "fp8/Conversion/Passes.h"
 #include "fp8/Runtime/RuntimeABI.h"
 
@@ -53,11 +55,8 @@ static bool needsWait(Operation *op,
   // waits of its own.
   if (op->getNumRegions() != 0 || isa<gpu::AsyncOpInterface, gpu::WaitOp>(op))
     return false;
-  if (auto call = dyn_cast<func::CallOp>(op)) {
-    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
-        op, call.getCalleeAttr());
-    return !isBufferFreeCall(call) && (!callee || callee.isExternal());
-  }
+  if (auto call = dyn_cast<func::CallOp>(op))
+    return !isBufferFreeCall(call) && !fp8::calleeWithBody(call);
   if (isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp,
           gpu::AllocOp>(op))
     return false;
@@ -74,17 +73,24 @@ static bool needsWait(Operation *op,
   return !isMemoryEffectFree(op);
 }
 
-/// `op` (a synchronous launch, device allocation, deallocation or copy) as
-/// the same op depending on `token` and returning a token; null for other
-/// ops.
+/// Whether `op` is a synchronous launch, device allocation (not pinned:
+/// host_shared allocations are not stream-ordered), free or copy.
+static bool isChainable(Operation *op) {
+  auto async = dyn_cast<gpu::AsyncOpInterface>(op);
+  if (!async || async.getAsyncToken() || !async.getAsyncDependencies().empty())
+    return false;
+  if (auto alloc = dyn_cast<gpu::AllocOp>(op))
+    return !alloc.getHostShared();
+  return isa<gpu::LaunchFuncOp, gpu::DeallocOp, gpu::MemcpyOp>(op);
+}
+
+/// `op` (isChainable) as the same op depending on `token` and returning a
+/// token.
 static Operation *makeAsync(Operation *op, Value token) {
   OpBuilder b(op);
   Location loc = op->getLoc();
   Type tokenType = b.getType<gpu::AsyncTokenType>();
-  auto isSync = [](gpu::AsyncOpInterface async) {
-    return !async.getAsyncToken() && async.getAsyncDependencies().empty();
-  };
-  if (auto launch = dyn_cast<gpu::LaunchFuncOp>(op); launch && isSync(launch)) {
+  if (auto launch = dyn_cast<gpu::LaunchFuncOp>(op)) {
     std::optional<gpu::KernelDim3> cluster;
     if (launch.hasClusterSize())
       cluster = launch.getClusterSizeOperandValues();
@@ -95,22 +101,19 @@ static Operation *makeAsync(Operation *op, Value token) {
     async->setDiscardableAttrs(launch->getDiscardableAttrDictionary());
     return async;
   }
-  // Pinned host allocations (host_shared) are not stream-ordered.
-  if (auto alloc = dyn_cast<gpu::AllocOp>(op);
-      alloc && isSync(alloc) && !alloc.getHostShared()) {
+  if (auto alloc = dyn_cast<gpu::AllocOp>(op)) {
     auto async = gpu::AllocOp::create(
         b, loc, alloc.getType(), tokenType, ValueRange{token},
         alloc.getDynamicSizes(), alloc.getSymbolOperands(), false);
     alloc.getMemref().replaceAllUsesWith(async.getMemref());
     return async;
   }
-  if (auto dealloc = dyn_cast<gpu::DeallocOp>(op); dealloc && isSync(dealloc))
+  if (auto dealloc = dyn_cast<gpu::DeallocOp>(op))
     return gpu::DeallocOp::create(b, loc, tokenType, ValueRange{token},
                                   dealloc.getMemref());
-  if (auto copy = dyn_cast<gpu::MemcpyOp>(op); copy && isSync(copy))
-    return gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{token},
-                                 copy.getDst(), copy.getSrc());
-  return nullptr;
+  auto copy = cast<gpu::MemcpyOp>(op);
+  return gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{token},
+                               copy.getDst(), copy.getSrc());
 }
 
 /// Makes the synchronous GPU ops of `block` asynchronous, each depending
@@ -124,26 +127,14 @@ static void chainLaunches(Block &block, function_ref<bool(Value)> isHostOnly) {
   Value token;
   bool inFlight = true;
   for (Operation &op : llvm::make_early_inc_range(block)) {
-    bool hostShared = isa<gpu::AllocOp>(op) &&
-                      cast<gpu::AllocOp>(op).getHostShared();
-    if (isa<gpu::LaunchFuncOp, gpu::AllocOp, gpu::DeallocOp, gpu::MemcpyOp>(
-            op) &&
-        !hostShared) {
+    if (isChainable(&op)) {
       OpBuilder b(&op);
-      Value dependency =
-          token ? token
-                : gpu::WaitOp::create(b, op.getLoc(),
-                                      b.getType<gpu::AsyncTokenType>(),
-                                      ValueRange{})
-                      .getAsyncToken();
-      if (Operation *async = makeAsync(&op, dependency)) {
-        op.erase();
-        token = cast<gpu::AsyncOpInterface>(async).getAsyncToken();
-        inFlight = true;
-        continue;
-      }
-      if (!token)
-        dependency.getDefiningOp()->erase();
+      Operation *async =
+          makeAsync(&op, token ? token : fp8::freshStreamToken(b, op.getLoc()));
+      op.erase();
+      token = cast<gpu::AsyncOpInterface>(async).getAsyncToken();
+      inFlight = true;
+      continue;
     }
     // A blocking wait of the input's own drains the stream.
     if (auto wait = dyn_cast<gpu::WaitOp>(op);
@@ -156,11 +147,7 @@ static void chainLaunches(Block &block, function_ref<bool(Value)> isHostOnly) {
       OpBuilder b(&op);
       // Without a chain of its own, the block waits on a fresh token of
       // the program's stream (everything enqueued before).
-      Value wait = token ? token
-                         : gpu::WaitOp::create(
-                               b, op.getLoc(),
-                               b.getType<gpu::AsyncTokenType>(), ValueRange{})
-                               .getAsyncToken();
+      Value wait = token ? token : fp8::freshStreamToken(b, op.getLoc());
       gpu::WaitOp::create(b, op.getLoc(), Type(), ValueRange{wait});
       token = nullptr;
       inFlight = false;
@@ -168,19 +155,6 @@ static void chainLaunches(Block &block, function_ref<bool(Value)> isHostOnly) {
     if (op.getNumRegions() != 0 || isa<CallOpInterface>(op))
       inFlight = true;
   }
-}
-
-/// The buffer `v` is a view or cast of, through view-like ops.
-static Value viewSource(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
-      v = view.getViewSource();
-    else if (auto cast = dyn_cast<memref::CastOp>(def))
-      v = cast.getSource();
-    else
-      break;
-  }
-  return v;
 }
 
 namespace {
@@ -195,12 +169,10 @@ public:
       if (func.isPrivate() && !func.isExternal())
         privates.push_back(func);
     DenseMap<Operation *, SmallVector<func::CallOp>> calls;
-    bool escapes = false;
     module.walk([&](func::CallOp call) {
       calls[SymbolTable::lookupNearestSymbolFrom(call, call.getCalleeAttr())]
           .push_back(call);
     });
-    (void)escapes;
     // Optimistic fixpoint: start with every private argument host-only and
     // drop those some call passes anything else.
     for (func::FuncOp func : privates)
@@ -232,7 +204,7 @@ public:
   }
 
   bool contains(Value v) const {
-    v = viewSource(v);
+    v = fp8::viewRoot(v);
     if (auto arg = dyn_cast<BlockArgument>(v))
       return args.contains(arg);
     return isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(v.getDefiningOp());

@@ -13,9 +13,11 @@
 // host memory) when an unknown op touches them too; the rest stay host
 // memory. Frees and copies follow where buffers may come from. Host code's
 // loads, stores and external calls on device memory are then staged
-// through host copies (stageBlock).
+// through host copies (StageHostAccesses.cpp).
 //
 //===----------------------------------------------------------------------===//
+
+#include "HostBuffers.h"
 
 #include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
 #include "fp8/Runtime/RuntimeABI.h"
@@ -25,10 +27,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "llvm/ADT/MapVector.h"
-#include "llvm/ADT/StringSwitch.h"
 
 namespace mlir {
 namespace fp8 {
@@ -38,32 +37,6 @@ namespace fp8 {
 } // namespace mlir
 
 using namespace mlir;
-
-namespace {
-
-struct LaunchFuncMemoryEffects
-    : public MemoryEffectOpInterface::ExternalModel<LaunchFuncMemoryEffects,
-                                                    gpu::LaunchFuncOp> {
-  void getEffects(Operation *op,
-                  SmallVectorImpl<MemoryEffects::EffectInstance> &effects)
-      const {
-    for (OpOperand &operand :
-         cast<gpu::LaunchFuncOp>(op).getKernelOperandsMutable()) {
-      if (!isa<BaseMemRefType>(operand.get().getType()))
-        continue;
-      effects.emplace_back(MemoryEffects::Read::get(), &operand);
-      effects.emplace_back(MemoryEffects::Write::get(), &operand);
-    }
-  }
-};
-
-} // namespace
-
-void fp8::registerLaunchFuncMemoryEffects(DialectRegistry &registry) {
-  registry.addExtension(+[](MLIRContext *context, gpu::GPUDialect *) {
-    gpu::LaunchFuncOp::attachInterface<LaunchFuncMemoryEffects>(*context);
-  });
-}
 
 /// Whether the address `pointer` (a memref.extract_aligned_pointer_as_index)
 /// reaches a kernel: through values computed from it, into a launch or a
@@ -146,43 +119,33 @@ public:
       origins[find(v)] |= origin;
   }
 
-  /// Propagates origins along the flows, against the touches: from what a
-  /// callee returns to the caller's result, from the caller's operand to
-  /// the callee's argument.
-  void propagateOrigins() {
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (auto [to, from] : edges) {
-        unsigned before = originsOf(to);
-        unsigned after = before | originsOf(from);
-        if (after != before) {
-          origins[find(to)] = after;
-          changed = true;
-        }
-      }
-    }
-  }
-
-  /// Propagates touches along the flows until nothing changes.
-  void propagate() {
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (auto [from, to] : edges) {
-        unsigned before = touchesOf(to);
-        unsigned after = before | touchesOf(from);
-        if (after != before) {
-          touches[find(to)] = after;
-          changed = true;
-        }
-      }
-    }
-  }
+  /// Propagates touches along the flows, and origins against them (from
+  /// what a callee returns to the caller's result, from the caller's
+  /// operand to the callee's argument), until nothing changes.
+  void propagateTouches() { propagate(touches, /*forward=*/true); }
+  void propagateOrigins() { propagate(origins, /*forward=*/false); }
 
   static bool isMemRef(Value v) {
     return v && isa<BaseMemRefType>(v.getType());
   }
 
 private:
+  void propagate(DenseMap<Value, unsigned> &bits, bool forward) {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto [from, to] : edges) {
+        if (!forward)
+          std::swap(from, to);
+        unsigned before = bits.lookup(find(to));
+        unsigned after = before | bits.lookup(find(from));
+        if (after != before) {
+          bits[find(to)] = after;
+          changed = true;
+        }
+      }
+    }
+  }
+
   DenseMap<Value, Value> parent;
   DenseMap<Value, unsigned> touches;
   DenseMap<Value, unsigned> origins;
@@ -191,29 +154,6 @@ private:
 
 } // namespace
 
-/// External functions that read and write memrefs as the runtime does:
-/// printing copies device memory to the host itself.
-static bool isDeviceAwareRuntimeFunction(StringRef name) {
-  return name.starts_with("printMemref") ||
-         name == fp8::runtime::kTensorMap2D ||
-         name == fp8::runtime::kMultiprocessorCount;
-}
-
-/// The buffer `v` is a view or cast of.
-static Value viewRoot(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
-      v = view.getViewSource();
-    else if (auto cast = dyn_cast<memref::CastOp>(def))
-      v = cast.getSource();
-    else if (auto meta = dyn_cast<memref::ExtractStridedMetadataOp>(def))
-      v = meta.getSource();
-    else
-      break;
-  }
-  return v;
-}
-
 static bool hasIdentityLayout(Value v) {
   auto type = dyn_cast<MemRefType>(v.getType());
   return type && type.getLayout().isIdentity();
@@ -221,8 +161,7 @@ static bool hasIdentityLayout(Value v) {
 
 /// Joins the memref values `op` passes between its operands, results,
 /// regions and successors, and marks what it touches.
-static void visit(Operation *op, BufferClasses &classes,
-                  SymbolTableCollection &symbols) {
+static void visit(Operation *op, BufferClasses &classes) {
   auto memrefOperands = [&] {
     return llvm::make_filter_range(op->getOperands(), BufferClasses::isMemRef);
   };
@@ -243,15 +182,13 @@ static void visit(Operation *op, BufferClasses &classes,
           memref::GetGlobalOp, memref::DimOp>(op))
     return;
   // Identity layouts become a driver copy; the rest run memrefCopy on the
-  // host, on staged copies of device memory (stageHostAccesses).
+  // host, on staged copies of device memory (StageHostAccesses.cpp).
   if (isa<memref::CopyOp>(op))
     return;
   // Calls: what the callee does to an argument is done to the operand;
   // what the caller does to a result, to what the callee returns.
   if (auto call = dyn_cast<func::CallOp>(op)) {
-    auto callee =
-        symbols.lookupNearestSymbolFrom<func::FuncOp>(op, call.getCalleeAttr());
-    if (callee && !callee.isExternal()) {
+    if (func::FuncOp callee = fp8::calleeWithBody(call)) {
       for (auto [operand, arg] :
            llvm::zip(call.getOperands(), callee.getArguments()))
         classes.flow(arg, operand);
@@ -322,202 +259,42 @@ static void visit(Operation *op, BufferClasses &classes,
 }
 
 
-//===----------------------------------------------------------------------===//
-// Staged host accesses
-//===----------------------------------------------------------------------===//
-
-/// The memref operands `op` reads or writes on the host (operand number,
-/// whether written): loads, stores, vector transfers, copies left on the
-/// host, calls of external functions other than the runtime's.
-static SmallVector<std::pair<unsigned, bool>> hostAccesses(Operation *op) {
-  SmallVector<std::pair<unsigned, bool>> accesses;
-  if (isa_and_nonnull<gpu::GPUDialect>(op->getDialect()))
-    return accesses;
-  if (auto call = dyn_cast<func::CallOp>(op)) {
-    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
-        op, call.getCalleeAttr());
-    if ((callee && !callee.isExternal()) ||
-        isDeviceAwareRuntimeFunction(call.getCallee()))
-      return accesses;
-    for (OpOperand &operand : op->getOpOperands())
-      if (BufferClasses::isMemRef(operand.get()))
-        accesses.push_back({operand.getOperandNumber(), true});
-    return accesses;
-  }
-  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-  if (!effects)
-    return accesses;
-  SmallVector<MemoryEffects::EffectInstance> instances;
-  effects.getEffects(instances);
-  for (MemoryEffects::EffectInstance &instance : instances) {
-    OpOperand *operand = instance.getEffectValue<OpOperand *>();
-    if (!operand || !BufferClasses::isMemRef(operand->get()) ||
-        !isa<MemoryEffects::Read, MemoryEffects::Write>(instance.getEffect()))
-      continue;
-    bool write = isa<MemoryEffects::Write>(instance.getEffect());
-    auto it = llvm::find_if(accesses, [&](auto &a) {
-      return a.first == operand->getOperandNumber();
-    });
-    if (it == accesses.end())
-      accesses.push_back({operand->getOperandNumber(), write});
-    else
-      it->second |= write;
-  }
-  return accesses;
-}
-
-/// Ops that hand a buffer to the GPU or to code that may (kernels,
-/// copies, frees, the module's functions): an op containing one for a
-/// buffer cannot swap that buffer for a host copy as a whole.
-static bool handsToGPU(Operation *op) {
-  if (isa_and_nonnull<gpu::GPUDialect>(op->getDialect()))
-    return true;
-  if (auto call = dyn_cast<func::CallOp>(op)) {
-    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
-        op, call.getCalleeAttr());
-    return callee && !callee.isExternal();
-  }
-  return false;
-}
-
-/// `value` (a chain of views and casts of `root`) rebuilt on `copy` at
-/// `b`'s insertion point.
-static Value rebuildView(OpBuilder &b, Value value, Value root, Value copy) {
-  if (value == root)
-    return copy;
-  Operation *def = value.getDefiningOp();
-  Value source;
-  if (auto view = dyn_cast<ViewLikeOpInterface>(def))
-    source = view.getViewSource();
-  else if (auto cast = dyn_cast<memref::CastOp>(def))
-    source = cast.getSource();
-  else
-    source = llvm::cast<memref::ExtractStridedMetadataOp>(def).getSource();
-  IRMapping mapping;
-  mapping.map(source, rebuildView(b, source, root, copy));
-  Operation *clone = b.clone(*def, mapping);
-  return clone->getResult(llvm::cast<OpResult>(value).getResultNumber());
-}
-
-/// Wraps `op` in host copies of the device buffers `roots` (root, whether
-/// written): a copy in before, its accesses redirected to it, a copy back
-/// after when written, then freed.
-static LogicalResult stageAround(Operation *op,
-                                 const llvm::MapVector<Value, bool> &roots,
-                                 function_ref<bool(Value)> deviceMemory) {
-  OpBuilder b(op);
-  Location loc = op->getLoc();
-  Type tokenType = b.getType<gpu::AsyncTokenType>();
-  DenseMap<Value, Value> copies;
-  for (auto [root, written] : roots) {
-    auto type = cast<MemRefType>(root.getType());
-    if (!type.getLayout().isIdentity())
-      return op->emitOpError()
-             << "reads or writes device memory of type " << type
-             << " on the host; only identity layouts can be copied there";
-    SmallVector<Value> sizes;
-    for (int64_t i = 0, e = type.getRank(); i < e; ++i)
-      if (type.isDynamicDim(i))
-        sizes.push_back(memref::DimOp::create(b, loc, root, i));
-    Value copy = memref::AllocOp::create(b, loc, type, sizes);
-    Value start = gpu::WaitOp::create(b, loc, tokenType, ValueRange{})
-                      .getAsyncToken();
-    Value in = gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{start},
-                                     copy, root)
-                   .getAsyncToken();
-    gpu::WaitOp::create(b, loc, Type(), ValueRange{in});
-    copies[root] = copy;
-  }
-  op->walk([&](Operation *inner) {
-    for (auto [number, write] : hostAccesses(inner)) {
-      Value operand = inner->getOperand(number);
-      if (!deviceMemory(operand))
-        continue;
-      Value root = viewRoot(operand);
-      auto it = copies.find(root);
-      if (it == copies.end())
-        continue;
-      OpBuilder at(inner);
-      inner->setOperand(number, rebuildView(at, operand, root, it->second));
-    }
-  });
-  b.setInsertionPointAfter(op);
-  for (auto [root, written] : roots) {
-    Value copy = copies[root];
-    if (written) {
-      Value start = gpu::WaitOp::create(b, loc, tokenType, ValueRange{})
-                        .getAsyncToken();
-      Value out = gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{start},
-                                        root, copy)
-                      .getAsyncToken();
-      gpu::WaitOp::create(b, loc, Type(), ValueRange{out});
-    }
-    memref::DeallocOp::create(b, loc, copy);
-  }
-  return success();
-}
-
-/// Stages the host accesses to device memory in `block`: each op whose
-/// accesses reach buffers defined before it, which nothing inside it hands
-/// to the GPU, gets host copies of them around it; other ops are staged
-/// deeper, region by region.
-static LogicalResult stageBlock(Block &block,
-                                function_ref<bool(Value)> deviceMemory) {
-  for (Operation &op : llvm::make_early_inc_range(block)) {
-    llvm::MapVector<Value, bool> roots;
-    op.walk([&](Operation *inner) {
-      for (auto [number, write] : hostAccesses(inner)) {
-        Value operand = inner->getOperand(number);
-        if (deviceMemory(operand))
-          roots[viewRoot(operand)] |= write;
-      }
-    });
-    if (roots.empty())
-      continue;
-    bool here = llvm::all_of(roots, [&](auto &entry) {
-      Value root = entry.first;
-      Operation *def = root.getDefiningOp();
-      Operation *owner = def ? def : root.getParentBlock()->getParentOp();
-      return !op.isAncestor(owner);
-    });
-    if (here)
-      op.walk([&](Operation *inner) {
-        if (!here || !handsToGPU(inner))
-          return;
-        for (Value operand : inner->getOperands())
-          if (BufferClasses::isMemRef(operand) &&
-              roots.contains(viewRoot(operand)))
-            here = false;
-      });
-    if (here || op.getNumRegions() == 0) {
-      if (failed(stageAround(&op, roots, deviceMemory)))
-        return failure();
-      continue;
-    }
-    for (Region &region : op.getRegions())
-      for (Block &inner : region)
-        if (failed(stageBlock(inner, deviceMemory)))
-          return failure();
-  }
-  return success();
-}
-
 namespace {
 struct FP8PlaceBuffersForGPUPass
     : public fp8::impl::FP8PlaceBuffersForGPUBase<FP8PlaceBuffersForGPUPass> {
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
+    SmallVector<func::FuncOp> functions;
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (!func.isExternal())
+        functions.push_back(func);
     BufferClasses classes;
-    SymbolTableCollection symbols;
-    for (func::FuncOp func : functions) {
-      if (func.isExternal())
-        continue;
-      func.walk([&](Operation *op) { visit(op, classes, symbols); });
-    }
-    classes.propagate();
+    for (func::FuncOp func : functions)
+      func.walk([&](Operation *op) { visit(op, classes); });
+    classes.propagateTouches();
+    if (failed(checkKernelMemory(functions, classes)))
+      return signalPassFailure();
+    // Frees and copies are decided on the values the analysis saw, before
+    // the allocations they free or copy are replaced.
+    SmallVector<memref::AllocOp> kernelAllocs =
+        placeAllocations(functions, classes);
+    rewriteFreesAndCopies(functions, classes);
+    replaceAllocations(kernelAllocs, classes);
+    // Host code reads and writes device memory through staged copies.
+    auto deviceMemory = [&](Value v) {
+      Value root = fp8::viewRoot(v);
+      if (auto alloc = root.getDefiningOp<gpu::AllocOp>())
+        return !alloc.getHostShared();
+      return (classes.originsOf(root) & DeviceMemory) != 0;
+    };
+    for (func::FuncOp func : functions)
+      for (Block &block : func.getBody())
+        if (failed(fp8::stageHostAccesses(block, deviceMemory)))
+          return signalPassFailure();
+  }
 
-    // Memory kernels cannot read.
+  /// Stack memory and globals kernels would read are errors.
+  static LogicalResult checkKernelMemory(ArrayRef<func::FuncOp> functions,
+                                         BufferClasses &classes) {
     bool failedPlacement = false;
     for (func::FuncOp func : functions) {
       func.walk([&](Operation *op) {
@@ -532,12 +309,14 @@ struct FP8PlaceBuffersForGPUPass
         failedPlacement = true;
       });
     }
-    if (failedPlacement)
-      return signalPassFailure();
+    return failure(failedPlacement);
+  }
 
-    // Placement of each allocation, then where each class's buffers may
-    // come from (a buffer a callee returns, an argument a caller passes).
-    SmallVector<std::pair<memref::AllocOp, bool>> allocs;
+  /// The allocations kernels use, and where each class's buffers may come
+  /// from (a buffer a callee returns, an argument a caller passes).
+  static SmallVector<memref::AllocOp>
+  placeAllocations(ArrayRef<func::FuncOp> functions, BufferClasses &classes) {
+    SmallVector<memref::AllocOp> kernelAllocs;
     for (func::FuncOp func : functions) {
       if (func.isPublic())
         for (BlockArgument arg : func.getArguments())
@@ -547,7 +326,7 @@ struct FP8PlaceBuffersForGPUPass
           unsigned touches = classes.touchesOf(alloc);
           bool kernel = touches & Kernel, host = touches & Host;
           if (kernel)
-            allocs.push_back({alloc, host});
+            kernelAllocs.push_back(alloc);
           classes.addOrigin(alloc, !kernel ? HostMemory
                                    : host  ? PinnedMemory
                                            : DeviceMemory);
@@ -561,65 +340,60 @@ struct FP8PlaceBuffersForGPUPass
       });
     }
     classes.propagateOrigins();
-    auto gpuMemory = [&](Value v) {
-      return (classes.originsOf(v) & (DeviceMemory | PinnedMemory)) != 0;
-    };
+    return kernelAllocs;
+  }
 
-    // Decide everything first: the rewrites make new values.
-    SmallVector<memref::DeallocOp> deallocs;
-    SmallVector<memref::CopyOp> copies;
-    for (func::FuncOp func : functions) {
-      func.walk([&](Operation *op) {
-        if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
-          if (gpuMemory(dealloc.getMemref()))
-            deallocs.push_back(dealloc);
-        } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
-          if ((gpuMemory(copy.getSource()) || gpuMemory(copy.getTarget())) &&
-              hasIdentityLayout(copy.getSource()) &&
-              hasIdentityLayout(copy.getTarget()))
-            copies.push_back(copy);
-        }
-      });
-    }
-
+  /// Kernel buffers to gpu.alloc (host_shared next to unknown ops).
+  void replaceAllocations(ArrayRef<memref::AllocOp> kernelAllocs,
+                          BufferClasses &classes) {
     IRRewriter rewriter(&getContext());
-    for (auto [alloc, hostShared] : allocs) {
+    for (memref::AllocOp alloc : kernelAllocs) {
       rewriter.setInsertionPoint(alloc);
       auto device = gpu::AllocOp::create(
           rewriter, alloc.getLoc(), alloc.getType(), /*asyncToken=*/Type(),
           /*asyncDependencies=*/ValueRange(), alloc.getDynamicSizes(),
-          alloc.getSymbolOperands(), hostShared);
+          alloc.getSymbolOperands(),
+          /*hostShared=*/(classes.touchesOf(alloc) & Host) != 0);
       rewriter.replaceOp(alloc, device.getMemref());
     }
-    for (memref::DeallocOp dealloc : deallocs) {
-      rewriter.setInsertionPoint(dealloc);
-      gpu::DeallocOp::create(rewriter, dealloc.getLoc(), /*asyncToken=*/Type(),
-                             ValueRange(), dealloc.getMemref());
-      rewriter.eraseOp(dealloc);
-    }
-    for (memref::CopyOp copy : copies) {
-      Value source = copy.getSource(), target = copy.getTarget();
-      rewriter.setInsertionPoint(copy);
-      if (source.getType() != target.getType())
-        source = memref::CastOp::create(rewriter, copy.getLoc(),
-                                        target.getType(), source);
-      gpu::MemcpyOp::create(rewriter, copy.getLoc(), /*asyncToken=*/Type(),
-                            ValueRange(), target, source);
-      rewriter.eraseOp(copy);
-    }
+  }
 
-    // Host code reads and writes device memory through staged copies.
-    auto deviceMemory = [&](Value v) {
-      Value root = viewRoot(v);
-      if (isa_and_nonnull<gpu::AllocOp>(root.getDefiningOp()))
-        return !cast<gpu::AllocOp>(root.getDefiningOp()).getHostShared();
-      return (classes.originsOf(root) & DeviceMemory) != 0;
+  /// Frees and identity-layout copies of buffers that may come from
+  /// gpu.alloc to gpu.dealloc and gpu.memcpy.
+  void rewriteFreesAndCopies(ArrayRef<func::FuncOp> functions,
+                             BufferClasses &classes) {
+    auto gpuMemory = [&](Value v) {
+      return (classes.originsOf(v) & (DeviceMemory | PinnedMemory)) != 0;
     };
-    for (func::FuncOp func : functions)
-      if (!func.isExternal())
-        for (Block &block : func.getBody())
-          if (failed(stageBlock(block, deviceMemory)))
-            return signalPassFailure();
+    IRRewriter rewriter(&getContext());
+    for (func::FuncOp func : functions) {
+      func.walk([&](Operation *op) {
+        if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+          if (!gpuMemory(dealloc.getMemref()))
+            return;
+          rewriter.setInsertionPoint(dealloc);
+          gpu::DeallocOp::create(rewriter, dealloc.getLoc(),
+                                 /*asyncToken=*/Type(), ValueRange(),
+                                 dealloc.getMemref());
+          rewriter.eraseOp(dealloc);
+          return;
+        }
+        auto copy = dyn_cast<memref::CopyOp>(op);
+        if (!copy)
+          return;
+        Value source = copy.getSource(), target = copy.getTarget();
+        if (!(gpuMemory(source) || gpuMemory(target)) ||
+            !hasIdentityLayout(source) || !hasIdentityLayout(target))
+          return;
+        rewriter.setInsertionPoint(copy);
+        if (source.getType() != target.getType())
+          source = memref::CastOp::create(rewriter, copy.getLoc(),
+                                          target.getType(), source);
+        gpu::MemcpyOp::create(rewriter, copy.getLoc(), /*asyncToken=*/Type(),
+                              ValueRange(), target, source);
+        rewriter.eraseOp(copy);
+      });
+    }
   }
 };
 } // namespace
