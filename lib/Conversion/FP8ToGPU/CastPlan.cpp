@@ -184,7 +184,7 @@ StringRef mlir::fp8::stringifyCastStrategy(CastStrategy strategy) {
   llvm_unreachable("unknown CastStrategy");
 }
 
-/// The casts are planned in the order in which walkAndApplyPatterns rewrites
+/// The casts are planned in the order in which fp8-lower-to-gpu rewrites
 /// them (a GEMM's B when the GEMM is rewritten), so that an amax that two
 /// casts could absorb goes to the first kernel emitted, as the patterns
 /// would see it: after that kernel, the amax_to_scale it replaced is gone.

@@ -35,7 +35,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+#include "mlir/Rewrite/PatternApplicator.h"
 
 namespace mlir {
 namespace fp8 {
@@ -82,6 +82,37 @@ static LogicalResult checkMatrixCoreTypes(Operation *root,
 }
 
 namespace {
+/// Records the ops a rewrite erases.
+struct ErasedOps : public RewriterBase::Listener {
+  void notifyOperationErased(Operation *op) override { erased.insert(op); }
+  DenseSet<Operation *> erased;
+};
+} // namespace
+
+/// Applies `patterns` once to every op under `root` in program order (as
+/// walkAndApplyPatterns, whose walk must not have the op after the visited
+/// one erased), skipping the ops a rewrite erased before they were reached:
+/// a cast's kernel replaces the transposes that read it, which may follow
+/// it directly. New ops are not visited.
+static void applyInProgramOrder(Operation *root,
+                                const FrozenRewritePatternSet &patterns) {
+  SmallVector<Operation *> ops;
+  for (Region &region : root->getRegions())
+    region.walk([&](Operation *op) { ops.push_back(op); });
+  ErasedOps listener;
+  PatternRewriter rewriter(root->getContext());
+  rewriter.setListener(&listener);
+  PatternApplicator applicator(patterns);
+  applicator.applyDefaultCostModel();
+  for (Operation *op : ops) {
+    if (listener.erased.contains(op))
+      continue;
+    rewriter.setInsertionPoint(op);
+    (void)applicator.matchAndRewrite(op, rewriter);
+  }
+}
+
+namespace {
 struct FP8LowerToGPUPass
     : public fp8::impl::FP8LowerToGPUBase<FP8LowerToGPUPass> {
   using Base::Base;
@@ -96,7 +127,7 @@ struct FP8LowerToGPUPass
     RewritePatternSet patterns(&getContext());
     populateFP8ToGPUPatterns(patterns, *target, plan,
                              FP8ToGPUOptions{gemmSchedule, smCount});
-    walkAndApplyPatterns(getOperation(), std::move(patterns));
+    applyInProgramOrder(getOperation(), std::move(patterns));
   }
 };
 } // namespace
