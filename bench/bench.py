@@ -99,6 +99,11 @@ def ours(case_dir, meta):
     runs = [launches[i * per_run:(i + 1) * per_run] for i in range(RUNS)]
     m, k, n = meta["m"], meta["k"], meta["n"]
 
+    def kind(name):
+        # A kernel's name without the hash of its code
+        # (--fp8-outline-kernels: fp8_cast_1a2b3c4d is an fp8_cast).
+        return re.sub(r"_[0-9a-f]{8}$", "", name)
+
     def gemm(run):
         return sum(ms for name, _, _, ms in run
                    if name.startswith("fp8_scaled_matmul"))
@@ -110,7 +115,7 @@ def ours(case_dir, meta):
         first = next(i for i, (name, _, _, _) in enumerate(run)
                      if name.startswith(("fp8_amax", "fp8_cast_axiswise")))
         last = next((i for i, (name, _, _, _) in enumerate(run)
-                     if i >= first and (name == "fp8_cast"
+                     if i >= first and (kind(name) == "fp8_cast"
                                         or name.startswith("fp8_cast_axiswise"))),
                     None)
         if last is None:

@@ -249,6 +249,10 @@ static void addGPUKernels(OpPassManager &pm,
   FP8LowerToGPUOptions kernels;
   kernels.chip = chip.str();
   kernels.gemmSchedule = options.gemmSchedule;
+  // Each distinct kernel once (a model's layers repeat the same few), so
+  // that nothing after this point works on more than those; a GEMM kernel
+  // built before is not even built again.
+  kernels.outlineKernels = true;
   pm.addPass(createFP8LowerToGPU(kernels));
   pm.addPass(createFP8LowerToLinalg());
   pm.addNestedPass<func::FuncOp>(createFP8DecomposeAggregates());
@@ -264,7 +268,8 @@ static void addGPUKernels(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createGpuKernelOutliningPass());
+  // The elementwise loops' kernels, into the same module, deduplicated.
+  pm.addPass(createFP8OutlineKernels());
   addGPUDeallocation(pm);
   // The launches of a block on one stream: the host waits only before code
   // that touches memory, so the GPU does not idle between kernels.

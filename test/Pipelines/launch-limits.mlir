@@ -40,7 +40,7 @@ func.func @many(%a: tensor<70000x16x32xf8E4M3FN>, %b: tensor<70000x32x16xf8E4M3F
 // NVVM-DAG: %[[ONE:.+]] = llvm.mlir.constant(1 : index) : i64
 // NVVM-DAG: %[[T:.+]] = llvm.mlir.constant(256 : index) : i64
 // NVVM-DAG: %[[X:.+]] = llvm.mlir.constant(16384 : index) : i64
-// NVVM: gpu.launch_func <%{{.+}} : !llvm.ptr> @logits_kernel::@logits_kernel blocks in (%[[X]], %[[ONE]], %[[ONE]]) threads in (%[[T]], %[[ONE]], %[[ONE]])
+// NVVM: gpu.launch_func <%{{.+}} : !llvm.ptr> @fp8_kernels::@logits_kernel_{{[0-9a-f]+}} blocks in (%[[X]], %[[ONE]], %[[ONE]]) threads in (%[[T]], %[[ONE]], %[[ONE]])
 func.func @logits(%a: tensor<2x16x131072xf32>) -> tensor<2x16x131072xf32> {
   %e = tensor.empty() : tensor<2x16x131072xf32>
   %r = linalg.generic {indexing_maps = [affine_map<(b, s, h) -> (b, s, h)>, affine_map<(b, s, h) -> (b, s, h)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%a : tensor<2x16x131072xf32>) outs(%e : tensor<2x16x131072xf32>) {

@@ -19,7 +19,7 @@
 // RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_89 recipe=tensorwise" | FileCheck %s --check-prefix=PTX84
 
 // PTXAS-DAG: fp8_kernels fp8_scaled_matmul_mma_sync{{.*}}: registers={{[0-9]+}} {{.*}} warnings=0
-// PTXAS-DAG: fp8_kernels fp8_cast: registers={{[0-9]+}} {{.*}} warnings=0
+// PTXAS-DAG: fp8_kernels fp8_cast_{{[0-9a-f]+}}: registers={{[0-9]+}} {{.*}} warnings=0
 // PTXAS-NOT: warnings=[1-9]
 
 // SM100A: .version 8.6

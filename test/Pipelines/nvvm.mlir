@@ -24,7 +24,7 @@
 // cast; the transposing kernel's instructions in nvvm-ptxas.mlir).
 // CHECK-PTX-DAG: cvt.rn.satfinite.e4m3x2.f32 \09%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
 // CHECK-PTX-DAG: cvt.rn.satfinite.e5m2x2.f32 \09%rs{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}};
-// CHECK-PTX-DAG: .entry fp8_cast_transposed(
+// CHECK-PTX-DAG: .entry fp8_cast_transposed_{{[0-9a-f]+}}(
 // CHECK-PTX-DAG: st.shared.v2.b16
 // CHECK-PTX-DAG: ld.shared.b32
 // CHECK-PTX-DAG: st.global.v4.b32

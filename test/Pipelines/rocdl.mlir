@@ -60,7 +60,7 @@
 // ROW950: v_mfma_f32_32x32x16_fp8_fp8
 // ROW950-NOT: bf8
 
-// BIN: gpu.binary @layer_kernel [#gpu.object<#rocdl.target<chip = "gfx942">, bin = "\7FELF
+// BIN: gpu.binary @fp8_kernels [#gpu.object<#rocdl.target<chip = "gfx942">, bin = "\7FELF
 
 // BF8-DAG: v_cvt_pk_bf8_f32
 // BF8-DAG: v_mfma_f32_32x32x16_bf8_bf8

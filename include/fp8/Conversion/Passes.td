@@ -57,6 +57,13 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu", "ModuleOp"> {
       `mma.sync.m16n8k32` on sm_89+, and on sm_90a a persistent
       warp-specialized TMA + `wgmma` kernel.
 
+    With `outline-kernels`, the kernels are outlined into `@fp8_kernels`
+    at the end, one `gpu.func` per distinct kernel (`--fp8-outline-kernels`),
+    and a GEMM whose kernel was built before (the same tile shape, types,
+    static sizes and arguments: its cache key) launches it without building
+    it again: a model's repeated layers cost their host code, not their
+    kernels.
+
     The kernels, their tile shapes and the cast plan are described in
     docs/gpu-kernels.md. The pass adds the runtime's declarations
     (`fp8TensorMap2D`, `fp8MultiprocessorCount`) to the module.
@@ -78,7 +85,16 @@ def FP8LowerToGPU : Pass<"fp8-lower-to-gpu", "ModuleOp"> {
                         "each warpgroup its own tile, in turn"))}]>,
     Option<"smCount", "sm-count", "int64_t", /*default=*/"0",
            "multiprocessors the sm_90a tile heuristic plans for (0: the "
-           "chip's default, 132 on sm_90; the launch asks the driver)">
+           "chip's default, 132 on sm_90; the launch asks the driver)">,
+    Option<"outlineKernels", "outline-kernels", "bool", /*default=*/"false",
+           "outline the kernels as --fp8-outline-kernels does (one gpu.func "
+           "per distinct kernel), and launch a GEMM kernel built before "
+           "without building it again (the pipelines do)">,
+    Option<"checkKernelCache", "check-kernel-cache", "bool",
+           /*default=*/"false",
+           "with outline-kernels: build every GEMM kernel anyway and fail if "
+           "one differs from the kernel its cache key names (a test of the "
+           "keys)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -240,6 +256,38 @@ def FP8StageGlobalsForGPU : Pass<"fp8-stage-globals-for-gpu", "ModuleOp"> {
     kernels and host code from the global.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def FP8OutlineKernels : Pass<"fp8-outline-kernels", "ModuleOp"> {
+  let summary = "Outline GPU kernels, one gpu.func per distinct kernel";
+  let description = [{
+    Every `gpu.launch` becomes a `gpu.launch_func` of a `gpu.func` in the
+    `gpu.module` the launch names (`@fp8_kernels` when it names none), as
+    upstream's `--gpu-kernel-outlining` does, except that a kernel that is
+    the same code as one the module already has (the same ops, attributes,
+    types and use-def structure; locations aside) is not added again: the
+    launch calls the existing one. A model's layers thus add launches, not
+    kernels, and the binary, the device compilation and its time stay those
+    of the distinct kernels.
+
+    Before outlining, host values that fold to constants (a kernel's sizes
+    computed from static shapes) are replaced by constants, and constants,
+    `memref.dim`, `arith.select` and `arith.cmpi` are sunk into the kernel
+    (what upstream's `--gpu-launch-sink-index-computations` sinks; its
+    outlining alone passes even constants as arguments): kernels are
+    specialized for what is static, and a launch grid of static size is a
+    `known_grid_size`.
+
+    A kernel is named after the launch's `function` (upstream's
+    `<function>_kernel` when it has none) followed by `_` and 8 hex digits
+    of a hash of its code: the same kernel gets the same name in every
+    program, and profiles keep the kind (`fp8_scaled_matmul_wgmma_...`).
+    Symbols a kernel uses are copied into its module. Running the pass
+    again (the pipelines do, after the elementwise loops become launches)
+    adds to the kernels already there.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 //===----------------------------------------------------------------------===//

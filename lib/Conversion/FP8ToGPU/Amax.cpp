@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FP8ToGPUInternals.h"
+#include "KernelOutliner.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -48,7 +49,8 @@ static constexpr int64_t kColumnAmaxRowLanes = 8;
 /// of a row; the 8 warps' maxima meet in shared memory and warp 0 folds
 /// them into `bits` with atomic max. grid = (columns / 256, row chunks).
 static void emitColumnAmax(PatternRewriter &rewriter, Location loc, Value input,
-                           Value bits, Value rows, int64_t columns) {
+                           Value bits, Value rows, int64_t columns,
+                           KernelCache *cache) {
   auto workgroup = gpu::AddressSpaceAttr::get(
       rewriter.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
   auto partialType = MemRefType::get({kColumnAmaxRowLanes, kColumnAmaxColumns},
@@ -61,11 +63,15 @@ static void emitColumnAmax(PatternRewriter &rewriter, Location loc, Value input,
       arith::MinUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 128)),
       cIdx(rewriter, loc, 1));
   Value rowsPerChunk = arith::CeilDivUIOp::create(rewriter, loc, rows, chunks);
-  auto launch = createKernel(
-      rewriter, loc, "fp8_amax_columns",
+  SmallVector<Value> args = {input, bits, rows, rowsPerChunk};
+  std::string key = std::to_string(columns);
+  auto launch = createCachedKernel(
+      rewriter, loc, cache, "fp8_amax_columns", key, args,
       cIdx(rewriter, loc, llvm::divideCeil(columns, kColumnAmaxColumns)),
       chunks, cIdx(rewriter, loc, 1),
       cIdx(rewriter, loc, 32 * kColumnAmaxRowLanes), nullptr, {partialType});
+  if (!launch)
+    return;
   OpBuilder::InsertionGuard guard(rewriter);
   OpBuilder &b = rewriter;
   b.setInsertionPointToStart(&launch.getBody().front());
@@ -128,6 +134,7 @@ static void emitColumnAmax(PatternRewriter &rewriter, Location loc, Value input,
     scf::YieldOp::create(b, loc);
   });
   gpu::TerminatorOp::create(b, loc);
+  cacheKernel(cache, launch, key, args);
 }
 
 namespace {
@@ -143,7 +150,8 @@ struct AmaxReduction {
   /// one workgroup per output element (x) and per chunk of the reduction
   /// (y); a whole-tensor amax whose innermost size is a static multiple of
   /// 8 reads the (contiguous) input as groups of 8.
-  void emitKernel(PatternRewriter &rewriter, Value input, Value bits);
+  void emitKernel(PatternRewriter &rewriter, Value input, Value bits,
+                  KernelCache *cache);
 
   AmaxOp op;
   Location loc;
@@ -203,7 +211,7 @@ AmaxReduction::AmaxReduction(PatternRewriter &rewriter, AmaxOp op)
 }
 
 void AmaxReduction::emitKernel(PatternRewriter &rewriter, Value input,
-                               Value bits) {
+                               Value bits, KernelCache *cache) {
   // grid = (outputs, chunks): enough chunks that each thread reduces about
   // kAmaxPerThread elements, at most 1024.
   // A whole-tensor amax whose innermost size is a static multiple of 8
@@ -235,11 +243,21 @@ void AmaxReduction::emitKernel(PatternRewriter &rewriter, Value input,
   chunks =
       arith::MaxUIOp::create(rewriter, loc, chunks, cIdx(rewriter, loc, 1));
   Value one = cIdx(rewriter, loc, 1);
-  auto launch = createKernel(rewriter, loc, "fp8_amax", outputs, chunks, one,
-                             cIdx(rewriter, loc, kAmaxBlock));
-  OpBuilder::InsertionGuard guard(rewriter);
-  rewriter.setInsertionPointToStart(&launch.getBody().front());
-  emitBody(rewriter, launch, bits);
+  SmallVector<Value> args = {buffer, items, bits};
+  llvm::append_range(args, keptSizes);
+  llvm::append_range(args, reducedSizes);
+  std::string key = describeForKey(op) + (groupsOfEight ? "|groups" : "");
+  auto launch = createCachedKernel(rewriter, loc, cache, "fp8_amax", key, args,
+                                   outputs, chunks, one,
+                                   cIdx(rewriter, loc, kAmaxBlock));
+  if (!launch)
+    return;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(&launch.getBody().front());
+    emitBody(rewriter, launch, bits);
+  }
+  cacheKernel(cache, launch, key, args);
 }
 
 void AmaxReduction::emitBody(OpBuilder &b, gpu::LaunchOp launch, Value bits) {
@@ -348,7 +366,8 @@ namespace mlir::fp8::detail {
 /// wave-level maximumf and one atomic unsigned max of the f32 bits per
 /// wave into a zero-initialized buffer; reductions over the rows of a
 /// matrix of a static multiple of 8 columns take the column kernel.
-AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
+AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op,
+                          KernelCache *cache) {
   AmaxReduction reduction(rewriter, op);
   Location loc = reduction.loc;
   // The output holds f32 bit patterns, zero (+0.0) initialized; the kernel
@@ -363,9 +382,9 @@ AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op) {
       !ShapedType::isDynamic(reduction.staticOutputs) &&
       reduction.staticOutputs % 8 == 0)
     emitColumnAmax(rewriter, loc, buffer, bits, reduction.sizes[0],
-                   reduction.staticOutputs);
+                   reduction.staticOutputs, cache);
   else
-    reduction.emitKernel(rewriter, buffer, bits);
+    reduction.emitKernel(rewriter, buffer, bits, cache);
   return {bits, reduction.outputs, reduction.staticOutputs, reduction.sizes};
 }
 
@@ -377,15 +396,15 @@ namespace {
 /// (CastPlan::isAbsorbed) are left to it: the cast's pattern erases them
 /// once its kernel has replaced their only use.
 struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
-  AmaxToGPU(MLIRContext *context, const CastPlan &plan)
-      : OpRewritePattern<AmaxOp>(context), plan(plan) {}
+  AmaxToGPU(MLIRContext *context, const CastPlan &plan, KernelCache *cache)
+      : OpRewritePattern<AmaxOp>(context), plan(plan), cache(cache) {}
 
   LogicalResult matchAndRewrite(AmaxOp op,
                                 PatternRewriter &rewriter) const override {
     if (plan.isAbsorbed(op))
       return rewriter.notifyMatchFailure(op, "computed by its cast kernel");
     Location loc = op.getLoc();
-    AmaxKernel kernel = emitAmaxKernel(rewriter, op);
+    AmaxKernel kernel = emitAmaxKernel(rewriter, op, cache);
     Value bits = kernel.bits, outputs = kernel.outputs;
     int64_t staticOutputs = kernel.staticOutputs;
     SmallVector<Value> &sizes = kernel.sizes;
@@ -436,10 +455,12 @@ struct AmaxToGPU : public OpRewritePattern<AmaxOp> {
 
 private:
   const CastPlan &plan;
+  KernelCache *cache;
 };
 } // namespace
 
 void mlir::fp8::detail::populateAmaxToGPUPatterns(RewritePatternSet &patterns,
-                                                  const CastPlan &plan) {
-  patterns.add<AmaxToGPU>(patterns.getContext(), plan);
+                                                  const CastPlan &plan,
+                                                  KernelCache *cache) {
+  patterns.add<AmaxToGPU>(patterns.getContext(), plan, cache);
 }

@@ -17,6 +17,7 @@
 
 #include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
 #include "FP8ToGPUInternals.h"
+#include "KernelOutliner.h"
 #include "fp8/Support/GpuTarget.h"
 
 // The pass's dependent dialects: everything the kernel families create.
@@ -125,9 +126,26 @@ struct FP8LowerToGPUPass
     // Decided once, on the IR as it is: the patterns below rewrite it.
     CastPlan plan(getOperation(), *target);
     RewritePatternSet patterns(&getContext());
-    populateFP8ToGPUPatterns(patterns, *target, plan,
-                             FP8ToGPUOptions{gemmSchedule, smCount});
+    ModuleOp module = getOperation();
+    std::optional<KernelOutliner> outliner;
+    std::optional<KernelCache> cache;
+    if (outlineKernels) {
+      outliner.emplace(module);
+      cache.emplace(*outliner, checkKernelCache);
+    }
+    fp8::detail::populateFP8ToGPUPatterns(patterns, *target, plan,
+                                     FP8ToGPUOptions{gemmSchedule, smCount},
+                                     cache ? &*cache : nullptr);
     applyInProgramOrder(getOperation(), std::move(patterns));
+    if (cache && cache->hasFailed())
+      return signalPassFailure();
+    if (!outliner)
+      return;
+    SmallVector<gpu::LaunchOp> launches;
+    module.walk([&](gpu::LaunchOp launch) { launches.push_back(launch); });
+    for (gpu::LaunchOp launch : launches)
+      if (failed(outliner->outline(launch)))
+        return signalPassFailure();
   }
 };
 } // namespace
@@ -136,22 +154,31 @@ bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
                                    const GpuTarget &target,
                                    const CastPlan &plan,
                                    const FP8ToGPUOptions &options) {
+  return fp8::detail::populateFP8ToGPUPatterns(patterns, target, plan, options,
+                                          /*cache=*/nullptr);
+}
+
+bool fp8::detail::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
+                                      const GpuTarget &target,
+                                      const CastPlan &plan,
+                                      const FP8ToGPUOptions &options,
+                                      KernelCache *cache) {
   if (!target.hasFp8MatrixCores())
     return false;
-  populateAmaxToGPUPatterns(patterns, plan);
+  populateAmaxToGPUPatterns(patterns, plan, cache);
   if (target.isAMD()) {
     populateScaledMatmulToMFMAPatterns(patterns);
     return true;
   }
   populateCastToNVVMPairsPatterns(patterns, plan);
   populateFusedCastToNVVMPatterns(patterns, plan);
-  populateDualLayoutCastToNVVMPatterns(patterns, plan);
+  populateDualLayoutCastToNVVMPatterns(patterns, plan, cache);
   populateScaledMatmulToMMASyncPatterns(patterns, plan);
   if (target.hasWgmma()) {
     int64_t smCount =
         options.smCount > 0 ? options.smCount : target.getDefaultSmCount();
     populateScaledMatmulToWGMMAPatterns(patterns, plan, options.gemmSchedule,
-                                        smCount);
+                                        smCount, cache);
   }
   return true;
 }

@@ -28,6 +28,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::fp8::detail {
+class KernelCache;
 
 //===----------------------------------------------------------------------===//
 // KernelBuilder.cpp
@@ -42,6 +43,27 @@ gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
                            Value gridX, Value gridY, Value gridZ, Value blockX,
                            Value dynamicSharedMemory = nullptr,
                            TypeRange workgroupMemory = {});
+
+/// createKernel through `cache` (may be null): launches the kernel built
+/// before under `name`, `key` (what its code depends on besides `args`) and
+/// the same kind of `args` (the host values the body reads: types,
+/// constants, repeats) and returns null, or returns a new gpu.launch whose
+/// body the caller emits, reading no host values but `args`, the launch's
+/// sizes and constants, and then hands to cacheKernel.
+gpu::LaunchOp createCachedKernel(OpBuilder &b, Location loc,
+                                 KernelCache *cache, StringRef name,
+                                 StringRef key, ValueRange args, Value gridX,
+                                 Value gridY, Value gridZ, Value blockX,
+                                 Value dynamicSharedMemory = nullptr,
+                                 TypeRange workgroupMemory = {});
+
+/// Outlines `launch` (of createCachedKernel, its body complete) and records
+/// it in `cache`; nothing when `cache` is null.
+void cacheKernel(KernelCache *cache, gpu::LaunchOp launch, StringRef key,
+                 ValueRange args);
+
+/// `op`'s name, operand and result types and attributes, for cache keys.
+std::string describeForKey(Operation *op);
 
 /// `index` as the row-major multi-index over `basis` (the innermost size
 /// last), with remui/divui. Not affine.delinearize_index: the canonicalizer
@@ -123,12 +145,14 @@ struct AmaxKernel {
 
 /// Emits the reduction kernel of `op` into a zero-initialized buffer of f32
 /// bits (atomic unsigned max).
-AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op);
+AmaxKernel emitAmaxKernel(PatternRewriter &rewriter, AmaxOp op,
+                          KernelCache *cache = nullptr);
 
 /// fp8.amax as emitAmaxKernel, except those that `plan` leaves to a cast
 /// kernel.
 void populateAmaxToGPUPatterns(RewritePatternSet &patterns,
-                               const CastPlan &plan);
+                               const CastPlan &plan,
+                               KernelCache *cache = nullptr);
 
 //===----------------------------------------------------------------------===//
 // CastPlan.cpp
@@ -187,16 +211,25 @@ void populateFusedCastToNVVMPatterns(RewritePatternSet &patterns,
                                      const CastPlan &plan);
 /// Casts written in both layouts (NVVM/TransposedCast.cpp).
 void populateDualLayoutCastToNVVMPatterns(RewritePatternSet &patterns,
-                                          const CastPlan &plan);
+                                          const CastPlan &plan,
+                                          KernelCache *cache = nullptr);
 /// fp8.scaled_matmul as mma.sync.m16n8k32 (NVVM/MMASync.cpp).
 void populateScaledMatmulToMMASyncPatterns(RewritePatternSet &patterns,
                                            const CastPlan &plan);
 /// fp8.scaled_matmul as the TMA + wgmma kernel (NVVM/HopperGemm.cpp), its
-/// tiles chosen for `smCount` multiprocessors.
+/// tiles chosen for `smCount` multiprocessors; through `cache` (may be
+/// null) when the kernels are outlined.
 void populateScaledMatmulToWGMMAPatterns(RewritePatternSet &patterns,
                                          const CastPlan &plan,
                                          GemmSchedule schedule,
-                                         int64_t smCount);
+                                         int64_t smCount,
+                                         KernelCache *cache = nullptr);
+
+/// populateFP8ToGPUPatterns, the GEMM kernels through `cache` (may be null).
+bool populateFP8ToGPUPatterns(RewritePatternSet &patterns,
+                              const GpuTarget &target, const CastPlan &plan,
+                              const FP8ToGPUOptions &options,
+                              KernelCache *cache);
 /// fp8.scaled_matmul as amdgpu.mfma (AMDGPU/MFMA.cpp).
 void populateScaledMatmulToMFMAPatterns(RewritePatternSet &patterns);
 

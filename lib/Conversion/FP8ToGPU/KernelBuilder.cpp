@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FP8ToGPUInternals.h"
+#include "KernelOutliner.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -52,6 +53,55 @@ gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
       /*clusterSizeX=*/nullptr, /*clusterSizeY=*/nullptr,
       /*clusterSizeZ=*/nullptr, FlatSymbolRefAttr::get(context, "fp8_kernels"),
       FlatSymbolRefAttr::get(context, name));
+}
+
+/// The key a kernel is cached under: its name, the family's key and its
+/// workgroup buffers.
+static std::string getCacheKey(StringRef name, StringRef key,
+                               TypeRange workgroupMemory) {
+  std::string full;
+  llvm::raw_string_ostream os(full);
+  os << name << '|' << key;
+  for (Type type : workgroupMemory)
+    os << '|' << type;
+  return full;
+}
+
+gpu::LaunchOp createCachedKernel(OpBuilder &b, Location loc,
+                                 KernelCache *cache, StringRef name,
+                                 StringRef key, ValueRange args, Value gridX,
+                                 Value gridY, Value gridZ, Value blockX,
+                                 Value dynamicSharedMemory,
+                                 TypeRange workgroupMemory) {
+  if (cache) {
+    Value one = cIdx(b, loc, 1);
+    if (cache->launch(b, loc, getCacheKey(name, key, workgroupMemory),
+                      {gridX, gridY, gridZ}, {blockX, one, one},
+                      dynamicSharedMemory, args))
+      return {};
+  }
+  return createKernel(b, loc, name, gridX, gridY, gridZ, blockX,
+                      dynamicSharedMemory, workgroupMemory);
+}
+
+void cacheKernel(KernelCache *cache, gpu::LaunchOp launch, StringRef key,
+                 ValueRange args) {
+  if (!cache)
+    return;
+  SmallVector<Type> workgroupMemory;
+  for (Value buffer : launch.getWorkgroupAttributions())
+    workgroupMemory.push_back(buffer.getType());
+  (void)cache->insert(
+      launch, getCacheKey(*launch.getFunction(), key, workgroupMemory), args);
+}
+
+std::string describeForKey(Operation *op) {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << op->getName() << '(' << op->getOperandTypes() << ")->("
+     << op->getResultTypes() << ')' << op->getPropertiesAsAttribute()
+     << op->getDiscardableAttrDictionary();
+  return key;
 }
 
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value index,

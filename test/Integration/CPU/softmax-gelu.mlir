@@ -6,7 +6,7 @@
 // RUN: fp8-opt %s --fp8-cpu-pipeline | mlir-runner -e main -entry-point-result=void %mlir_runner_libs | FileCheck %s
 // RUN: fp8-opt %s --fp8-nvvm-pipeline="chip=sm_90a" | FileCheck %s --check-prefix=GPU
 // RUN: fp8-opt %s --fp8-rocdl-pipeline="chip=gfx942" | FileCheck %s --check-prefix=GPU
-// GPU: gpu.binary @main_kernel
+// GPU: gpu.binary @fp8_kernels
 // GPU-NOT: math.
 // GPU-NOT: linalg.
 

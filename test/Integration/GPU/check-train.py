@@ -10,8 +10,10 @@
    accumulate in a different order, the wgmma tensor cores in about 14
    bits).
 2. large-S (M = 8192, N = K = 4096): FP8_MEMSTATS=1 gives the pool's peak
-   device bytes for 1, 10 and 1000 steps (must be equal) and allocation and
-   free counts (equal at exit); the 1000-step program must finish.
+   device bytes for 1, 10 and 1000 steps (10 and 1000 must be equal, 1 at
+   most that: from the second step on the loop also holds the previous
+   step's weights) and allocation and free counts (equal at exit); the
+   1000-step program must finish.
 3. Step time: (wall(1000) - wall(10)) / 990 against the kernels' time per
    step (FP8_PROFILE=1 of the 10-step program, the steps after the first);
    the ratio must be at most 1.03.
@@ -107,7 +109,7 @@ def main():
               "%.3g)" % (exact, same, len(final_c), diff, biggest,
                          diff / biggest))
 
-    # 2. Memory: the same peak for 1, 10 and 1000 steps.
+    # 2. Memory: the same peak for 10 and 1000 steps.
     peaks = {}
     for steps in (1, 10, 1000):
         result, wall = run(os.path.join(d, "large-%d" % steps),
@@ -125,10 +127,17 @@ def main():
         check("large-%d memstats" % steps, allocs == frees and live == 0,
               "peak %d bytes (%.1f MiB), %d allocations, %d frees, %d bytes "
               "left, %.2f s" % (peak, peak / 2**20, allocs, frees, live, wall))
+    # From the second step on, the loop also holds the weights the previous
+    # step yielded while it writes the next ones (the first step reads the
+    # caller's): the peak of 1 step may be lower, those of 10 and 1000 steps
+    # must be the same (nothing a step allocates outlives the next step).
     if len(peaks) == 3:
-        check("peak independent of steps", len(set(peaks.values())) == 1,
-              "peaks for 1, 10, 1000 steps: %s bytes" %
-              ", ".join(str(peaks[s]) for s in (1, 10, 1000)))
+        check("peak independent of steps",
+              peaks[10] == peaks[1000] and peaks[1] <= peaks[10],
+              "peaks for 1, 10, 1000 steps: %s bytes (from the second step "
+              "on: +%d bytes)" %
+              (", ".join(str(peaks[s]) for s in (1, 10, 1000)),
+               peaks[10] - peaks[1]))
 
     # 3. Step time against kernel time.
     walls = {}

@@ -43,6 +43,7 @@ struct FP8ToGPUOptions {
 #define GEN_PASS_DECL_FP8TILELOOPSFORGPU
 #define GEN_PASS_DECL_FP8ASYNCLAUNCHES
 #define GEN_PASS_DECL_FP8PLACEBUFFERSFORGPU
+#define GEN_PASS_DECL_FP8OUTLINEKERNELS
 #include "fp8/Conversion/Passes.h.inc"
 
 /// Adds patterns that turn fp8.amax into a wave-level reduction kernel

@@ -67,11 +67,26 @@ HopperGemmShape chooseHopperGemmShape(int64_t m, int64_t n,
 
 } // namespace mlir::fp8::detail
 
+/// What the kernel's code depends on besides its arguments (their types
+/// and constants are the cache's to add): the tile shape and schedule, and
+/// the GEMM's types.
+static std::string getKernelKey(ScaledMatmulOp op,
+                                const HopperGemmShape &shape) {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << "n" << shape.blockN << "|s" << shape.stages << "|pingpong"
+     << shape.pingpong << "|fast" << shape.fastAccum << "|store"
+     << shape.storeElementBytes << '|' << describeForKey(op);
+  return key;
+}
+
 /// Launches the persistent kernel: one CTA per multiprocessor (as the
-/// driver counts them) or per tile when there are fewer tiles.
+/// driver counts them) or per tile when there are fewer tiles. Through
+/// `cache` (may be null), a kernel built before is launched as it is.
 static void launchHopperKernel(PatternRewriter &rewriter, Location loc,
                                ScaledMatmulOp op, const HopperGemmShape &shape,
-                               HopperGemmOperands operands) {
+                               HopperGemmOperands operands,
+                               KernelCache *cache) {
   operands.tilesM = arith::CeilDivUIOp::create(
       rewriter, loc, operands.m, cIdx(rewriter, loc, kHopperBlockM));
   operands.tilesN = arith::CeilDivUIOp::create(
@@ -88,13 +103,23 @@ static void launchHopperKernel(PatternRewriter &rewriter, Location loc,
       one);
   Value smem =
       arith::ConstantIntOp::create(rewriter, loc, shape.smemBytes(), 32);
-  auto launch =
-      createKernel(rewriter, loc, "fp8_scaled_matmul_wgmma", grid, one, one,
-                   cIdx(rewriter, loc, kHopperThreads), smem);
-  OpBuilder::InsertionGuard guard(rewriter);
-  rewriter.setInsertionPointToStart(&launch.getBody().front());
-  emitHopperKernel(rewriter, loc, launch, op, shape, operands);
-  gpu::TerminatorOp::create(rewriter, loc);
+  SmallVector<Value> args = {operands.mapA,   operands.mapB,  operands.mapC,
+                             operands.sa,     operands.sb,    operands.c,
+                             operands.m,      operands.n,     operands.tilesM,
+                             operands.tilesN, operands.tiles};
+  std::string key = getKernelKey(op, shape);
+  auto launch = createCachedKernel(
+      rewriter, loc, cache, "fp8_scaled_matmul_wgmma", key, args, grid, one,
+      one, cIdx(rewriter, loc, kHopperThreads), smem);
+  if (!launch)
+    return;
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(&launch.getBody().front());
+    emitHopperKernel(rewriter, loc, launch, op, shape, operands);
+    gpu::TerminatorOp::create(rewriter, loc);
+  }
+  cacheKernel(cache, launch, key, args);
 }
 
 namespace {
@@ -111,9 +136,10 @@ namespace {
 /// 16 (TMA needs 16-byte row strides).
 struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
   ScaledMatmulToWGMMA(MLIRContext *context, const CastPlan &plan,
-                      GemmSchedule schedule, int64_t smCount)
+                      GemmSchedule schedule, int64_t smCount,
+                      KernelCache *cache)
       : OpRewritePattern<ScaledMatmulOp>(context, /*benefit=*/2), plan(plan),
-        schedule(schedule), smCount(smCount) {}
+        schedule(schedule), smCount(smCount), cache(cache) {}
 
   LogicalResult matchAndRewrite(ScaledMatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -167,7 +193,7 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
             rewriter.getFunctionType({}, {indexType}));
 
     Value a = toBuffer(rewriter, loc, op.getLhs());
-    Value bt = emitKMajorRhs(rewriter, loc, kMajorRhs);
+    Value bt = emitKMajorRhs(rewriter, loc, kMajorRhs, cache);
     Value sa = toBuffer(rewriter, loc, op.getLhsScale());
     Value sb = toBuffer(rewriter, loc, op.getRhsScale());
     Value m = getSizes(rewriter, loc, a)[0];
@@ -195,7 +221,7 @@ struct ScaledMatmulToWGMMA : public OpRewritePattern<ScaledMatmulOp> {
             : Value();
     HopperGemmOperands operands{mapA, mapB, mapC, sa, sb, c, m, n,
                                 /*tilesM=*/{}, /*tilesN=*/{}, /*tiles=*/{}};
-    launchHopperKernel(rewriter, loc, op, shape, operands);
+    launchHopperKernel(rewriter, loc, op, shape, operands, cache);
     replaceGemm(rewriter, op, kMajorRhs, c);
     return success();
   }
@@ -205,12 +231,14 @@ private:
   const CastPlan &plan;
   GemmSchedule schedule;
   int64_t smCount;
+  /// The kernels built so far, when they are outlined (null otherwise).
+  KernelCache *cache;
 };
 } // namespace
 
 void mlir::fp8::detail::populateScaledMatmulToWGMMAPatterns(
     RewritePatternSet &patterns, const CastPlan &plan, GemmSchedule schedule,
-    int64_t smCount) {
+    int64_t smCount, KernelCache *cache) {
   patterns.add<ScaledMatmulToWGMMA>(patterns.getContext(), plan, schedule,
-                                    smCount);
+                                    smCount, cache);
 }

@@ -54,9 +54,11 @@ Value emitPairCast(PatternRewriter &rewriter, CastOp op, bool transposed,
 
 /// The K x N -> N x K cast of `op` (TransposedCast.cpp), computing the
 /// scale from `amax` (absorbed, tiled kernel only) when given; with
-/// `plainOutput` the same kernel also writes the K x N cast.
+/// `plainOutput` the same kernel also writes the K x N cast. Through
+/// `cache` (may be null) the tiled kernel is built once per kind.
 Value emitTransposedCast(PatternRewriter &rewriter, CastOp op, AmaxOp amax,
-                         Value plainOutput = nullptr);
+                         Value plainOutput = nullptr,
+                         KernelCache *cache = nullptr);
 
 /// B of a scaled matmul in the N x K (K-major) layout the NVIDIA GEMM
 /// kernels read, when it comes without a transpose kernel: a cast that the
@@ -76,9 +78,10 @@ struct KMajorRhs {
   explicit operator bool() const { return cast || tensor; }
 };
 KMajorRhs findKMajorRhs(ScaledMatmulOp op, const CastPlan &plan);
-/// The N x K buffer of `rhs` (found, not null).
+/// The N x K buffer of `rhs` (found, not null); `cache` as for
+/// emitTransposedCast.
 Value emitKMajorRhs(PatternRewriter &rewriter, Location loc,
-                    const KMajorRhs &rhs);
+                    const KMajorRhs &rhs, KernelCache *cache = nullptr);
 /// Replaces the GEMM `op` with `c`, then erases its B's producer when
 /// nothing else reads it.
 void replaceGemm(PatternRewriter &rewriter, ScaledMatmulOp op,

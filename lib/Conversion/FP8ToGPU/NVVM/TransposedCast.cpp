@@ -232,7 +232,7 @@ namespace mlir::fp8::detail {
 /// also writes the cast as it is: each thread stores its 4 codes of each
 /// row as one 32-bit word (a half-warp writes 64 contiguous bytes).
 Value emitTransposedCast(PatternRewriter &rewriter, CastOp op, AmaxOp amax,
-                         Value plainOutput) {
+                         Value plainOutput, KernelCache *cache) {
   if (!hasTiledTranspose(op))
     return emitPairCast(rewriter, op, /*transposed=*/true);
   RankedTensorType inputType = op.getInput().getType();
@@ -242,7 +242,8 @@ Value emitTransposedCast(PatternRewriter &rewriter, CastOp op, AmaxOp amax,
   Value input = toBuffer(rewriter, loc, op.getInput());
   auto toScale =
       amax ? op.getScale().getDefiningOp<AmaxToScaleOp>() : AmaxToScaleOp();
-  Value amaxBits = amax ? emitAmaxKernel(rewriter, amax).bits : Value();
+  Value amaxBits =
+      amax ? emitAmaxKernel(rewriter, amax, cache).bits : Value();
   Value scaleOut =
       amax ? memref::AllocOp::create(rewriter, loc,
                                      MemRefType::get({}, rewriter.getF32Type()))
@@ -255,13 +256,20 @@ Value emitTransposedCast(PatternRewriter &rewriter, CastOp op, AmaxOp amax,
       rewriter.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
   auto tileType = MemRefType::get({kTransposeTile, kTransposeRowBytes},
                                   rewriter.getI8Type(), nullptr, workgroup);
-  auto launch =
-      createKernel(rewriter, loc, "fp8_cast_transposed",
-                   cIdx(rewriter, loc, n / kTransposeTile),
-                   cIdx(rewriter, loc, k / kTransposeTile),
-                   cIdx(rewriter, loc, 1), cIdx(rewriter, loc, kCastBlock),
-                   /*dynamicSharedMemory=*/nullptr, {tileType});
-  {
+  // The kernel's code: the cast's types and attributes, the scale's
+  // computation when it computes it, which outputs it writes.
+  std::string key = describeForKey(op);
+  if (toScale)
+    key += describeForKey(toScale);
+  SmallVector<Value> args = {input, scales, amaxBits, scaleOut, output,
+                             plainOutput};
+  auto launch = createCachedKernel(
+      rewriter, loc, cache, "fp8_cast_transposed", key, args,
+      cIdx(rewriter, loc, n / kTransposeTile),
+      cIdx(rewriter, loc, k / kTransposeTile), cIdx(rewriter, loc, 1),
+      cIdx(rewriter, loc, kCastBlock),
+      /*dynamicSharedMemory=*/nullptr, {tileType});
+  if (launch) {
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(&launch.getBody().front());
     TransposeTileKernel kernel(rewriter, loc, launch, op, input, scales);
@@ -275,6 +283,7 @@ Value emitTransposedCast(PatternRewriter &rewriter, CastOp op, AmaxOp amax,
     gpu::BarrierOp::create(rewriter, loc);
     kernel.storeOutputRows(output);
     gpu::TerminatorOp::create(rewriter, loc);
+    cacheKernel(cache, launch, key, args);
   }
   if (amax)
     replaceAbsorbedScale(rewriter, toScale, toTensor(rewriter, loc, scaleOut),
@@ -293,8 +302,9 @@ KMajorRhs findKMajorRhs(ScaledMatmulOp op, const CastPlan &plan) {
 /// The N x K buffer of `rhs` (found, not null): the transposing cast's
 /// output, or a view of the K-major tensor.
 Value emitKMajorRhs(PatternRewriter &rewriter, Location loc,
-                    const KMajorRhs &rhs) {
-  return rhs.cast ? emitTransposedCast(rewriter, rhs.cast, rhs.amax)
+                    const KMajorRhs &rhs, KernelCache *cache) {
+  return rhs.cast ? emitTransposedCast(rewriter, rhs.cast, rhs.amax,
+                                       /*plainOutput=*/nullptr, cache)
                   : toBuffer(rewriter, loc, rhs.tensor);
 }
 
@@ -326,8 +336,10 @@ namespace {
 /// are not the root, but they read the N x K cast, a value only this
 /// pattern has (fp8.cast has one result).
 struct DualLayoutCastToNVVM : public OpRewritePattern<CastOp> {
-  DualLayoutCastToNVVM(MLIRContext *context, const CastPlan &plan)
-      : OpRewritePattern<CastOp>(context, /*benefit=*/3), plan(plan) {}
+  DualLayoutCastToNVVM(MLIRContext *context, const CastPlan &plan,
+                       KernelCache *cache)
+      : OpRewritePattern<CastOp>(context, /*benefit=*/3), plan(plan),
+        cache(cache) {}
 
   LogicalResult matchAndRewrite(CastOp op,
                                 PatternRewriter &rewriter) const override {
@@ -345,7 +357,8 @@ struct DualLayoutCastToNVVM : public OpRewritePattern<CastOp> {
             : Value();
     Value transposed = toTensor(
         rewriter, loc,
-        emitTransposedCast(rewriter, op, plan.getAbsorbedAmax(op), plain));
+        emitTransposedCast(rewriter, op, plan.getAbsorbedAmax(op), plain,
+                           cache));
     for (linalg::TransposeOp transpose : uses.transposes)
       rewriter.replaceOp(transpose, transposed);
     for (OpOperand *use : uses.kMajorRhs) {
@@ -365,10 +378,11 @@ struct DualLayoutCastToNVVM : public OpRewritePattern<CastOp> {
 
 private:
   const CastPlan &plan;
+  KernelCache *cache;
 };
 } // namespace
 
 void mlir::fp8::detail::populateDualLayoutCastToNVVMPatterns(
-    RewritePatternSet &patterns, const CastPlan &plan) {
-  patterns.add<DualLayoutCastToNVVM>(patterns.getContext(), plan);
+    RewritePatternSet &patterns, const CastPlan &plan, KernelCache *cache) {
+  patterns.add<DualLayoutCastToNVVM>(patterns.getContext(), plan, cache);
 }
