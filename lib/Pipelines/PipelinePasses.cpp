@@ -15,6 +15,8 @@
 #include "fp8/Pipelines/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -24,6 +26,7 @@
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -33,6 +36,7 @@ namespace fp8 {
 #define GEN_PASS_DEF_FP8APPROXIMATEDEVICEMATH
 #define GEN_PASS_DEF_FP8ALIGNWORKGROUPMEMORY
 #define GEN_PASS_DEF_FP8FREEAFTERLASTUSE
+#define GEN_PASS_DEF_FP8SPLITDEALLOCS
 #define GEN_PASS_DEF_FP8CHECKLOWERED
 #include "fp8/Pipelines/Passes.h.inc"
 } // namespace fp8
@@ -184,6 +188,88 @@ struct FP8FreeAfterLastUsePass
       if (after->isBeforeInBlock(dealloc))
         dealloc->moveAfter(after);
     }
+  }
+};
+
+/// The allocation `value` is (a view or the base buffer of), when it is a
+/// memref.alloc or memref.alloca; null otherwise.
+static Operation *getAllocation(Value value) {
+  while (true) {
+    if (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+      value = view.getViewSource();
+    else if (auto metadata =
+                 value.getDefiningOp<memref::ExtractStridedMetadataOp>())
+      value = metadata.getSource();
+    else
+      break;
+  }
+  Operation *def = value.getDefiningOp();
+  return isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(def) ? def
+                                                                 : nullptr;
+}
+
+struct FP8SplitDeallocsPass
+    : public fp8::impl::FP8SplitDeallocsBase<FP8SplitDeallocsPass> {
+  void runOnOperation() override {
+    SmallVector<bufferization::DeallocOp> deallocs;
+    getOperation()->walk([&](bufferization::DeallocOp op) {
+      if (op.getMemrefs().size() > 1)
+        deallocs.push_back(op);
+    });
+    for (bufferization::DeallocOp op : deallocs)
+      split(op);
+  }
+
+  static void split(bufferization::DeallocOp op) {
+    // Buffers under a constant false condition (the function's arguments)
+    // are neither freed nor passed on: they drop out.
+    SmallVector<Value> memrefs, conditions;
+    SmallVector<Operation *> allocations;
+    DenseSet<Operation *> seen;
+    for (auto [memref, condition] :
+         llvm::zip(op.getMemrefs(), op.getConditions())) {
+      if (matchPattern(condition, m_Zero()))
+        continue;
+      Operation *allocation = getAllocation(memref);
+      if (!allocation || !seen.insert(allocation).second)
+        return;
+      memrefs.push_back(memref);
+      conditions.push_back(condition);
+      allocations.push_back(allocation);
+    }
+    // The retained values each buffer may alias: those of its allocation
+    // and those not of any allocation of the function.
+    SmallVector<Operation *> retainedAllocations;
+    for (Value retained : op.getRetained())
+      retainedAllocations.push_back(getAllocation(retained));
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    SmallVector<Value> updated(op.getRetained().size());
+    for (auto [memref, condition, allocation] :
+         llvm::zip(memrefs, conditions, allocations)) {
+      SmallVector<Value> retained;
+      SmallVector<unsigned> positions;
+      for (auto [index, value] : llvm::enumerate(op.getRetained()))
+        if (!retainedAllocations[index] ||
+            retainedAllocations[index] == allocation) {
+          retained.push_back(value);
+          positions.push_back(index);
+        }
+      auto single = bufferization::DeallocOp::create(
+          b, loc, ValueRange{memref}, ValueRange{condition}, retained);
+      for (auto [position, result] :
+           llvm::zip(positions, single.getUpdatedConditions()))
+        updated[position] =
+            updated[position]
+                ? arith::OrIOp::create(b, loc, updated[position], result)
+                      .getResult()
+                : result;
+    }
+    for (auto [result, value] : llvm::zip(op.getUpdatedConditions(), updated))
+      result.replaceAllUsesWith(
+          value ? value
+                : arith::ConstantIntOp::create(b, loc, 0, 1).getResult());
+    op.erase();
   }
 };
 

@@ -222,6 +222,9 @@ static void addGPUDeallocation(OpPassManager &pm) {
   realloc.emitDeallocs = false;
   host.addPass(memref::createExpandReallocPass(realloc));
   host.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
+  // What the simplification below would split, split without its pairwise
+  // alias checks (quadratic in a model's thousands of buffers).
+  host.addPass(createFP8SplitDeallocs());
   host.addPass(createCanonicalizerPass());
   host.addPass(bufferization::createBufferDeallocationSimplificationPass());
   // At module level: the general lowering adds a helper function.

@@ -84,6 +84,27 @@ def FP8FreeAfterLastUse : Pass<"fp8-free-after-last-use"> {
   }];
 }
 
+def FP8SplitDeallocs : Pass<"fp8-split-deallocs"> {
+  let summary = "Split bufferization.dealloc ops of distinct allocations";
+  let description = [{
+    Upstream's ownership-based deallocation frees everything a block owns
+    with one `bufferization.dealloc` at its end: a model's function gets one
+    with thousands of buffers, which
+    `--buffer-deallocation-simplification` then splits by checking every
+    buffer against every other (quadratic). This pass, run between the
+    two, does the split where it is evident: when each buffer of a dealloc
+    is (a view or the base buffer of) its own allocation in the function (`memref.alloc` or
+    `memref.alloca`, no two from the same), every buffer gets its own
+    dealloc, with only the retained values that may alias it (those not of
+    another allocation in the function); buffers under a constant false
+    condition (the function's arguments) drop out. A retained value's updated
+    condition is the disjunction of those of the deallocs that kept it
+    (false when none did), as the simplification would compute it.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect"];
+}
+
 def FP8CheckLowered : Pass<"fp8-check-lowered", "::mlir::ModuleOp"> {
   let summary = "Fail on anything a pipeline did not lower to the LLVM "
                 "dialect";
