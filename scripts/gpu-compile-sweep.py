@@ -7,6 +7,14 @@ emulated, each through --fp8-nvvm-pipeline (sm_90a, sm_89) and
 a crash) is a failure: these programs are all valid.
 
   gpu-compile-sweep.py --tools BUILD/bin [--configs N] [--seed S]
+                       [--per-module K]
+
+--per-module K puts K configs (functions @f0 ... @fK-1, some repeated) in
+one module, so that the kernels of one compilation are outlined and
+deduplicated together, and also runs each module through
+--fp8-lower-to-gpu with the kernel cache's check (check-kernel-cache=1:
+every cached kernel built again and compared with the one its key names)
+for each chip.
 
 Prints "N configs x 4 pipelines: F failures" (and the first failures'
 programs) and exits 1 when F > 0. Before the amax reshape fix (dc99cf1),
@@ -28,7 +36,7 @@ def size(rng, value):
     return "?" if rng.random() < 0.4 else str(value)
 
 
-def program(rng):
+def program(rng, name="f"):
     batched = rng.random() < 0.6
     batch = [size(rng, rng.choice([1, 2, 3, 5]))] if batched else []
     m = size(rng, rng.choice([16, 32, 48, 100]))
@@ -42,7 +50,7 @@ def program(rng):
     b = "x".join(batch + [k, n, dtype])
     c = "x".join(batch + [m, n, dtype])
     op = "linalg.batch_matmul" if batched else "linalg.matmul"
-    return (f"func.func @f(%a: tensor<{a}>, %b: tensor<{b}>, "
+    return (f"func.func @{name}(%a: tensor<{a}>, %b: tensor<{b}>, "
             f"%c: tensor<{c}>) -> tensor<{c}> {{\n"
             f"  %r = {op} {{fp8.role = \"{role}\", fp8.config = "
             f"#fp8.linear<recipe = {recipe}{emulate}>}} ins(%a, %b : "
@@ -55,24 +63,42 @@ def main():
     parser.add_argument("--tools", required=True)
     parser.add_argument("--configs", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--per-module", type=int, default=1)
     opts = parser.parse_args()
     rng = random.Random(opts.seed)
     failures = []
+    pipelines = [[p] for p in PIPELINES]
+    if opts.per_module > 1:
+        for chip in ["sm_90a", "sm_89", "gfx942", "gfx950"]:
+            pipelines.append([f"--fp8-rewrite-matmul=chip={chip}", "--cse",
+                              f"--fp8-lower-to-gpu=chip={chip} "
+                              "outline-kernels=1 check-kernel-cache=1"])
+    modules = 0
     with tempfile.TemporaryDirectory() as work:
         path = os.path.join(work, "gemm.mlir")
-        for _ in range(opts.configs):
-            text = program(rng)
+        for _ in range(0, opts.configs, opts.per_module):
+            count = min(opts.per_module, opts.configs - modules * opts.per_module)
+            modules += 1
+            texts = []
+            for i in range(count):
+                # Every third function repeats an earlier one's config.
+                if texts and rng.random() < 0.33:
+                    texts.append(rng.choice(texts).replace(
+                        "func.func @f", f"func.func @f{i}_", 1))
+                else:
+                    texts.append(program(rng, f"f{i}"))
+            text = "".join(texts)
             with open(path, "w") as f:
                 f.write(text)
-            for pipeline in PIPELINES:
+            for pipeline in pipelines:
                 result = subprocess.run(
-                    [os.path.join(opts.tools, "fp8-opt"), path, pipeline,
+                    [os.path.join(opts.tools, "fp8-opt"), path, *pipeline,
                      "-o", os.devnull], capture_output=True, text=True)
                 if result.returncode:
-                    failures.append((pipeline, result.returncode, text,
-                                     result.stderr[-400:]))
-    print(f"{opts.configs} configs x {len(PIPELINES)} pipelines: "
-          f"{len(failures)} failures")
+                    failures.append((" ".join(pipeline), result.returncode,
+                                     text, result.stderr[-400:]))
+    print(f"{opts.configs} configs in {modules} modules x {len(pipelines)} "
+          f"pipelines: {len(failures)} failures")
     for pipeline, code, text, err in failures[:3]:
         print(f"--- {pipeline}: exit status {code}\n{text}{err}")
     sys.exit(1 if failures else 0)

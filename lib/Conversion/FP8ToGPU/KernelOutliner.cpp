@@ -252,6 +252,7 @@ FailureOr<gpu::LaunchFuncOp> KernelOutliner::outline(gpu::LaunchOp launch) {
     base = (function.getName() + "_kernel").str();
   else
     base = "kernel";
+  folder.clear();
   foldConstantsInto(launch, folder);
   if (failed(sinkOperationsIntoLaunchOp(launch, isSinkingBeneficiary)))
     return launch.emitOpError("could not sink values into the kernel");
@@ -297,6 +298,7 @@ static SmallVector<Value> getInputs(gpu::KernelDim3 grid,
 }
 
 std::string KernelCache::getFullKey(StringRef key, ValueRange inputs) {
+  outliner.getFolder().clear();
   std::string full;
   llvm::raw_string_ostream os(full);
   os << key;

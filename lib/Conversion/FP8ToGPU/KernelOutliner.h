@@ -29,6 +29,9 @@ class ConstantFolder {
 public:
   /// The constant `value` is, or null.
   Attribute fold(Value value);
+  /// Forgets what it folded: the IR changed, and an erased value's address
+  /// may come back as a new value's.
+  void clear() { known.clear(); }
 
 private:
   Attribute compute(Value value);
