@@ -247,9 +247,9 @@ void AmaxReduction::emitKernel(PatternRewriter &rewriter, Value input,
   llvm::append_range(args, keptSizes);
   llvm::append_range(args, reducedSizes);
   std::string key = describeForKey(op) + (groupsOfEight ? "|groups" : "");
-  auto launch = createCachedKernel(rewriter, loc, cache, "fp8_amax", key, args,
-                                   outputs, chunks, one,
-                                   cIdx(rewriter, loc, kAmaxBlock));
+  auto launch =
+      createCachedKernel(rewriter, loc, cache, "fp8_amax", key, args, outputs,
+                         chunks, one, cIdx(rewriter, loc, kAmaxBlock));
   if (!launch)
     return;
   {

@@ -133,19 +133,14 @@ struct FP8LowerToGPUPass
       outliner.emplace(module);
       cache.emplace(*outliner, checkKernelCache);
     }
-    fp8::detail::populateFP8ToGPUPatterns(patterns, *target, plan,
-                                     FP8ToGPUOptions{gemmSchedule, smCount},
-                                     cache ? &*cache : nullptr);
+    fp8::detail::populateFP8ToGPUPatterns(
+        patterns, *target, plan, FP8ToGPUOptions{gemmSchedule, smCount},
+        cache ? &*cache : nullptr);
     applyInProgramOrder(getOperation(), std::move(patterns));
     if (cache && cache->hasFailed())
       return signalPassFailure();
-    if (!outliner)
-      return;
-    SmallVector<gpu::LaunchOp> launches;
-    module.walk([&](gpu::LaunchOp launch) { launches.push_back(launch); });
-    for (gpu::LaunchOp launch : launches)
-      if (failed(outliner->outline(launch)))
-        return signalPassFailure();
+    if (outliner && failed(outliner->outlineAll()))
+      return signalPassFailure();
   }
 };
 } // namespace
@@ -155,14 +150,14 @@ bool fp8::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
                                    const CastPlan &plan,
                                    const FP8ToGPUOptions &options) {
   return fp8::detail::populateFP8ToGPUPatterns(patterns, target, plan, options,
-                                          /*cache=*/nullptr);
+                                               /*cache=*/nullptr);
 }
 
 bool fp8::detail::populateFP8ToGPUPatterns(RewritePatternSet &patterns,
-                                      const GpuTarget &target,
-                                      const CastPlan &plan,
-                                      const FP8ToGPUOptions &options,
-                                      KernelCache *cache) {
+                                           const GpuTarget &target,
+                                           const CastPlan &plan,
+                                           const FP8ToGPUOptions &options,
+                                           KernelCache *cache) {
   if (!target.hasFp8MatrixCores())
     return false;
   populateAmaxToGPUPatterns(patterns, plan, cache);

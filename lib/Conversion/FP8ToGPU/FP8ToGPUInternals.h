@@ -50,10 +50,10 @@ gpu::LaunchOp createKernel(OpBuilder &b, Location loc, StringRef name,
 /// constants, repeats) and returns null, or returns a new gpu.launch whose
 /// body the caller emits, reading no host values but `args`, the launch's
 /// sizes and constants, and then hands to cacheKernel.
-gpu::LaunchOp createCachedKernel(OpBuilder &b, Location loc,
-                                 KernelCache *cache, StringRef name,
-                                 StringRef key, ValueRange args, Value gridX,
-                                 Value gridY, Value gridZ, Value blockX,
+gpu::LaunchOp createCachedKernel(OpBuilder &b, Location loc, KernelCache *cache,
+                                 StringRef name, StringRef key, ValueRange args,
+                                 Value gridX, Value gridY, Value gridZ,
+                                 Value blockX,
                                  Value dynamicSharedMemory = nullptr,
                                  TypeRange workgroupMemory = {});
 
@@ -221,8 +221,7 @@ void populateScaledMatmulToMMASyncPatterns(RewritePatternSet &patterns,
 /// null) when the kernels are outlined.
 void populateScaledMatmulToWGMMAPatterns(RewritePatternSet &patterns,
                                          const CastPlan &plan,
-                                         GemmSchedule schedule,
-                                         int64_t smCount,
+                                         GemmSchedule schedule, int64_t smCount,
                                          KernelCache *cache = nullptr);
 
 /// populateFP8ToGPUPatterns, the GEMM kernels through `cache` (may be null).

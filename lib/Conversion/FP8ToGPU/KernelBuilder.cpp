@@ -67,11 +67,10 @@ static std::string getCacheKey(StringRef name, StringRef key,
   return full;
 }
 
-gpu::LaunchOp createCachedKernel(OpBuilder &b, Location loc,
-                                 KernelCache *cache, StringRef name,
-                                 StringRef key, ValueRange args, Value gridX,
-                                 Value gridY, Value gridZ, Value blockX,
-                                 Value dynamicSharedMemory,
+gpu::LaunchOp createCachedKernel(OpBuilder &b, Location loc, KernelCache *cache,
+                                 StringRef name, StringRef key, ValueRange args,
+                                 Value gridX, Value gridY, Value gridZ,
+                                 Value blockX, Value dynamicSharedMemory,
                                  TypeRange workgroupMemory) {
   if (cache) {
     Value one = cIdx(b, loc, 1);

@@ -84,8 +84,8 @@ static Value materialize(OpBuilder &b, Location loc, Attribute attr,
 static void foldConstantsInto(gpu::LaunchOp launch, ConstantFolder &folder) {
   OpBuilder b(launch);
   Location loc = launch.getLoc();
-  auto sizes = launch->getOpOperands().drop_front(
-      launch.getAsyncDependencies().size());
+  auto sizes =
+      launch->getOpOperands().drop_front(launch.getAsyncDependencies().size());
   for (OpOperand &size : sizes.take_front(6)) {
     if (matchPattern(size.get(), m_Constant()))
       continue;
@@ -157,7 +157,7 @@ static bool isSameKernel(gpu::GPUFuncOp candidate, gpu::GPUFuncOp kernel) {
 /// The kernels of one gpu.module by their base name, type and size.
 class KernelOutliner::KernelTable {
 public:
-  explicit KernelTable(gpu::GPUModuleOp module) : module(module) {
+  explicit KernelTable(gpu::GPUModuleOp module) : symbols(module) {
     for (auto kernel : module.getOps<gpu::GPUFuncOp>())
       if (kernel.isKernel())
         buckets[getKey(kernel, countOps(kernel))].push_back(kernel);
@@ -176,7 +176,6 @@ public:
   void insert(gpu::GPUFuncOp candidate, int64_t ops, SymbolTable &parent) {
     std::string key = getKey(candidate, ops);
     candidate.setName(getStableName(candidate, candidate.getName()));
-    SymbolTable symbols(module);
     symbols.insert(candidate);
     SmallVector<Operation *> worklist = {candidate};
     while (!worklist.empty()) {
@@ -212,7 +211,8 @@ private:
     return key;
   }
 
-  gpu::GPUModuleOp module;
+  /// The kernel module's symbols.
+  SymbolTable symbols;
   llvm::StringMap<SmallVector<gpu::GPUFuncOp, 1>> buckets;
 };
 
@@ -239,8 +239,8 @@ KernelOutliner::KernelTable &KernelOutliner::getTable(StringRef moduleName) {
 
 /// What upstream's outlining sinks into a kernel instead of passing it.
 static bool isSinkingBeneficiary(Operation *op) {
-  return isa<arith::ConstantOp, memref::DimOp, arith::SelectOp,
-             arith::CmpIOp>(op);
+  return isa<arith::ConstantOp, memref::DimOp, arith::SelectOp, arith::CmpIOp>(
+      op);
 }
 
 FailureOr<gpu::LaunchFuncOp> KernelOutliner::outline(gpu::LaunchOp launch) {
@@ -282,17 +282,25 @@ FailureOr<gpu::LaunchFuncOp> KernelOutliner::outline(gpu::LaunchOp launch) {
   return launchFunc;
 }
 
+LogicalResult KernelOutliner::outlineAll() {
+  SmallVector<gpu::LaunchOp> launches;
+  module.walk([&](gpu::LaunchOp launch) { launches.push_back(launch); });
+  for (gpu::LaunchOp launch : launches)
+    if (failed(outline(launch)))
+      return failure();
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // KernelCache
 //===----------------------------------------------------------------------===//
 
 /// A launch's sizes (grid, then workgroup, then the dynamic shared memory,
 /// which may be null), then `args`: what a cached kernel may read.
-static SmallVector<Value> getInputs(gpu::KernelDim3 grid,
-                                    gpu::KernelDim3 block, Value sharedMemory,
-                                    ValueRange args) {
-  SmallVector<Value> inputs = {grid.x,  grid.y,  grid.z,
-                               block.x, block.y, block.z, sharedMemory};
+static SmallVector<Value> getInputs(gpu::KernelDim3 grid, gpu::KernelDim3 block,
+                                    Value sharedMemory, ValueRange args) {
+  SmallVector<Value> inputs = {grid.x,  grid.y,  grid.z,      block.x,
+                               block.y, block.z, sharedMemory};
   llvm::append_range(inputs, args);
   return inputs;
 }
@@ -349,10 +357,9 @@ LogicalResult KernelCache::insert(gpu::LaunchOp launch, StringRef key,
 
 LogicalResult KernelCache::record(gpu::LaunchOp launch, StringRef key,
                                   ValueRange args) {
-  SmallVector<Value> inputs =
-      getInputs(launch.getGridSizeOperandValues(),
-                launch.getBlockSizeOperandValues(),
-                launch.getDynamicSharedMemorySize(), args);
+  SmallVector<Value> inputs = getInputs(
+      launch.getGridSizeOperandValues(), launch.getBlockSizeOperandValues(),
+      launch.getDynamicSharedMemorySize(), args);
   std::string fullKey = getFullKey(key, inputs);
   Location loc = launch.getLoc();
   FailureOr<gpu::LaunchFuncOp> launchFunc = outliner.outline(launch);
@@ -373,7 +380,6 @@ LogicalResult KernelCache::record(gpu::LaunchOp launch, StringRef key,
                     existing->second.arguments != entry.arguments))
     return emitError(loc) << "kernel cache: key '" << key
                           << "' names two different kernels, "
-                          << existing->second.kernel << " and "
-                          << entry.kernel;
+                          << existing->second.kernel << " and " << entry.kernel;
   return success();
 }

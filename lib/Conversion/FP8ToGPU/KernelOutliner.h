@@ -51,8 +51,12 @@ public:
   /// gpu.module the launch names (@fp8_kernels when none) unless that has it
   /// already. Host values that fold to constants become constants first,
   /// and constants, memref.dim, arith.select and arith.cmpi are sunk into
-  /// the kernel (upstream's outlining). Fails (with an error) if they cannot be.
+  /// the kernel (upstream's outlining). Fails (with an error) if they cannot
+  /// be.
   FailureOr<gpu::LaunchFuncOp> outline(gpu::LaunchOp launch);
+
+  /// outline for every gpu.launch of the module.
+  LogicalResult outlineAll();
 
   ConstantFolder &getFolder() { return folder; }
 
@@ -83,9 +87,8 @@ public:
   /// `block` with `sharedMemory` bytes (may be null) of dynamic shared
   /// memory, and returns true; false when there is none (or checking): the
   /// caller builds it as a gpu.launch and calls insert.
-  bool launch(OpBuilder &b, Location loc, StringRef key,
-              gpu::KernelDim3 grid, gpu::KernelDim3 block,
-              Value sharedMemory, ValueRange args);
+  bool launch(OpBuilder &b, Location loc, StringRef key, gpu::KernelDim3 grid,
+              gpu::KernelDim3 block, Value sharedMemory, ValueRange args);
 
   /// Outlines `launch` (the kernel of `key`, reading no host values but
   /// `args`, its sizes and constants) and records it. Fails (with an error)

@@ -23,9 +23,9 @@ namespace {
 struct LaunchFuncMemoryEffects
     : public MemoryEffectOpInterface::ExternalModel<LaunchFuncMemoryEffects,
                                                     gpu::LaunchFuncOp> {
-  void getEffects(Operation *op,
-                  SmallVectorImpl<MemoryEffects::EffectInstance> &effects)
-      const {
+  void
+  getEffects(Operation *op,
+             SmallVectorImpl<MemoryEffects::EffectInstance> &effects) const {
     for (OpOperand &operand :
          cast<gpu::LaunchFuncOp>(op).getKernelOperandsMutable()) {
       if (!isa<BaseMemRefType>(operand.get().getType()))

@@ -13,8 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
 #include "../KernelOutliner.h"
+#include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -33,15 +33,8 @@ namespace {
 struct FP8OutlineKernelsPass
     : public fp8::impl::FP8OutlineKernelsBase<FP8OutlineKernelsPass> {
   void runOnOperation() override {
-    SmallVector<gpu::LaunchOp> launches;
-    getOperation().walk(
-        [&](gpu::LaunchOp launch) { launches.push_back(launch); });
-    if (launches.empty())
-      return;
-    fp8::detail::KernelOutliner outliner(getOperation());
-    for (gpu::LaunchOp launch : launches)
-      if (failed(outliner.outline(launch)))
-        return signalPassFailure();
+    if (failed(fp8::detail::KernelOutliner(getOperation()).outlineAll()))
+      signalPassFailure();
   }
 };
 } // namespace

@@ -68,8 +68,12 @@ namespace {
 enum Touch : unsigned { Kernel = 1, Host = 2 };
 
 /// Where the buffers of an alias class may come from.
-enum Origin : unsigned { DeviceMemory = 1, PinnedMemory = 2, HostMemory = 4,
-                         Elsewhere = 8 };
+enum Origin : unsigned {
+  DeviceMemory = 1,
+  PinnedMemory = 2,
+  HostMemory = 4,
+  Elsewhere = 8
+};
 
 /// Alias classes of memref values with the union of their touches.
 class BufferClasses {
@@ -257,7 +261,6 @@ static void visit(Operation *op, BufferClasses &classes) {
     for (Value operand : memrefOperands())
       classes.mark(operand, Host);
 }
-
 
 namespace {
 struct FP8PlaceBuffersForGPUPass

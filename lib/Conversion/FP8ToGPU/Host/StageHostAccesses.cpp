@@ -30,16 +30,16 @@ static bool isMemRef(Value v) { return v && isa<BaseMemRefType>(v.getType()); }
 /// External functions that read and write memrefs as the runtime does:
 /// printing copies device memory to the host itself.
 static bool isDeviceAwareRuntimeFunction(StringRef name) {
-  return name.starts_with("printMemref") ||
-         name == runtime::kTensorMap2D || name == runtime::kMultiprocessorCount;
+  return name.starts_with("printMemref") || name == runtime::kTensorMap2D ||
+         name == runtime::kMultiprocessorCount;
 }
 
 /// Copies `src` to `dst` on the program's stream and waits for it.
 static void copyAndWait(OpBuilder &b, Location loc, Value dst, Value src) {
-  Value done = gpu::MemcpyOp::create(b, loc, b.getType<gpu::AsyncTokenType>(),
-                                     ValueRange{freshStreamToken(b, loc)},
-                                     dst, src)
-                   .getAsyncToken();
+  Value done =
+      gpu::MemcpyOp::create(b, loc, b.getType<gpu::AsyncTokenType>(),
+                            ValueRange{freshStreamToken(b, loc)}, dst, src)
+          .getAsyncToken();
   gpu::WaitOp::create(b, loc, Type(), ValueRange{done});
 }
 
@@ -182,8 +182,7 @@ LogicalResult fp8::stageHostAccesses(Block &block,
         if (!here || !handsToGPU(inner))
           return;
         for (Value operand : inner->getOperands())
-          if (isMemRef(operand) &&
-              roots.contains(viewRoot(operand)))
+          if (isMemRef(operand) && roots.contains(viewRoot(operand)))
             here = false;
       });
     if (here || op.getNumRegions() == 0) {

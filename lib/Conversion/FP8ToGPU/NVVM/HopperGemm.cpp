@@ -103,9 +103,9 @@ static void launchHopperKernel(PatternRewriter &rewriter, Location loc,
       one);
   Value smem =
       arith::ConstantIntOp::create(rewriter, loc, shape.smemBytes(), 32);
-  SmallVector<Value> args = {operands.mapA,   operands.mapB,  operands.mapC,
-                             operands.sa,     operands.sb,    operands.c,
-                             operands.m,      operands.n,     operands.tilesM,
+  SmallVector<Value> args = {operands.mapA,   operands.mapB, operands.mapC,
+                             operands.sa,     operands.sb,   operands.c,
+                             operands.m,      operands.n,    operands.tilesM,
                              operands.tilesN, operands.tiles};
   std::string key = getKernelKey(op, shape);
   auto launch = createCachedKernel(

@@ -242,8 +242,7 @@ Value emitTransposedCast(PatternRewriter &rewriter, CastOp op, AmaxOp amax,
   Value input = toBuffer(rewriter, loc, op.getInput());
   auto toScale =
       amax ? op.getScale().getDefiningOp<AmaxToScaleOp>() : AmaxToScaleOp();
-  Value amaxBits =
-      amax ? emitAmaxKernel(rewriter, amax, cache).bits : Value();
+  Value amaxBits = amax ? emitAmaxKernel(rewriter, amax, cache).bits : Value();
   Value scaleOut =
       amax ? memref::AllocOp::create(rewriter, loc,
                                      MemRefType::get({}, rewriter.getF32Type()))
@@ -261,8 +260,8 @@ Value emitTransposedCast(PatternRewriter &rewriter, CastOp op, AmaxOp amax,
   std::string key = describeForKey(op);
   if (toScale)
     key += describeForKey(toScale);
-  SmallVector<Value> args = {input, scales, amaxBits, scaleOut, output,
-                             plainOutput};
+  SmallVector<Value> args = {input,    scales, amaxBits,
+                             scaleOut, output, plainOutput};
   auto launch = createCachedKernel(
       rewriter, loc, cache, "fp8_cast_transposed", key, args,
       cIdx(rewriter, loc, n / kTransposeTile),
@@ -355,10 +354,10 @@ struct DualLayoutCastToNVVM : public OpRewritePattern<CastOp> {
                   MemRefType::get(type.getShape(), type.getElementType()))
                   .getResult()
             : Value();
-    Value transposed = toTensor(
-        rewriter, loc,
-        emitTransposedCast(rewriter, op, plan.getAbsorbedAmax(op), plain,
-                           cache));
+    Value transposed =
+        toTensor(rewriter, loc,
+                 emitTransposedCast(rewriter, op, plan.getAbsorbedAmax(op),
+                                    plain, cache));
     for (linalg::TransposeOp transpose : uses.transposes)
       rewriter.replaceOp(transpose, transposed);
     for (OpOperand *use : uses.kMajorRhs) {
