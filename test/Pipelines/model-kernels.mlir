@@ -10,7 +10,7 @@
 // RUN: grep -o '\.entry [a-z0-9_]*' %t.nv1 | sort -u > %t.nv1.kernels
 // RUN: grep -o '\.entry [a-z0-9_]*' %t.nv4 | sort -u > %t.nv4.kernels
 // RUN: diff %t.nv1.kernels %t.nv4.kernels
-// RUN: wc -l < %t.nv4.kernels | FileCheck %s --check-prefix=NVVM
+// RUN: wc -l < %t.nv4.kernels | FileCheck %s
 // RUN: grep -c "gpu.launch_func" %t.nv1 | FileCheck %s --check-prefix=LAUNCH1
 // RUN: grep -c "gpu.launch_func" %t.nv4 | FileCheck %s --check-prefix=LAUNCH4
 // RUN: grep -c "gpu.binary" %t.nv4 | FileCheck %s --check-prefix=ONE
@@ -23,7 +23,7 @@
 // transposing casts (x, w, g: each written in both layouts), 3 wgmma GEMMs
 // (one per layout) and the one-thread kernel that zeroes an amax, launched
 // before each of the 3 amaxes: 12 launches a layer.
-// NVVM: {{^}}9{{$}}
+// CHECK: {{^}}9{{$}}
 // LAUNCH1: {{^}}12{{$}}
 // LAUNCH4: {{^}}48{{$}}
 // All kernels in one binary.

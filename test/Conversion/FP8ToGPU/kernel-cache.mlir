@@ -9,11 +9,11 @@
 // not cover (fused axiswise casts, mma.sync) are built each time and
 // deduplicated by code.
 // RUN: %python %fp8_src_root/bench/compile-time.py --emit 3 --m 256 --hidden 128 > %t.mlir
-// RUN: fp8-opt %t.mlir --fp8-rewrite-matmul="chip=sm_90a" --cse --fp8-lower-to-gpu="chip=sm_90a outline-kernels=1 check-kernel-cache=1" | FileCheck %s --check-prefix=TENSOR
-// RUN: fp8-opt %t.mlir --fp8-rewrite-matmul="chip=sm_90a" --cse --fp8-lower-to-gpu="chip=sm_90a outline-kernels=1" | FileCheck %s --check-prefix=TENSOR
+// RUN: fp8-opt %t.mlir --fp8-rewrite-matmul="chip=sm_90a" --cse --fp8-lower-to-gpu="chip=sm_90a outline-kernels=1 check-kernel-cache=1" | FileCheck %s
+// RUN: fp8-opt %t.mlir --fp8-rewrite-matmul="chip=sm_90a" --cse --fp8-lower-to-gpu="chip=sm_90a outline-kernels=1" | FileCheck %s
 // RUN: fp8-opt %t.mlir --fp8-rewrite-matmul="chip=sm_90a" --cse --fp8-lower-to-gpu="chip=sm_90a outline-kernels=1" | grep -c "gpu.launch_func" | FileCheck %s --check-prefix=LAUNCHES
 // RUN: fp8-opt %t.mlir --fp8-rewrite-matmul="chip=sm_90a recipe=rowwise" --cse --fp8-lower-to-gpu="chip=sm_90a outline-kernels=1 check-kernel-cache=1" | FileCheck %s --check-prefix=ROW
-// RUN: fp8-opt %t.mlir --fp8-rewrite-matmul="chip=sm_90a" --cse --fp8-lower-to-gpu="chip=sm_90a gemm-schedule=pingpong outline-kernels=1 check-kernel-cache=1" | FileCheck %s --check-prefix=TENSOR
+// RUN: fp8-opt %t.mlir --fp8-rewrite-matmul="chip=sm_90a" --cse --fp8-lower-to-gpu="chip=sm_90a gemm-schedule=pingpong outline-kernels=1 check-kernel-cache=1" | FileCheck %s
 // RUN: fp8-opt %t.mlir --fp8-rewrite-matmul="chip=sm_89" --cse --fp8-lower-to-gpu="chip=sm_89 outline-kernels=1 check-kernel-cache=1" | FileCheck %s --check-prefix=SM89
 // The keys over the other lowering tests' inputs (one kernel each, mostly:
 // what is checked there is that no kernel reads a host value outside its
@@ -26,11 +26,11 @@
 // Tensorwise: x, the weights and the gradients are each cast once, in both
 // layouts (amax + transposing cast); per layer three GEMMs of three
 // layouts. 8 kernels, 27 launches (9 per layer).
-// TENSOR-LABEL: func.func @model
-// TENSOR-NOT: gpu.launch blocks
-// TENSOR-LABEL: gpu.module @fp8_kernels
-// TENSOR-COUNT-8: gpu.func @fp8_{{(amax|cast_transposed|scaled_matmul_wgmma)}}_{{[0-9a-f]+}}(
-// TENSOR-NOT: gpu.func
+// CHECK-LABEL: func.func @model
+// CHECK-NOT: gpu.launch blocks
+// CHECK-LABEL: gpu.module @fp8_kernels
+// CHECK-COUNT-8: gpu.func @fp8_{{(amax|cast_transposed|scaled_matmul_wgmma)}}_{{[0-9a-f]+}}(
+// CHECK-NOT: gpu.func
 // LAUNCHES: {{^}}27{{$}}
 
 // Rowwise: no cast is shared (the scales differ per GEMM); 9 kernels.
