@@ -71,6 +71,8 @@ static void addRewritePass(OpPassManager &pm,
   rewrite.typeConfig = options.typeConfig;
   rewrite.chip = chip.str();
   rewrite.strict = options.strict;
+  rewrite.convert = options.convert;
+  rewrite.remarks = options.remarks;
   FailureOr<TypeConfig> chipTypes = getTypeConfigForChip(chip);
   if (!forHardware && succeeded(chipTypes)) {
     if (rewrite.typeConfig == "auto")

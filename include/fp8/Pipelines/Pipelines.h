@@ -48,6 +48,16 @@ struct RewritePipelineOptions
       *this, "strict",
       llvm::cl::desc("make unconvertible matmuls an error"),
       llvm::cl::init(false)};
+  Option<std::string> convert{
+      *this, "convert",
+      llvm::cl::desc("contractions to convert: linear (linear-layer GEMMs) "
+                     "or all (attention too)"),
+      llvm::cl::init("linear")};
+  Option<bool> remarks{
+      *this, "remarks",
+      llvm::cl::desc("a remark per contraction: inferred role, or why it "
+                     "stays in high precision"),
+      llvm::cl::init(false)};
   Option<KernelFormat> format{
       *this, "format", llvm::cl::desc("GPU pipelines: kernel binary format"),
       llvm::cl::init(KernelFormat::Isa),

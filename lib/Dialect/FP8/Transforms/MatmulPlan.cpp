@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Dialect/FP8/Transforms/Contractions.h"
 #include "fp8/Support/GpuTarget.h"
 
 #include "mlir/AsmParser/AsmParser.h"
@@ -304,44 +305,32 @@ static LogicalResult checkHardwareTypes(linalg::LinalgOp op,
   return success();
 }
 
-FailureOr<MatmulRewritePlan>
-fp8::planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
-                       MatmulRewriteRejection *rejection) {
+/// The plan for a matmul of the given shape, shared by named matmuls and
+/// normalized frontend contractions.
+static FailureOr<MatmulRewritePlan>
+planShape(linalg::LinalgOp op, const MatmulShape &shape,
+          std::optional<GemmRole> inferredRole,
+          const RewriteMatmulOptions &options,
+          MatmulRewriteRejection *rejection) {
   using Kind = MatmulRewriteRejection::Kind;
   MatmulRewritePlan plan;
-  if (isa<linalg::MatmulOp>(op))
-    plan.batchDims = 0;
-  else if (isa<linalg::BatchMatmulOp>(op))
-    plan.batchDims = 1;
-  else
-    return reject(rejection, Kind::Unsupported,
-                  "only linalg.matmul and linalg.batch_matmul are rewritten");
-
-  if (failed(planConfigAndRole(op, options, plan, rejection)) ||
-      failed(checkHardwareTypes(op, options, plan, rejection)))
+  plan.batchDims = shape.batchDims;
+  plan.lhsTransposed = shape.lhsTransposed;
+  plan.rhsTransposed = shape.rhsTransposed;
+  if (inferredRole)
+    plan.role = *inferredRole;
+  if (failed(planConfigAndRole(op, options, plan, rejection)))
     return failure();
-  // Types and layout.
-  if (!op.hasPureTensorSemantics())
-    return reject(rejection, Kind::Unsupported,
-                  "only matmuls on tensors are rewritten");
-  auto lhsType = cast<RankedTensorType>(op.getDpsInputs()[0].getType());
-  auto rhsType = cast<RankedTensorType>(op.getDpsInputs()[1].getType());
-  auto resType = cast<RankedTensorType>(op.getDpsInits()[0].getType());
-  if (!isHighPrecisionFloat(lhsType.getElementType()) ||
-      !isHighPrecisionFloat(rhsType.getElementType()) ||
-      !isHighPrecisionFloat(resType.getElementType()))
+  if (failed(checkHardwareTypes(op, options, plan, rejection)))
+    return failure();
+  if (!isHighPrecisionFloat(shape.lhsElementType) ||
+      !isHighPrecisionFloat(shape.rhsElementType) ||
+      !isHighPrecisionFloat(shape.resultElementType))
     return reject(rejection, Kind::Unsupported,
                   "operand and result element types must be bf16, f16 or f32");
-  if (failed(matchLayout(op, plan.batchDims, plan.lhsTransposed,
-                         plan.rhsTransposed)))
-    return reject(rejection, Kind::Unsupported,
-                  "unsupported indexing maps (only plain and transposed "
-                  "operands are rewritten)");
 
   // Alignment: the hardware gemms need K and N to be multiples of 16.
-  int64_t rank = lhsType.getRank();
-  int64_t kSize = lhsType.getDimSize(plan.lhsTransposed ? rank - 2 : rank - 1);
-  int64_t nSize = rhsType.getDimSize(plan.rhsTransposed ? rank - 2 : rank - 1);
+  int64_t kSize = shape.k, nSize = shape.n;
   auto aligned = [](int64_t size) {
     return !ShapedType::isDynamic(size) && size % kAlignment == 0;
   };
@@ -364,7 +353,71 @@ fp8::planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
     }
   }
   plan.padK = pad && !aligned(kSize);
-
   return plan;
 }
 
+FailureOr<MatmulRewritePlan>
+fp8::planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
+                       MatmulRewriteRejection *rejection) {
+  using Kind = MatmulRewriteRejection::Kind;
+  MatmulShape shape;
+  if (isa<linalg::MatmulOp>(op))
+    shape.batchDims = 0;
+  else if (isa<linalg::BatchMatmulOp>(op))
+    shape.batchDims = 1;
+  else
+    return reject(rejection, Kind::Unsupported,
+                  "only linalg.matmul and linalg.batch_matmul are rewritten");
+  if (!op.hasPureTensorSemantics()) {
+    // Attribute errors first, as for tensors.
+    MatmulRewritePlan plan;
+    if (failed(planConfigAndRole(op, options, plan, rejection)) ||
+        failed(checkHardwareTypes(op, options, plan, rejection)))
+      return failure();
+    return reject(rejection, Kind::Unsupported,
+                  "only matmuls on tensors are rewritten");
+  }
+  auto lhsType = cast<RankedTensorType>(op.getDpsInputs()[0].getType());
+  auto rhsType = cast<RankedTensorType>(op.getDpsInputs()[1].getType());
+  auto resType = cast<RankedTensorType>(op.getDpsInits()[0].getType());
+  shape.lhsElementType = lhsType.getElementType();
+  shape.rhsElementType = rhsType.getElementType();
+  shape.resultElementType = resType.getElementType();
+  if (failed(matchLayout(op, shape.batchDims, shape.lhsTransposed,
+                         shape.rhsTransposed))) {
+    MatmulRewritePlan plan;
+    if (failed(planConfigAndRole(op, options, plan, rejection)) ||
+        failed(checkHardwareTypes(op, options, plan, rejection)))
+      return failure();
+    if (!isHighPrecisionFloat(shape.lhsElementType) ||
+        !isHighPrecisionFloat(shape.rhsElementType) ||
+        !isHighPrecisionFloat(shape.resultElementType))
+      return reject(
+          rejection, Kind::Unsupported,
+          "operand and result element types must be bf16, f16 or f32");
+    return reject(rejection, Kind::Unsupported,
+                  "unsupported indexing maps (only plain and transposed "
+                  "operands are rewritten)");
+  }
+  int64_t rank = lhsType.getRank();
+  shape.k = lhsType.getDimSize(shape.lhsTransposed ? rank - 2 : rank - 1);
+  shape.n = rhsType.getDimSize(shape.rhsTransposed ? rank - 2 : rank - 1);
+  return planShape(op, shape, std::nullopt, options, rejection);
+}
+
+FailureOr<MatmulRewritePlan> fp8::planContractionRewrite(
+    const Contraction &contraction, std::optional<GemmRole> inferredRole,
+    const RewriteMatmulOptions &options,
+    MatmulRewriteRejection *rejection) {
+  MatmulShape shape;
+  shape.batchDims = contraction.batch.empty() ? 0 : 1;
+  shape.lhsTransposed = contraction.lhsTransposed;
+  shape.rhsTransposed = contraction.rhsTransposed;
+  shape.lhsElementType = getElementTypeOrSelf(contraction.lhs.source);
+  shape.rhsElementType = getElementTypeOrSelf(contraction.rhs.source);
+  linalg::LinalgOp op = contraction.op;
+  shape.resultElementType = getElementTypeOrSelf(op.getDpsInits()[0]);
+  shape.k = contraction.flatSize(contraction.k);
+  shape.n = contraction.flatSize(contraction.n);
+  return planShape(op, shape, inferredRole, options, rejection);
+}

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Dialect/FP8/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -210,11 +211,83 @@ static shard::AllGatherOp getFloat8AllGather(Value operand,
 /// Whether `init` is known to be all zeros (or undefined), so that the
 /// matmul does not accumulate into it.
 static bool isZeroInit(Value init) {
+  // A normalized contraction reads its init through a reshape.
+  while (isa_and_nonnull<tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+                         linalg::TransposeOp>(init.getDefiningOp()))
+    init = init.getDefiningOp()->getOperand(0);
   if (init.getDefiningOp<tensor::EmptyOp>())
     return true;
   if (auto fill = init.getDefiningOp<linalg::FillOp>())
     return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
   return matchPattern(init, m_AnyZeroFloat());
+}
+
+Value fp8::rewriteMatmulToFloat8(RewriterBase &rewriter, linalg::LinalgOp op,
+                                 const MatmulRewritePlan &plan) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
+  Value init = op.getDpsInits()[0];
+  int64_t rank = cast<RankedTensorType>(lhs.getType()).getRank();
+  bool pow2 = plan.config.getRoundScalesToPowerOf_2();
+  // fp8.amax_grid = @grid: tensorwise amaxes are global over the grid.
+  std::optional<AmaxGrid> amaxGrid;
+  if (auto gridRef = op->getAttrOfType<FlatSymbolRefAttr>("fp8.amax_grid")) {
+    auto gridOp =
+        SymbolTable::lookupNearestSymbolFrom<shard::GridOp>(op, gridRef);
+    amaxGrid = AmaxGrid{gridRef, {}};
+    for (int64_t axis = 0; axis < gridOp.getRank(); ++axis)
+      amaxGrid->axes.push_back(axis);
+  }
+  const AmaxGrid *grid = amaxGrid ? &*amaxGrid : nullptr;
+  // The contraction dimension as stored: A is [b,] m x k or k x m, B is
+  // [b,] k x n or n x k.
+  auto operand = [&](Value value, CastConfigAttr castConfig, int64_t kDim,
+                     bool transposed) {
+    if (shard::AllGatherOp gather = getFloat8AllGather(value, plan, castConfig))
+      return castBeforeGather(rewriter, loc, gather, castConfig, transposed,
+                              pow2);
+    return castOperand(rewriter, loc, value, castConfig, kDim, transposed,
+                       plan.batchDims, pow2, grid);
+  };
+  ScaledOperand a =
+      operand(lhs, plan.operands.lhs, plan.lhsTransposed ? rank - 2 : rank - 1,
+              plan.lhsTransposed);
+  ScaledOperand b =
+      operand(rhs, plan.operands.rhs, plan.rhsTransposed ? rank - 1 : rank - 2,
+              plan.rhsTransposed);
+  if (plan.padK) {
+    a.data = padToAlignment(rewriter, loc, a.data, rank - 1);
+    b.data = padToAlignment(rewriter, loc, b.data, rank - 2);
+  }
+  Value result = ScaledMatmulOp::create(
+      rewriter, loc, init.getType(), a.data, b.data, a.scale, b.scale,
+      plan.operands.gemm,
+      plan.config.getEmulate() ? rewriter.getUnitAttr() : nullptr);
+  // A matmul accumulates into its init; add it after the scaled product.
+  if (!isZeroInit(init))
+    result = linalg::AddOp::create(rewriter, loc, ValueRange{result, init},
+                                   ValueRange{init})
+                 ->getResult(0);
+  rewriter.replaceOp(op, result);
+  // A high-precision all-gather replaced by the float8 one must not run.
+  SmallVector<Value, 2> operands = {lhs};
+  if (rhs != lhs)
+    operands.push_back(rhs);
+  for (Value operand : operands) {
+    if (auto cast = operand.getDefiningOp<tensor::CastOp>()) {
+      if (!cast->use_empty() ||
+          !cast.getSource().getDefiningOp<shard::AllGatherOp>())
+        continue;
+      operand = cast.getSource();
+      rewriter.eraseOp(cast);
+    }
+    if (auto gather = operand.getDefiningOp<shard::AllGatherOp>())
+      if (gather->use_empty())
+        rewriter.eraseOp(gather);
+  }
+  return result;
 }
 
 namespace {
@@ -232,69 +305,7 @@ struct RewriteMatmulPattern
         planMatmulRewrite(op, options, &rejection);
     if (failed(plan))
       return rewriter.notifyMatchFailure(op, rejection.message);
-
-    Location loc = op.getLoc();
-    Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
-    Value init = op.getDpsInits()[0];
-    int64_t rank = cast<RankedTensorType>(lhs.getType()).getRank();
-    bool pow2 = plan->config.getRoundScalesToPowerOf_2();
-    // The contraction dimension as stored: A is [b,] m x k or k x m, B is
-    // [b,] k x n or n x k.
-    // fp8.amax_grid = @grid: tensorwise amaxes are global over the grid.
-    std::optional<AmaxGrid> amaxGrid;
-    if (auto gridRef = op->getAttrOfType<FlatSymbolRefAttr>("fp8.amax_grid")) {
-      auto gridOp =
-          SymbolTable::lookupNearestSymbolFrom<shard::GridOp>(op, gridRef);
-      amaxGrid = AmaxGrid{gridRef, {}};
-      for (int64_t axis = 0; axis < gridOp.getRank(); ++axis)
-        amaxGrid->axes.push_back(axis);
-    }
-    const AmaxGrid *grid = amaxGrid ? &*amaxGrid : nullptr;
-    auto operand = [&](Value value, CastConfigAttr castConfig, int64_t kDim,
-                       bool transposed) {
-      if (shard::AllGatherOp gather =
-              getFloat8AllGather(value, *plan, castConfig))
-        return castBeforeGather(rewriter, loc, gather, castConfig, transposed,
-                                pow2);
-      return castOperand(rewriter, loc, value, castConfig, kDim, transposed,
-                         plan->batchDims, pow2, grid);
-    };
-    ScaledOperand a =
-        operand(lhs, plan->operands.lhs,
-                plan->lhsTransposed ? rank - 2 : rank - 1, plan->lhsTransposed);
-    ScaledOperand b =
-        operand(rhs, plan->operands.rhs,
-                plan->rhsTransposed ? rank - 1 : rank - 2, plan->rhsTransposed);
-    if (plan->padK) {
-      a.data = padToAlignment(rewriter, loc, a.data, rank - 1);
-      b.data = padToAlignment(rewriter, loc, b.data, rank - 2);
-    }
-    Value result = ScaledMatmulOp::create(
-        rewriter, loc, init.getType(), a.data, b.data, a.scale, b.scale,
-        plan->operands.gemm,
-        plan->config.getEmulate() ? rewriter.getUnitAttr() : nullptr);
-    // A matmul accumulates into its init; add it after the scaled product.
-    if (!isZeroInit(init))
-      result = linalg::AddOp::create(rewriter, loc, ValueRange{result, init},
-                                     ValueRange{init})
-                   ->getResult(0);
-    rewriter.replaceOp(op, result);
-    // A high-precision all-gather replaced by the float8 one must not run.
-    SmallVector<Value, 2> operands = {lhs};
-    if (rhs != lhs)
-      operands.push_back(rhs);
-    for (Value operand : operands) {
-      if (auto cast = operand.getDefiningOp<tensor::CastOp>()) {
-        if (!cast->use_empty() ||
-            !cast.getSource().getDefiningOp<shard::AllGatherOp>())
-          continue;
-        operand = cast.getSource();
-        rewriter.eraseOp(cast);
-      }
-      if (auto gather = operand.getDefiningOp<shard::AllGatherOp>())
-        if (gather->use_empty())
-          rewriter.eraseOp(gather);
-    }
+    rewriteMatmulToFloat8(rewriter, op, *plan);
     return success();
   }
 
@@ -311,26 +322,38 @@ void fp8::populateFP8RewriteMatmulPatterns(
 // Pass
 //===----------------------------------------------------------------------===//
 
-/// Whether the pass rewrites `op` (given an fp8 config).
+/// Whether the pass rewrites `op` (given an fp8 config): a named matmul or
+/// any other multiply-add contraction.
 static bool isRewrittenMatmul(Operation *op) {
-  return isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
+  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
+    return true;
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp)
+    return false;
+  Contraction contraction;
+  std::string reason;
+  return matchContraction(linalgOp, contraction, reason) !=
+         ContractionMatch::NotAContraction;
 }
 
 /// Warns about fp8 attributes that configure nothing: a role on an op that
-/// is not a matmul, a config on an op that neither is nor contains one
-/// (configs apply to the matmuls nested in the op that carries them).
+/// is not a contraction, a config on an op that neither is nor contains one
+/// (configs apply to the contractions nested in the op that carries them).
 static void warnIgnoredAttributes(ModuleOp module) {
   FP8Dialect *dialect = module->getContext()->getOrLoadDialect<FP8Dialect>();
   StringAttr roleName = dialect->getRoleAttrHelper().getName();
   StringAttr configName = dialect->getConfigAttrHelper().getName();
   module->walk([&](Operation *op) {
+    if (!op->hasAttr(roleName) && !op->hasAttr(configName))
+      return;
     if (isRewrittenMatmul(op))
       return;
     if (op->hasAttr(roleName))
       op->emitWarning() << "'" << roleName.getValue() << "' is ignored on '"
                         << op->getName()
-                        << "': only linalg.matmul and linalg.batch_matmul "
-                           "take a role";
+                        << "': only contractions (linalg.matmul, "
+                           "batch_matmul, contract or a multiply-add "
+                           "linalg.generic) take a role";
     if (!op->hasAttr(configName))
       return;
     bool configuresMatmul = false;
@@ -344,9 +367,27 @@ static void warnIgnoredAttributes(ModuleOp module) {
       op->emitWarning() << "'" << configName.getValue() << "' on '"
                         << op->getName()
                         << "' configures no matmul: it applies to the "
-                           "linalg.matmul and linalg.batch_matmul ops it is "
-                           "on or that are nested in it";
+                           "contractions it is on or that are nested in it";
   });
+}
+
+/// Erases the producers a normalized contraction looked through once
+/// nothing else reads them.
+static void eraseDeadProducers(RewriterBase &rewriter,
+                               ArrayRef<Operation *> producers) {
+  for (Operation *producer : producers) {
+    if (!producer->use_empty())
+      return;
+    SmallVector<Operation *> inits;
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(producer))
+      for (Value init : dps.getDpsInits())
+        if (Operation *def = init.getDefiningOp<tensor::EmptyOp>())
+          inits.push_back(def);
+    rewriter.eraseOp(producer);
+    for (Operation *init : inits)
+      if (init->use_empty())
+        rewriter.eraseOp(init);
+  }
 }
 
 namespace {
@@ -363,41 +404,128 @@ struct FP8RewriteMatmulPass
     FailureOr<TypeConfig> types = resolveTypeConfig(module, typeConfig, chip);
     if (failed(types))
       return signalPassFailure();
+    ContractionSelection selection;
+    if (convert == "linear") {
+      selection = ContractionSelection::Linear;
+    } else if (convert == "all") {
+      selection = ContractionSelection::All;
+    } else {
+      module.emitError() << "unknown convert='" << convert
+                         << "'; expected 'linear' or 'all'";
+      return signalPassFailure();
+    }
     RewriteMatmulOptions options{*defaultConfig, *types, chip};
 
     warnIgnoredAttributes(module);
 
-    // Diagnose every matmul once, before rewriting.
+    // Recognize every contraction. Named matmuls the recognizer cannot
+    // normalize (buffers, integers, unsupported maps) keep the named-matmul
+    // diagnostics.
     bool hadError = false;
-    module.walk([&](linalg::LinalgOp op) {
-      if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
-        return;
-      MatmulRewriteRejection rejection;
-      if (succeeded(planMatmulRewrite(op, options, &rejection)))
-        return;
-      switch (rejection.kind) {
+    auto diagnose = [&](Operation *op, const MatmulRewriteRejection &r) {
+      switch (r.kind) {
       case MatmulRewriteRejection::Kind::HighPrecision:
+        if (remarks)
+          op->emitRemark() << "stays in high precision: " << r.message;
         return;
       case MatmulRewriteRejection::Kind::Unsupported:
         if (!strict) {
-          op.emitWarning() << rejection.message;
+          op->emitWarning() << r.message;
           return;
         }
         [[fallthrough]];
       case MatmulRewriteRejection::Kind::Invalid:
-        op.emitError() << rejection.message;
+        op->emitError() << r.message;
         hadError = true;
         return;
       }
+    };
+    SmallVector<Contraction, 0> contractions;
+    module.walk([&](linalg::LinalgOp op) {
+      Contraction contraction;
+      std::string reason;
+      ContractionMatch match = matchContraction(op, contraction, reason);
+      if (match == ContractionMatch::Matched) {
+        contractions.push_back(std::move(contraction));
+        return;
+      }
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {
+        MatmulRewriteRejection rejection;
+        if (failed(planMatmulRewrite(op, options, &rejection)))
+          diagnose(op, rejection);
+        return;
+      }
+      if (match == ContractionMatch::Unsupported)
+        diagnose(op, {MatmulRewriteRejection::Kind::Unsupported,
+                      "contraction stays in high precision: " + reason});
     });
+
+    // Roles and selection, then a plan for each selected contraction.
+    std::vector<LinearLayerDecision> decisions =
+        decideLinearLayers(contractions, selection);
+    SmallVector<std::pair<const LinearLayerDecision *, MatmulRewritePlan>>
+        planned;
+    for (LinearLayerDecision &d : decisions) {
+      // torchao's A operand (grad_output, input) on the right: compute the
+      // transposed product, so that the operands and the rounding of the
+      // scaled product are torchao's.
+      if (d.swapOperands)
+        d.contraction = transposeProduct(d.contraction);
+      Operation *op = d.contraction.op;
+      if (!d.selected) {
+        if (remarks)
+          op->emitRemark() << d.selectionReason;
+        continue;
+      }
+      MatmulRewriteRejection rejection;
+      FailureOr<MatmulRewritePlan> plan = planContractionRewrite(
+          d.contraction, d.inferredRole, options, &rejection);
+      if (failed(plan)) {
+        diagnose(op, rejection);
+        continue;
+      }
+      if (remarks) {
+        InFlightDiagnostic remark =
+            op->emitRemark()
+            << "converted as " << stringifyGemmRole(plan->role) << " ("
+            << d.selectionReason << ")";
+        if (!d.roleReason.empty())
+          remark << "; " << d.roleReason;
+        if (!d.contraction.isCanonical())
+          remark << "; normalized to a "
+                 << (d.contraction.batch.empty() ? "matmul" : "batch_matmul")
+                 << " on flattened operands";
+      }
+      planned.push_back({&d, *plan});
+    }
     if (hadError)
       return signalPassFailure();
 
-    // One walk, no folding or dead-code removal: everything but the matmuls
-    // stays exactly as it was.
-    RewritePatternSet patterns(&getContext());
-    populateFP8RewriteMatmulPatterns(patterns, options);
-    walkAndApplyPatterns(module, std::move(patterns));
+    // Rewrite: normalize, then cast and multiply. No folding or dead-code
+    // removal: everything but the contractions and the producers they
+    // looked through stays exactly as it was.
+    IRRewriter rewriter(&getContext());
+    for (auto &[d, plan] : planned) {
+      const Contraction &c = d->contraction;
+      if (c.isCanonical()) {
+        rewriteMatmulToFloat8(rewriter, c.op, plan);
+        continue;
+      }
+      NormalizedContraction normalized = normalizeContraction(rewriter, c);
+      Value flat = normalized.matmul->getResult(0);
+      Value product =
+          rewriteMatmulToFloat8(rewriter, normalized.matmul, plan);
+      rewriter.replaceOp(c.op, normalized.result == flat ? product
+                                                         : normalized.result);
+      // The flattened init of a matmul that does not accumulate.
+      for (Operation *op : llvm::reverse(normalized.created))
+        if (isa<tensor::CollapseShapeOp, linalg::TransposeOp, tensor::EmptyOp>(
+                op) &&
+            op->use_empty())
+          rewriter.eraseOp(op);
+      eraseDeadProducers(rewriter, c.lhs.lookedThrough);
+      eraseDeadProducers(rewriter, c.rhs.lookedThrough);
+    }
   }
 };
 } // namespace

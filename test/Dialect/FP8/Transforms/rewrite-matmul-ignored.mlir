@@ -9,8 +9,8 @@
 // CHECK: linalg.generic {{.+}} attrs = {fp8.config = #fp8.linear<recipe = rowwise>, fp8.role = "output"}
 // CHECK-NOT: fp8.cast
 func.func @elementwise(%x: tensor<16x32xbf16>, %init: tensor<16x32xbf16>) -> tensor<16x32xbf16> {
-  // expected-warning @below {{'fp8.role' is ignored on 'linalg.generic': only linalg.matmul and linalg.batch_matmul take a role}}
-  // expected-warning @below {{'fp8.config' on 'linalg.generic' configures no matmul: it applies to the linalg.matmul and linalg.batch_matmul ops it is on or that are nested in it}}
+  // expected-warning @below {{'fp8.role' is ignored on 'linalg.generic': only contractions (linalg.matmul, batch_matmul, contract or a multiply-add linalg.generic) take a role}}
+  // expected-warning @below {{'fp8.config' on 'linalg.generic' configures no matmul: it applies to the contractions it is on or that are nested in it}}
   %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<16x32xbf16>) outs(%init : tensor<16x32xbf16>) attrs = {fp8.role = "output", fp8.config = #fp8.linear<recipe = rowwise>} {
   ^bb0(%a: bf16, %b: bf16):
     linalg.yield %a : bf16

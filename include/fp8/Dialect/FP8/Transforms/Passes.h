@@ -66,12 +66,40 @@ struct MatmulRewriteRejection {
   std::string message;
 };
 
+/// The shape facts a plan depends on.
+struct MatmulShape {
+  int64_t batchDims = 0;
+  bool lhsTransposed = false;
+  bool rhsTransposed = false;
+  Type lhsElementType, rhsElementType, resultElementType;
+  /// The (flattened) contraction and N sizes; ShapedType::kDynamic if
+  /// unknown.
+  int64_t k = 0, n = 0;
+};
+
+struct Contraction;
+
 /// Decides how `op` (a linalg.matmul or linalg.batch_matmul) is rewritten,
 /// or why it is not. Emits nothing; the pass turns rejections into
 /// diagnostics.
 FailureOr<MatmulRewritePlan>
 planMatmulRewrite(linalg::LinalgOp op, const RewriteMatmulOptions &options,
                   MatmulRewriteRejection *rejection = nullptr);
+
+/// Decides how a recognized contraction is rewritten once normalized
+/// (flattened, see normalizeContraction): an explicit `fp8.role` wins over
+/// `inferredRole`.
+FailureOr<MatmulRewritePlan>
+planContractionRewrite(const Contraction &contraction,
+                       std::optional<GemmRole> inferredRole,
+                       const RewriteMatmulOptions &options,
+                       MatmulRewriteRejection *rejection = nullptr);
+
+/// Rewrites a linalg.matmul or linalg.batch_matmul per `plan`: amax, scale
+/// and cast of each operand, an fp8.scaled_matmul, and an add of a non-zero
+/// init. Returns the value that replaced the op's result.
+Value rewriteMatmulToFloat8(RewriterBase &rewriter, linalg::LinalgOp op,
+                            const MatmulRewritePlan &plan);
 
 /// The `#fp8.linear` config that applies to `op`: its own `fp8.config`, else
 /// the nearest enclosing op's, else `fallback` (null: the default config).

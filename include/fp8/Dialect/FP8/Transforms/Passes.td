@@ -14,12 +14,28 @@ def FP8RewriteMatmul : Pass<"fp8-rewrite-matmul", "ModuleOp"> {
   let summary = "Rewrite linalg matmuls into float8 scaling, casts and "
                 "scaled matmuls as a torchao Float8LinearConfig prescribes";
   let description = [{
-    For every `linalg.matmul` and `linalg.batch_matmul` (including transposed
-    `indexing_maps`), picks the `#fp8.linear` config (the op's `fp8.config`,
-    else the nearest enclosing op's, else the `config=`/`recipe=` option, else
-    tensorwise) and the role (`fp8.role`, default `output`), and emits
-    `fp8.amax` -> `fp8.amax_to_scale` -> `fp8.cast` for each operand and an
-    `fp8.scaled_matmul` producing the original result type.
+    For every linear-layer contraction -- `linalg.matmul` and
+    `linalg.batch_matmul` (any indexing maps), `linalg.generic` with a
+    multiply-add body (operands possibly `arith.extf`'d, f32 accumulator),
+    `linalg.contract`, `linalg.batch_reduce_matmul`, batch forms whose weight
+    is a broadcast 2-D tensor, several M or K dims -- picks the `#fp8.linear`
+    config (the op's `fp8.config`, else the nearest enclosing op's, else the
+    `config=`/`recipe=` option, else tensorwise) and the role (`fp8.role`,
+    else inferred from the dataflow between the function's contractions),
+    flattens leading activation dims into M and several reduction dims into
+    K (torchao's semantics: one tensorwise scale per tensor, the weight cast
+    once), and emits `fp8.amax` -> `fp8.amax_to_scale` -> `fp8.cast` for
+    each operand and an `fp8.scaled_matmul` producing the original result
+    type.
+
+    Selection (`convert=linear`, the default): a contraction is converted if
+    one operand is a weight (a function argument -- only those marked
+    `fp8.weight` when the function marks any --, a loop-carried value, a
+    constant, global or generated tensor, a call result, seen through
+    transposes, broadcasts, reshapes and converts), if it carries
+    `fp8.role`/`fp8.config`, or if it is an inferred backward GEMM.
+    Activation x activation products (attention) stay in high precision
+    unless `convert=all`. `remarks` reports every decision.
 
     | role        | A cast config               | B cast config          | gemm             |
     |-------------|-----------------------------|------------------------|------------------|
@@ -54,7 +70,15 @@ def FP8RewriteMatmul : Pass<"fp8-rewrite-matmul", "ModuleOp"> {
     Option<"chip", "chip", "std::string", /*default=*/"\"\"",
            "target chip (sm_89, sm_90a, gfx942, gfx950, ...) for type-config=auto">,
     Option<"strict", "strict", "bool", /*default=*/"false",
-           "make unconvertible (misaligned or dynamic) matmuls an error">
+           "make unconvertible (misaligned or dynamic) matmuls and "
+           "unrecognized contraction forms an error">,
+    Option<"convert", "convert", "std::string", /*default=*/"\"linear\"",
+           "which contractions to convert: linear (linear-layer GEMMs: one "
+           "operand is a weight, or an inferred backward GEMM) or all "
+           "(activation x activation products such as attention too)">,
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "emit a remark for every contraction: the role inferred and why, "
+           "or why it stays in high precision">
   ];
   let dependentDialects = [
     "::mlir::fp8::FP8Dialect",

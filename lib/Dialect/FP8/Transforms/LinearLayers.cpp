@@ -1,0 +1,342 @@
+//===- LinearLayers.cpp - which contractions are linear layers, and roles -===//
+//
+// Part of the fp8 project, under the Apache License v2.0 with LLVM Exceptions.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// torchao converts the GEMMs of nn.Linear, and knows each one's role from
+// autograd. Frontend IR has neither: this file finds the weights (function
+// arguments, parameters, constants, through layout and convert ops), infers
+// the roles from the dataflow between the contractions of a function, and
+// applies the selection policy.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Transforms/Contractions.h"
+
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::fp8;
+
+//===----------------------------------------------------------------------===//
+// Weights
+//===----------------------------------------------------------------------===//
+
+/// Whether `op` only moves, reshapes or converts its one tensor input.
+static bool isLayoutOrConvert(Operation *op) {
+  if (isa<linalg::TransposeOp, linalg::BroadcastOp, linalg::CopyOp,
+          tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
+          tensor::ReshapeOp>(op))
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return false;
+  Block *body = generic.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield.getNumOperands() != 1)
+    return false;
+  Value yielded = yield.getOperand(0);
+  if (Operation *def = yielded.getDefiningOp()) {
+    if (!isa<arith::ExtFOp, arith::TruncFOp>(def) ||
+        body->getOperations().size() != 2)
+      return false;
+    yielded = def->getOperand(0);
+  }
+  return yielded == body->getArgument(0);
+}
+
+/// The value `value` is a layout or convert of.
+static Value traceRoot(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (!isLayoutOrConvert(def))
+      break;
+    value = def->getOperand(0);
+  }
+  return value;
+}
+
+/// Whether `root` is a weight: a function argument (one marked `fp8.weight`
+/// if the function marks any), a loop-carried value, or data the function
+/// does not compute from other tensors (constants, globals, generated
+/// tensors, call results).
+static bool isWeight(Value root) {
+  if (auto arg = dyn_cast<BlockArgument>(root)) {
+    auto function =
+        dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+    if (!function || arg.getOwner() != &function.getFunctionBody().front())
+      return true;
+    bool anyMarked = false;
+    for (unsigned i = 0; i < function.getNumArguments(); ++i)
+      anyMarked |=
+          static_cast<bool>(function.getArgAttr(i, kWeightArgAttrName));
+    return !anyMarked ||
+           function.getArgAttr(arg.getArgNumber(), kWeightArgAttrName);
+  }
+  Operation *def = root.getDefiningOp();
+  if (isa<CallOpInterface>(def))
+    return true;
+  auto dps = dyn_cast<DestinationStyleOpInterface>(def);
+  for (OpOperand &operand : def->getOpOperands()) {
+    if (!isa<TensorType>(operand.get().getType()))
+      continue;
+    if (dps && dps.isDpsInit(&operand))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Roles
+//===----------------------------------------------------------------------===//
+
+/// Whether a location carries JAX's name stack of a transposed (backward)
+/// computation: `transpose(jvp(...))`.
+static bool hasBackwardNameStack(Location loc) {
+  bool found = false;
+  loc->walk([&](Location nested) {
+    if (auto name = dyn_cast<NameLoc>(nested))
+      if (name.getName().getValue().contains("transpose("))
+        found = true;
+    return found ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return found;
+}
+
+static std::string describeLoc(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  op->getLoc().print(os);
+  return text;
+}
+
+namespace {
+/// The contractions of one function and their dataflow.
+struct FunctionContractions {
+  SmallVector<unsigned> members;
+};
+
+struct Analysis {
+  ArrayRef<Contraction> contractions;
+  std::vector<LinearLayerDecision> &decisions;
+  Analysis(ArrayRef<Contraction> contractions,
+           std::vector<LinearLayerDecision> &decisions)
+      : contractions(contractions), decisions(decisions) {}
+
+  SmallVector<std::array<Value, 2>> roots;
+  SmallVector<std::array<bool, 2>> weights;
+  /// The ops that depend on each contraction's result (computed lazily).
+  DenseMap<unsigned, SetVector<Operation *>> dependents;
+
+  bool hasExplicitRole(unsigned i) const {
+    auto helper = contractions[i]
+                      .op->getContext()
+                      ->getOrLoadDialect<FP8Dialect>()
+                      ->getRoleAttrHelper();
+    return contractions[i].op->hasAttr(helper.getName());
+  }
+
+  /// Whether input `operand` of contraction `i` depends on the result of
+  /// contraction `j`.
+  bool dependsOn(unsigned i, unsigned operand, unsigned j) {
+    auto it = dependents.find(j);
+    if (it == dependents.end()) {
+      SetVector<Operation *> slice;
+      getForwardSlice(static_cast<Operation *>(contractions[j].op), &slice);
+      it = dependents.try_emplace(j, std::move(slice)).first;
+    }
+    linalg::LinalgOp op = contractions[i].op;
+    Value value = op.getDpsInputs()[operand];
+    Operation *def = value.getDefiningOp();
+    return def && (def == static_cast<Operation *>(contractions[j].op) ||
+                   it->second.contains(def));
+  }
+
+  /// The contractions (of `members`, other than `i`) with an operand whose
+  /// root is `root`, with that operand's index.
+  SmallVector<std::pair<unsigned, unsigned>> sharing(ArrayRef<unsigned> members,
+                                                     unsigned i, Value root) {
+    SmallVector<std::pair<unsigned, unsigned>> found;
+    for (unsigned j : members)
+      for (unsigned o = 0; o < 2; ++o)
+        if (j != i && roots[j][o] == root)
+          found.push_back({j, o});
+    return found;
+  }
+
+  /// Whether contraction `i` has the shape of a weight gradient: both
+  /// operands contracted over their leading (token) dims into an unbatched
+  /// result.
+  bool isGradWeightShaped(unsigned i) const {
+    const Contraction &c = contractions[i];
+    return c.batch.empty() && c.contractsLeadingDims();
+  }
+
+  void decideFunction(ArrayRef<unsigned> members);
+};
+} // namespace
+
+void Analysis::decideFunction(ArrayRef<unsigned> members) {
+  // grad_weight: a contraction over the leading dims of both operands. The
+  // gradient is the operand that depends on a contraction sharing the other
+  // operand (joint graphs: g depends on the forward GEMM that reads x), else
+  // the operand another contraction also reads (a backward graph: g feeds
+  // grad_input too), else the lhs (torch's grad_output^T @ input).
+  DenseMap<unsigned, unsigned> gradientOperand;
+  for (unsigned i : members) {
+    if (!isGradWeightShaped(i))
+      continue;
+    std::optional<unsigned> gradient;
+    std::string why;
+    for (unsigned o = 0; o < 2 && !gradient; ++o)
+      for (auto [j, jo] : sharing(members, i, roots[i][1 - o]))
+        if (!isGradWeightShaped(j) && dependsOn(i, o, j)) {
+          gradient = o;
+          why = "operand " + std::to_string(o) +
+                " (the gradient) depends on the contraction at " +
+                describeLoc(contractions[j].op) +
+                ", which also reads operand " + std::to_string(1 - o);
+          break;
+        }
+    if (!gradient) {
+      bool shared[2] = {!sharing(members, i, roots[i][0]).empty(),
+                        !sharing(members, i, roots[i][1]).empty()};
+      if (shared[0] != shared[1]) {
+        gradient = shared[0] ? 0 : 1;
+        why = "operand " + std::to_string(*gradient) +
+              " (the gradient) also feeds another contraction of the "
+              "function";
+      }
+    }
+    if (!gradient) {
+      gradient = 0;
+      why = "operand 0 taken as the gradient (grad_output^T @ input)";
+    }
+    gradientOperand[i] = *gradient;
+    if (hasExplicitRole(i))
+      continue;
+    LinearLayerDecision &d = decisions[i];
+    d.inferredRole = GemmRole::GradWeight;
+    d.swapOperands = *gradient == 1;
+    std::string tokens = contractions[i].k.size() > 1
+                             ? "its " +
+                                   std::to_string(contractions[i].k.size()) +
+                                   " leading (batch and sequence) dims"
+                             : "their leading (token) dim";
+    d.roleReason = "inferred role grad_weight: both operands are contracted "
+                   "over " +
+                   tokens + "; " + why;
+  }
+
+  // grad_input: a GEMM that shares its weight with another GEMM whose result
+  // its other operand depends on (joint graphs), or whose operand is the
+  // gradient of a grad_weight GEMM (backward graphs), or that JAX names
+  // `transpose(jvp(...))`.
+  for (unsigned i : members) {
+    if (isGradWeightShaped(i) || hasExplicitRole(i))
+      continue;
+    LinearLayerDecision &d = decisions[i];
+    for (unsigned w = 0; w < 2 && !d.inferredRole; ++w)
+      for (auto [j, jo] : sharing(members, i, roots[i][w]))
+        if (!isGradWeightShaped(j) && dependsOn(i, 1 - w, j)) {
+          d.inferredRole = GemmRole::GradInput;
+          d.swapOperands = w == 0;
+          d.roleReason =
+              "inferred role grad_input: operand " + std::to_string(w) +
+              " (the weight) also feeds the contraction at " +
+              describeLoc(contractions[j].op) + ", whose result operand " +
+              std::to_string(1 - w) + " depends on";
+          break;
+        }
+    for (unsigned g = 0; g < 2 && !d.inferredRole; ++g)
+      for (auto [j, jo] : sharing(members, i, roots[i][g])) {
+        auto it = gradientOperand.find(j);
+        if (it == gradientOperand.end() || it->second != jo)
+          continue;
+        d.inferredRole = GemmRole::GradInput;
+        d.swapOperands = g == 1;
+        d.roleReason = "inferred role grad_input: operand " +
+                       std::to_string(g) +
+                       " is the gradient of the grad_weight contraction at " +
+                       describeLoc(contractions[j].op);
+        break;
+      }
+    if (!d.inferredRole && hasBackwardNameStack(contractions[i].op->getLoc())) {
+      d.inferredRole = GemmRole::GradInput;
+      d.swapOperands = weights[i][0] && !weights[i][1];
+      d.roleReason = "inferred role grad_input: its location is a "
+                     "transpose(jvp(...)) in JAX's name stack";
+    }
+    if (!d.inferredRole) {
+      d.inferredRole = GemmRole::Output;
+      d.roleReason = "inferred role output: no backward dataflow reaches it";
+    }
+  }
+}
+
+std::vector<LinearLayerDecision>
+fp8::decideLinearLayers(ArrayRef<Contraction> contractions,
+                        ContractionSelection selection) {
+  std::vector<LinearLayerDecision> decisions;
+  Analysis analysis{contractions, decisions};
+  // Group the contractions by function (ops outside functions form one
+  // group per parent region's op).
+  llvm::MapVector<Operation *, SmallVector<unsigned>> byFunction;
+  for (auto [i, c] : llvm::enumerate(contractions)) {
+    LinearLayerDecision decision;
+    decision.contraction = c;
+    decisions.push_back(std::move(decision));
+    linalg::LinalgOp op = c.op;
+    std::array<Value, 2> roots = {traceRoot(op.getDpsInputs()[0]),
+                                  traceRoot(op.getDpsInputs()[1])};
+    analysis.roots.push_back(roots);
+    analysis.weights.push_back({isWeight(roots[0]), isWeight(roots[1])});
+    Operation *function = c.op->getParentOfType<FunctionOpInterface>();
+    if (!function)
+      function = c.op->getParentOp();
+    byFunction[function].push_back(i);
+  }
+  for (auto &[function, members] : byFunction)
+    analysis.decideFunction(members);
+
+  for (auto [i, d] : llvm::enumerate(decisions)) {
+    Operation *op = d.contraction.op;
+    if (selection == ContractionSelection::All) {
+      d.selectionReason = "convert=all";
+      continue;
+    }
+    StringAttr configName = op->getContext()
+                                ->getOrLoadDialect<FP8Dialect>()
+                                ->getConfigAttrHelper()
+                                .getName();
+    if (analysis.hasExplicitRole(i) || op->hasAttr(configName)) {
+      d.selectionReason = "the op carries fp8.role or fp8.config";
+      continue;
+    }
+    if (d.inferredRole && *d.inferredRole != GemmRole::Output) {
+      d.selectionReason = "a backward GEMM of a linear layer";
+      continue;
+    }
+    if (analysis.weights[i][0] || analysis.weights[i][1]) {
+      d.selectionReason = "operand " +
+                          std::to_string(analysis.weights[i][1] ? 1 : 0) +
+                          " is a weight";
+      continue;
+    }
+    d.selected = false;
+    d.selectionReason =
+        "stays in high precision: neither operand is a weight (a function "
+        "argument, constant or parameter), so it is an activation x "
+        "activation product such as attention; convert=all converts it, "
+        "fp8.weight marks weight arguments";
+  }
+  return decisions;
+}
