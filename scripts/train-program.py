@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints an MLIR program whose @main trains one fp8 linear layer.
 
-  train-program.py [--m M] [--n N] [--k K] [--steps S] [--lr LR]
+  train-program.py [--m M] [--n N] [--k K] [--steps S] [--lr LR] [--codes C]
 
 Each of the S steps (scf.for over a private @step, which returns new
 tensors: the loop yields buffers that are not its iter_args):
@@ -20,7 +20,12 @@ round differently from the first step on.
 
 @main prints the master weight's f32 bits (as i32) after step 1, after step
 2 (both run as part of the S steps), and at the end: three printMemrefI32
-calls. With a large
+calls. With --codes C, each of the first C steps first prints the float8
+codes its casts produce (tensorwise, the pipelines' default recipe): the
+bits of the scales of x, w and g (one 3-element print), then the codes of
+x (e4m3), w (e4m3) and g (e5m2) as i32 -- @codes recomputes them with
+explicit fp8 ops from the step's inputs, and g from the step's own
+forward GEMM. With a large
 matrix, run with FP8_PRINT=none FP8_DUMP_DIR=... (GPU) to get the numbers
 in files. The CPU pipeline (mlir-runner) and the NVVM pipeline
 (fp8-cuda-compile) run the same program.
@@ -150,7 +155,7 @@ func.func @main() {{
   %x0 = call @to_bf16_mk(%x32) : (tensor<{m}x{k}xf32>) -> tensor<{m}x{k}xbf16>
   %t = call @to_bf16_mn(%t32) : (tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xbf16>
   %w, %x = scf.for %i = %c0 to %steps step %c1 iter_args(%wi = %w0, %xi = %x0)
-      -> (tensor<{n}x{k}xf32>, tensor<{m}x{k}xbf16>) {{
+      -> (tensor<{n}x{k}xf32>, tensor<{m}x{k}xbf16>) {{{codes_call}
     %wn, %xn = func.call @step(%wi, %xi, %t) : (tensor<{n}x{k}xf32>, tensor<{m}x{k}xbf16>, tensor<{m}x{n}xbf16>) -> (tensor<{n}x{k}xf32>, tensor<{m}x{k}xbf16>)
     // The weights after steps 1 and 2.
     %first = arith.cmpi ult, %i, %c2 : index
@@ -178,6 +183,86 @@ func.func private @show(%w: tensor<{n}x{k}xf32>) {{
 """
 
 
+CODES_CALL = r"""
+    %codes_steps = arith.constant {codes} : index
+    %print_codes = arith.cmpi ult, %i, %codes_steps : index
+    scf.if %print_codes {{
+      func.call @codes(%wi, %xi, %t) : (tensor<{n}x{k}xf32>, tensor<{m}x{k}xbf16>, tensor<{m}x{n}xbf16>) -> ()
+    }}"""
+
+CODES = r"""
+// The float8 codes (as i32) of one {rows}x{cols} tensor cast with `scale`.
+func.func private @print_codes_{suffix}(%a: tensor<{rows}x{cols}xbf16>, %scale: tensor<f32>) {{
+  %q = fp8.cast %a, %scale : tensor<{rows}x{cols}xbf16>, tensor<f32> -> tensor<{rows}x{cols}x{fp8}>
+  %e = tensor.empty() : tensor<{rows}x{cols}xi32>
+  %bits = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}} ins(%q : tensor<{rows}x{cols}x{fp8}>) outs(%e : tensor<{rows}x{cols}xi32>) {{
+  ^bb0(%v: {fp8}, %o: i32):
+    %b = arith.bitcast %v : {fp8} to i8
+    %w = arith.extui %b : i8 to i32
+    linalg.yield %w : i32
+  }} -> tensor<{rows}x{cols}xi32>
+  %u = tensor.cast %bits : tensor<{rows}x{cols}xi32> to tensor<*xi32>
+  call @printMemrefI32(%u) : (tensor<*xi32>) -> ()
+  return
+}}
+"""
+
+CODES_MAIN = r"""
+// The scales and float8 codes of a step's casts (tensorwise), recomputed
+// from its inputs: x and w for the forward GEMM, g = (y - t) / M from the
+// step's own forward GEMM.
+func.func private @codes(%w32: tensor<{n}x{k}xf32>, %x: tensor<{m}x{k}xbf16>, %t: tensor<{m}x{n}xbf16>) {{
+  %zero = arith.constant 0.0 : bf16
+  %inv_m = arith.constant {inv_m} : f32
+  %ew = tensor.empty() : tensor<{n}x{k}xbf16>
+  %w = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}} ins(%w32 : tensor<{n}x{k}xf32>) outs(%ew : tensor<{n}x{k}xbf16>) {{
+  ^bb0(%a: f32, %o: bf16):
+    %b = arith.truncf %a : f32 to bf16
+    linalg.yield %b : bf16
+  }} -> tensor<{n}x{k}xbf16>
+  %e0 = tensor.empty() : tensor<{m}x{n}xbf16>
+  %c0 = linalg.fill ins(%zero : bf16) outs(%e0 : tensor<{m}x{n}xbf16>) -> tensor<{m}x{n}xbf16>
+  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      {{fp8.role = "output"}} ins(%x, %w : tensor<{m}x{k}xbf16>, tensor<{n}x{k}xbf16>) outs(%c0 : tensor<{m}x{n}xbf16>) -> tensor<{m}x{n}xbf16>
+  %eg = tensor.empty() : tensor<{m}x{n}xbf16>
+  %g = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}} ins(%y, %t : tensor<{m}x{n}xbf16>, tensor<{m}x{n}xbf16>) outs(%eg : tensor<{m}x{n}xbf16>) {{
+  ^bb0(%a: bf16, %b: bf16, %o: bf16):
+    %af = arith.extf %a : bf16 to f32
+    %bf = arith.extf %b : bf16 to f32
+    %d = arith.subf %af, %bf : f32
+    %s = arith.mulf %d, %inv_m : f32
+    %r = arith.truncf %s : f32 to bf16
+    linalg.yield %r : bf16
+  }} -> tensor<{m}x{n}xbf16>
+  %ax = fp8.amax %x tensorwise : tensor<{m}x{k}xbf16> -> tensor<f32>
+  %sx = fp8.amax_to_scale %ax : tensor<f32> for f8E4M3FN
+  %aw = fp8.amax %w tensorwise : tensor<{n}x{k}xbf16> -> tensor<f32>
+  %sw = fp8.amax_to_scale %aw : tensor<f32> for f8E4M3FN
+  %ag = fp8.amax %g tensorwise : tensor<{m}x{n}xbf16> -> tensor<f32>
+  %sg = fp8.amax_to_scale %ag : tensor<f32> for f8E5M2
+  %e3 = tensor.empty() : tensor<3xi32>
+  %scales = linalg.generic {{indexing_maps = [affine_map<(i) -> ()>, affine_map<(i) -> ()>, affine_map<(i) -> ()>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}} ins(%sx, %sw, %sg : tensor<f32>, tensor<f32>, tensor<f32>) outs(%e3 : tensor<3xi32>) {{
+  ^bb0(%a: f32, %b: f32, %c: f32, %o: i32):
+    %i = linalg.index 0 : index
+    %c0i = arith.constant 0 : index
+    %c1i = arith.constant 1 : index
+    %is0 = arith.cmpi eq, %i, %c0i : index
+    %is1 = arith.cmpi eq, %i, %c1i : index
+    %bc = arith.select %is1, %b, %c : f32
+    %v = arith.select %is0, %a, %bc : f32
+    %bits = arith.bitcast %v : f32 to i32
+    linalg.yield %bits : i32
+  }} -> tensor<3xi32>
+  %su = tensor.cast %scales : tensor<3xi32> to tensor<*xi32>
+  call @printMemrefI32(%su) : (tensor<*xi32>) -> ()
+  call @print_codes_mk(%x, %sx) : (tensor<{m}x{k}xbf16>, tensor<f32>) -> ()
+  call @print_codes_nk(%w, %sw) : (tensor<{n}x{k}xbf16>, tensor<f32>) -> ()
+  call @print_codes_mn(%g, %sg) : (tensor<{m}x{n}xbf16>, tensor<f32>) -> ()
+  return
+}}
+"""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--m", type=int, default=64)
@@ -185,6 +270,9 @@ def main():
     parser.add_argument("--k", type=int, default=64)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--lr", type=float, default=2.0 ** -10)
+    parser.add_argument("--codes", type=int, default=0,
+                        help="print the scales and float8 codes of the "
+                             "first CODES steps' casts")
     args = parser.parse_args()
     m, n, k = args.m, args.n, args.k
     out = [HEAD.format(m=m, n=n, k=k, steps=args.steps, lr=args.lr)]
@@ -193,8 +281,17 @@ def main():
     # x (m x k) and t (m x n) in bf16.
     for suffix, rows, cols in (("mk", m, k), ("mn", m, n)):
         out.append(TO_BF16.format(suffix=suffix, rows=rows, cols=cols))
+    codes_call = ""
+    if args.codes:
+        codes_call = CODES_CALL.format(codes=args.codes, m=m, n=n, k=k)
+        for suffix, rows, cols, fp8 in (("mk", m, k, "f8E4M3FN"),
+                                        ("nk", n, k, "f8E4M3FN"),
+                                        ("mn", m, n, "f8E5M2")):
+            out.append(CODES.format(suffix=suffix, rows=rows, cols=cols,
+                                    fp8=fp8))
+        out.append(CODES_MAIN.format(m=m, n=n, k=k, inv_m=repr(1.0 / m)))
     out.append(STEP.format(m=m, n=n, k=k, steps=args.steps, lr=repr(args.lr),
-                           inv_m=repr(1.0 / m)))
+                           inv_m=repr(1.0 / m), codes_call=codes_call))
     print("".join(out))
 
 

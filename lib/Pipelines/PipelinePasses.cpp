@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -38,6 +39,7 @@ namespace fp8 {
 #define GEN_PASS_DEF_FP8FREEAFTERLASTUSE
 #define GEN_PASS_DEF_FP8SPLITDEALLOCS
 #define GEN_PASS_DEF_FP8CHECKLOWERED
+#define GEN_PASS_DEF_FP8STRIPATTRIBUTES
 #include "fp8/Pipelines/Passes.h.inc"
 } // namespace fp8
 } // namespace mlir
@@ -207,6 +209,31 @@ static Operation *getAllocation(Value value) {
   return isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(def) ? def
                                                                  : nullptr;
 }
+
+struct FP8StripAttributesPass
+    : public fp8::impl::FP8StripAttributesBase<FP8StripAttributesPass> {
+  void runOnOperation() override {
+    auto isFp8 = [](NamedAttribute attr) {
+      return attr.getName().getValue().starts_with("fp8.");
+    };
+    getOperation()->walk([&](Operation *op) {
+      for (NamedAttribute attr : llvm::to_vector(op->getDiscardableAttrs()))
+        if (isFp8(attr))
+          op->removeDiscardableAttr(attr.getName());
+      auto function = dyn_cast<FunctionOpInterface>(op);
+      if (!function)
+        return;
+      for (unsigned i = 0; i < function.getNumArguments(); ++i)
+        for (NamedAttribute attr : llvm::to_vector(function.getArgAttrs(i)))
+          if (isFp8(attr))
+            function.removeArgAttr(i, attr.getName());
+      for (unsigned i = 0; i < function.getNumResults(); ++i)
+        for (NamedAttribute attr : llvm::to_vector(function.getResultAttrs(i)))
+          if (isFp8(attr))
+            function.removeResultAttr(i, attr.getName());
+    });
+  }
+};
 
 struct FP8SplitDeallocsPass
     : public fp8::impl::FP8SplitDeallocsBase<FP8SplitDeallocsPass> {

@@ -80,6 +80,7 @@ static void addRewritePass(OpPassManager &pm,
     rewrite.chip.clear();
   }
   pm.addPass(createFP8RewriteMatmul(rewrite));
+  pm.addPass(createFP8StripAttributes());
 }
 
 /// Tensors to buffers, across function boundaries so that tensors passed to

@@ -105,6 +105,18 @@ def FP8SplitDeallocs : Pass<"fp8-split-deallocs"> {
                            "::mlir::bufferization::BufferizationDialect"];
 }
 
+def FP8StripAttributes : Pass<"fp8-strip-attributes", "::mlir::ModuleOp"> {
+  let summary = "Drop the fp8 attributes the matmul rewrite has consumed";
+  let description = [{
+    Removes every discardable attribute whose name starts with `fp8.`
+    (`fp8.config`, `fp8.role`, `fp8.amax_grid`) and every such function
+    argument and result attribute (`fp8.weight`). The pipelines run it after
+    `--fp8-rewrite-matmul`: a `#fp8.linear` left on a function would reach
+    the LLVM dialect, whose output then no longer parses without the fp8
+    dialect (mlir-runner, mlir-translate).
+  }];
+}
+
 def FP8CheckLowered : Pass<"fp8-check-lowered", "::mlir::ModuleOp"> {
   let summary = "Fail on anything a pipeline did not lower to the LLVM "
                 "dialect";

@@ -7,6 +7,8 @@ OUT_DIR gets executables of scripts/train-program.py's program (one fp8
 linear layer trained by SGD, @main loops over the steps):
   small-S   M = N = K = 64, S = 1, 2, 10, 1000 steps, and small-S.cpu.txt:
             the same program run here by the CPU pipeline (mlir-runner)
+  codes     M = 256, N = K = 128, 10 steps, printing the scales and float8
+            codes of the first 3 steps' casts (--codes 3), and codes.cpu.txt
   large-S   M = 8192, N = K = 4096 (timing, memory), S = 1, 10, 1000
   oom       a program whose buffers exceed any GPU's memory (three f32
             buffers of 60 GiB)
@@ -75,15 +77,21 @@ def main():
              os.path.join(args.out, name), "--options", "chip=" + args.chip])
         return path
 
-    for steps in (1, 2, 10, 1000):
-        source = run([sys.executable, program, "--steps", str(steps)])
-        path = build("small-%d" % steps, source)
+    def build_with_cpu(name, source):
+        path = build(name, source)
         lowered = run([os.path.join(tools, "fp8-opt"), path,
                        "--fp8-cpu-pipeline"])
         out = run(["/usr/lib/llvm-22/bin/mlir-runner", "-e", "main", "-entry-point-result=void",
                    "-shared-libs=" + RUNNER_LIBS], input=lowered)
-        with open(os.path.join(args.out, "small-%d.cpu.txt" % steps), "w") as f:
+        with open(os.path.join(args.out, name + ".cpu.txt"), "w") as f:
             f.write(out)
+
+    for steps in (1, 2, 10, 1000):
+        build_with_cpu("small-%d" % steps,
+                       run([sys.executable, program, "--steps", str(steps)]))
+    build_with_cpu("codes", run([sys.executable, program, "--m", "256",
+                                 "--n", "128", "--k", "128", "--steps", "10",
+                                 "--codes", "3"]))
     for steps in (1, 10, 1000):
         build("large-%d" % steps,
               run([sys.executable, program, "--m", "8192", "--n", "4096",

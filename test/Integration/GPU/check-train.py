@@ -20,6 +20,12 @@
 4. Out of memory: large-1 under FP8_POOL_LIMIT=64M, and oom (three 60 GiB
    buffers) unlimited, must each print one 'out of device memory' line and
    exit with status 1 within 60 s.
+5. Codes: the codes program prints, for each of its first 3 steps, the
+   scales of x, w and g and their float8 codes; compared with the CPU
+   pipeline's run: the first step's scales and codes must be bit-exact
+   (its inputs are the same), later ones are reported (the GPU's GEMMs
+   round differently, so w and x drift after step 1 and g already in
+   step 1 may differ where y does).
 Prints one line per check and `N passed, M failed`.
 """
 import argparse
@@ -108,6 +114,34 @@ def main():
               "bit-identical, max |gpu - cpu| %.3g (max |w| %.3g, relative "
               "%.3g)" % (exact, same, len(final_c), diff, biggest,
                          diff / biggest))
+
+    # 5 (first, as it is quick). The float8 codes of the first steps.
+    result, _ = run(os.path.join(d, "codes"))
+    gpu = matrices(result.stdout)
+    cpu = matrices(open(os.path.join(d, "codes.cpu.txt")).read())
+    if result.returncode or len(gpu) != len(cpu) or len(cpu) != 3 * 4 + 3:
+        check("codes", False, "exit %d, %d of %d prints" % (
+            result.returncode, len(gpu), len(cpu)))
+    else:
+        steps = []
+        for step in range(3):
+            block = {}
+            for j, name in enumerate(("scales", "x", "w", "g")):
+                g, c = gpu[4 * step + j], cpu[4 * step + j]
+                block[name] = {"equal": sum(a == b for a, b in zip(g, c)),
+                               "total": len(c),
+                               "max_code_diff": max(abs(a - b)
+                                                    for a, b in zip(g, c))}
+            steps.append(block)
+        report["codes"] = steps
+        first = steps[0]
+        ok = all(v["equal"] == v["total"] for v in first.values())
+        line = "; ".join(
+            "step %d: " % (i + 1) + ", ".join(
+                "%s %d/%d" % (name, v["equal"], v["total"])
+                for name, v in block.items())
+            for i, block in enumerate(steps))
+        check("codes", ok, "bit-identical to the CPU pipeline: " + line)
 
     # 2. Memory: the same peak for 10 and 1000 steps.
     peaks = {}

@@ -429,10 +429,6 @@ fp8::normalizeContraction(RewriterBase &rewriter,
 
   SmallVector<NamedAttribute> attrs;
   bool batch = !c.batch.empty();
-  if (c.lhsTransposed || c.rhsTransposed)
-    attrs.push_back(rewriter.getNamedAttr(
-        "indexing_maps", rewriter.getArrayAttr(matmulMaps(
-                             ctx, batch, c.lhsTransposed, c.rhsTransposed))));
   // The fp8 attributes (config, role, amax grid) carry over.
   for (NamedAttribute attr : op->getDiscardableAttrs())
     if (attr.getName().getValue().starts_with("fp8."))
@@ -446,6 +442,11 @@ fp8::normalizeContraction(RewriterBase &rewriter,
     matmul = linalg::MatmulOp::create(
         rewriter, op.getLoc(), TypeRange{flatInit.getType()},
         ValueRange{lhs, rhs}, ValueRange{flatInit}, attrs);
+  // Set after creation: BatchMatmulOp's builder does not take the maps.
+  if (c.lhsTransposed || c.rhsTransposed)
+    matmul->setAttr("indexing_maps",
+                    rewriter.getArrayAttr(matmulMaps(
+                        ctx, batch, c.lhsTransposed, c.rhsTransposed)));
   result.matmul = cast<linalg::LinalgOp>(matmul);
   Value flat = matmul->getResult(0);
   if (c.resultTransposed) {

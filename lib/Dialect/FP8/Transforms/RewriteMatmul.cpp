@@ -506,11 +506,22 @@ struct FP8RewriteMatmulPass
     // looked through stays exactly as it was.
     IRRewriter rewriter(&getContext());
     for (auto &[d, plan] : planned) {
-      const Contraction &c = d->contraction;
-      if (c.isCanonical()) {
-        rewriteMatmulToFloat8(rewriter, c.op, plan);
+      if (d->contraction.isCanonical()) {
+        rewriteMatmulToFloat8(rewriter, d->contraction.op, plan);
         continue;
       }
+      // Match again: an operand produced by a contraction rewritten before
+      // is now the result of its replacement (same dims, same layout).
+      Contraction c;
+      std::string reason;
+      if (matchContraction(d->contraction.op, c, reason) !=
+          ContractionMatch::Matched) {
+        d->contraction.op->emitError()
+            << "internal error: contraction no longer matches: " << reason;
+        return signalPassFailure();
+      }
+      if (d->swapOperands)
+        c = transposeProduct(c);
       NormalizedContraction normalized = normalizeContraction(rewriter, c);
       Value flat = normalized.matmul->getResult(0);
       Value product =

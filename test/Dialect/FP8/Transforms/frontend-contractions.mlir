@@ -1,5 +1,10 @@
 // RUN: fp8-opt %s -split-input-file --fp8-rewrite-matmul | FileCheck %s
 // RUN: fp8-opt %s -split-input-file --fp8-rewrite-matmul="recipe=rowwise" | FileCheck %s --check-prefix=ROWWISE
+// Every normalized form lowers completely (each pipeline ends by checking
+// that everything reached the LLVM dialect or a kernel binary).
+// RUN: fp8-opt %s -split-input-file --fp8-cpu-pipeline -o /dev/null
+// RUN: fp8-opt %s -split-input-file --fp8-nvvm-pipeline="chip=sm_90a" -o /dev/null
+// RUN: fp8-opt %s -split-input-file --fp8-rocdl-pipeline="chip=gfx942" -o /dev/null
 
 // Contractions in the forms frontends print them, normalized to the
 // (M,K) x (K,N) product the fp8 ops take: leading activation dims are

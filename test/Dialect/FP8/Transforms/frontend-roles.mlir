@@ -203,3 +203,45 @@ func.func @marked_weights(%x: tensor<64x32xbf16>, %w: tensor<32x16xbf16> {fp8.we
   %b = linalg.matmul ins(%x, %v : tensor<64x32xbf16>, tensor<32x16xbf16>) outs(%i : tensor<64x16xbf16>) -> tensor<64x16xbf16>
   return %a, %b : tensor<64x16xbf16>, tensor<64x16xbf16>
 }
+
+// -----
+
+// torch-mlir's attention: 3-D projections (W^T broadcast over the batch,
+// batch_matmul) are linear layers; q @ k^T and softmax(s) @ v are
+// activation x activation batch_matmuls and stay in high precision.
+// CHECK-LABEL: func @torch_attention_3d
+// CHECK-COUNT-3: fp8.scaled_matmul {{.+}} -> tensor<64x32xf32>
+// CHECK-NOT: fp8.scaled_matmul
+// CHECK: linalg.batch_matmul ins(%{{.+}}, %{{.+}} : tensor<2x32x32xf32>, tensor<2x32x32xf32>)
+// CHECK: linalg.softmax
+// CHECK: linalg.batch_matmul ins(%{{.+}}, %{{.+}} : tensor<2x32x32xf32>, tensor<2x32x32xf32>)
+// ALL-LABEL: func @torch_attention_3d
+// ALL-COUNT-5: fp8.scaled_matmul
+func.func @torch_attention_3d(%x: tensor<2x32x64xbf16>, %wq: tensor<32x64xbf16>, %wk: tensor<32x64xbf16>, %wv: tensor<32x64xbf16>) -> tensor<2x32x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x32x32xf32>
+  %i = linalg.fill ins(%zero : f32) outs(%e : tensor<2x32x32xf32>) -> tensor<2x32x32xf32>
+  %et = tensor.empty() : tensor<64x32xbf16>
+  %eb = tensor.empty() : tensor<2x64x32xbf16>
+  %wqt = linalg.transpose ins(%wq : tensor<32x64xbf16>) outs(%et : tensor<64x32xbf16>) permutation = [1, 0]
+  %wqb = linalg.broadcast ins(%wqt : tensor<64x32xbf16>) outs(%eb : tensor<2x64x32xbf16>) dimensions = [0]
+  // expected-remark @below {{converted as output (operand 1 is a weight)}}
+  %q = linalg.batch_matmul ins(%x, %wqb : tensor<2x32x64xbf16>, tensor<2x64x32xbf16>) outs(%i : tensor<2x32x32xf32>) -> tensor<2x32x32xf32>
+  %wkt = linalg.transpose ins(%wk : tensor<32x64xbf16>) outs(%et : tensor<64x32xbf16>) permutation = [1, 0]
+  %wkb = linalg.broadcast ins(%wkt : tensor<64x32xbf16>) outs(%eb : tensor<2x64x32xbf16>) dimensions = [0]
+  // expected-remark @below {{converted as output (operand 1 is a weight)}}
+  %k = linalg.batch_matmul ins(%x, %wkb : tensor<2x32x64xbf16>, tensor<2x64x32xbf16>) outs(%i : tensor<2x32x32xf32>) -> tensor<2x32x32xf32>
+  %wvt = linalg.transpose ins(%wv : tensor<32x64xbf16>) outs(%et : tensor<64x32xbf16>) permutation = [1, 0]
+  %wvb = linalg.broadcast ins(%wvt : tensor<64x32xbf16>) outs(%eb : tensor<2x64x32xbf16>) dimensions = [0]
+  // expected-remark @below {{converted as output (operand 1 is a weight)}}
+  %v = linalg.batch_matmul ins(%x, %wvb : tensor<2x32x64xbf16>, tensor<2x64x32xbf16>) outs(%i : tensor<2x32x32xf32>) -> tensor<2x32x32xf32>
+  %ek = tensor.empty() : tensor<2x32x32xf32>
+  %kt = linalg.transpose ins(%k : tensor<2x32x32xf32>) outs(%ek : tensor<2x32x32xf32>) permutation = [0, 2, 1]
+  // expected-remark @below {{stays in high precision: neither operand is a weight}}
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x32x32xf32>, tensor<2x32x32xf32>) outs(%i : tensor<2x32x32xf32>) -> tensor<2x32x32xf32>
+  %es = tensor.empty() : tensor<2x32x32xf32>
+  %p = linalg.softmax dimension(2) ins(%s : tensor<2x32x32xf32>) outs(%es : tensor<2x32x32xf32>) -> tensor<2x32x32xf32>
+  // expected-remark @below {{stays in high precision: neither operand is a weight}}
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x32x32xf32>, tensor<2x32x32xf32>) outs(%i : tensor<2x32x32xf32>) -> tensor<2x32x32xf32>
+  return %o : tensor<2x32x32xf32>
+}
