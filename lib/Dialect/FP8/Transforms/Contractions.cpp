@@ -33,13 +33,16 @@ concat(std::initializer_list<ArrayRef<unsigned>> parts) {
 }
 
 /// Whether the body of `op` computes `out + a * b` in floating point, with
-/// `a` and `b` possibly widened by arith.extf first.
+/// `a` and `b` possibly converted first (arith.extf to a wider accumulator,
+/// or arith.truncf to a narrower one, as a named matmul of f32 operands into
+/// bf16 does).
 static bool hasMulAddBody(linalg::LinalgOp op) {
   Block *body = op.getBlock();
   if (!body || body->getNumArguments() != 3)
     return false;
   for (Operation &nested : body->without_terminator())
-    if (!isa<arith::ExtFOp, arith::MulFOp, arith::AddFOp>(nested))
+    if (!isa<arith::ExtFOp, arith::TruncFOp, arith::MulFOp, arith::AddFOp>(
+            nested))
       return false;
   auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
   if (!yield || yield.getNumOperands() != 1)
@@ -57,6 +60,8 @@ static bool hasMulAddBody(linalg::LinalgOp op) {
   auto strip = [](Value value) {
     if (auto ext = value.getDefiningOp<arith::ExtFOp>())
       return ext.getIn();
+    if (auto trunc = value.getDefiningOp<arith::TruncFOp>())
+      return trunc.getIn();
     return value;
   };
   Value x = strip(mul.getLhs()), y = strip(mul.getRhs());

@@ -69,14 +69,20 @@ static Value traceRoot(Value value) {
 /// tensors, call results).
 static bool isWeight(Value root) {
   if (auto arg = dyn_cast<BlockArgument>(root)) {
+    // A function that marks weight arguments names all its weights: its
+    // other arguments and loop-carried values (a KV cache) are activations.
     auto function =
-        dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
-    if (!function || arg.getOwner() != &function.getFunctionBody().front())
+        arg.getOwner()->getParentOp()->getParentOfType<FunctionOpInterface>();
+    if (auto own = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp()))
+      function = own;
+    if (!function)
       return true;
     bool anyMarked = false;
     for (unsigned i = 0; i < function.getNumArguments(); ++i)
       anyMarked |=
           static_cast<bool>(function.getArgAttr(i, kWeightArgAttrName));
+    if (arg.getOwner() != &function.getFunctionBody().front())
+      return !anyMarked;
     return !anyMarked ||
            function.getArgAttr(arg.getArgNumber(), kWeightArgAttrName);
   }
@@ -92,6 +98,12 @@ static bool isWeight(Value root) {
     return false;
   }
   return true;
+}
+
+bool fp8::hasWeightOperand(linalg::LinalgOp op) {
+  return llvm::any_of(op.getDpsInputs(), [](Value input) {
+    return isa<TensorType>(input.getType()) && isWeight(traceRoot(input));
+  });
 }
 
 //===----------------------------------------------------------------------===//
@@ -180,25 +192,60 @@ struct Analysis {
     return c.batch.empty() && c.contractsLeadingDims();
   }
 
+  /// Whether contraction `j` is a linear-layer GEMM: one operand is a
+  /// weight.
+  bool isLinear(unsigned j) const { return weights[j][0] || weights[j][1]; }
+
+  /// The dims of operand `o`'s source that contraction `i` contracts.
+  SmallVector<int64_t> contractedDims(unsigned i, unsigned o) const {
+    const Contraction &c = contractions[i];
+    const ContractionOperand &operand = o == 0 ? c.lhs : c.rhs;
+    SmallVector<int64_t> dims;
+    for (auto [d, loopDim] : llvm::enumerate(operand.loopDims))
+      if (llvm::is_contained(c.k, loopDim))
+        dims.push_back(d);
+    return dims;
+  }
+
+  /// Whether contractions `i` and `j` read the same weight (their operands
+  /// `o` and `jo`) contracted over different dims (W and W^T). Operands
+  /// reached through reshapes or converts (different sources) count as
+  /// different.
+  bool contractsOtherDim(unsigned i, unsigned o, unsigned j,
+                         unsigned jo) const {
+    const ContractionOperand &a =
+        o == 0 ? contractions[i].lhs : contractions[i].rhs;
+    const ContractionOperand &b =
+        jo == 0 ? contractions[j].lhs : contractions[j].rhs;
+    if (a.source != b.source)
+      return true;
+    return contractedDims(i, o) != contractedDims(j, jo);
+  }
+
   void decideFunction(ArrayRef<unsigned> members);
 };
 } // namespace
 
 void Analysis::decideFunction(ArrayRef<unsigned> members) {
-  // grad_weight: a contraction over the leading dims of both operands. The
-  // gradient is the operand that depends on a contraction sharing the other
-  // operand (joint graphs: g depends on the forward GEMM that reads x), else
-  // the operand another contraction also reads (a backward graph: g feeds
-  // grad_input too), else the lhs (torch's grad_output^T @ input).
+  // grad_weight: a contraction over the leading (token) dims of both
+  // operands, with evidence that it belongs to a linear layer: a GEMM with a
+  // weight operand reads one of its operands (the forward GEMM reads x, the
+  // grad_input GEMM reads g), or, with no such GEMM in the function (a first
+  // layer's backward graph), one of its operands is a weight itself. The
+  // gradient is the operand that depends on a linear GEMM reading the other
+  // operand (joint graphs), else the operand a linear GEMM also reads
+  // (backward graphs), else the lhs (torch's grad_output^T @ input). Products
+  // of activations (attention's backward) and Gram matrices x^T x are not
+  // weight gradients.
   DenseMap<unsigned, unsigned> gradientOperand;
   for (unsigned i : members) {
-    if (!isGradWeightShaped(i))
+    if (!isGradWeightShaped(i) || roots[i][0] == roots[i][1])
       continue;
     std::optional<unsigned> gradient;
     std::string why;
     for (unsigned o = 0; o < 2 && !gradient; ++o)
       for (auto [j, jo] : sharing(members, i, roots[i][1 - o]))
-        if (!isGradWeightShaped(j) && dependsOn(i, o, j)) {
+        if (isLinear(j) && !isGradWeightShaped(j) && dependsOn(i, o, j)) {
           gradient = o;
           why = "operand " + std::to_string(o) +
                 " (the gradient) depends on the contraction at " +
@@ -207,19 +254,24 @@ void Analysis::decideFunction(ArrayRef<unsigned> members) {
           break;
         }
     if (!gradient) {
-      bool shared[2] = {!sharing(members, i, roots[i][0]).empty(),
-                        !sharing(members, i, roots[i][1]).empty()};
+      auto sharedWithLinear = [&](unsigned o) {
+        return llvm::any_of(sharing(members, i, roots[i][o]),
+                            [&](auto jjo) { return isLinear(jjo.first); });
+      };
+      bool shared[2] = {sharedWithLinear(0), sharedWithLinear(1)};
       if (shared[0] != shared[1]) {
         gradient = shared[0] ? 0 : 1;
         why = "operand " + std::to_string(*gradient) +
-              " (the gradient) also feeds another contraction of the "
+              " (the gradient) also feeds a linear-layer GEMM of the "
               "function";
       }
     }
-    if (!gradient) {
+    if (!gradient && (weights[i][0] || weights[i][1])) {
       gradient = 0;
       why = "operand 0 taken as the gradient (grad_output^T @ input)";
     }
+    if (!gradient)
+      continue;
     gradientOperand[i] = *gradient;
     if (hasExplicitRole(i))
       continue;
@@ -236,17 +288,22 @@ void Analysis::decideFunction(ArrayRef<unsigned> members) {
                    tokens + "; " + why;
   }
 
-  // grad_input: a GEMM that shares its weight with another GEMM whose result
-  // its other operand depends on (joint graphs), or whose operand is the
-  // gradient of a grad_weight GEMM (backward graphs), or that JAX names
-  // `transpose(jvp(...))`.
+  // grad_input: a GEMM whose weight also feeds another GEMM, contracted
+  // there over its other dim (W vs W^T: tied weights used the same way are
+  // two forward GEMMs), whose result this GEMM's other operand depends on
+  // (joint graphs); or a GEMM with a weight whose other operand is the
+  // gradient of a grad_weight GEMM (backward graphs); or a GEMM with a
+  // weight that JAX names `transpose(jvp(...))`.
   for (unsigned i : members) {
-    if (isGradWeightShaped(i) || hasExplicitRole(i))
+    if (gradientOperand.count(i) || hasExplicitRole(i))
       continue;
     LinearLayerDecision &d = decisions[i];
-    for (unsigned w = 0; w < 2 && !d.inferredRole; ++w)
+    for (unsigned w = 0; w < 2 && !d.inferredRole; ++w) {
+      if (!weights[i][w])
+        continue;
       for (auto [j, jo] : sharing(members, i, roots[i][w]))
-        if (!isGradWeightShaped(j) && dependsOn(i, 1 - w, j)) {
+        if (!gradientOperand.count(j) && contractsOtherDim(i, w, j, jo) &&
+            dependsOn(i, 1 - w, j)) {
           d.inferredRole = GemmRole::GradInput;
           d.swapOperands = w == 0;
           d.roleReason =
@@ -256,7 +313,10 @@ void Analysis::decideFunction(ArrayRef<unsigned> members) {
               std::to_string(1 - w) + " depends on";
           break;
         }
-    for (unsigned g = 0; g < 2 && !d.inferredRole; ++g)
+    }
+    for (unsigned g = 0; g < 2 && !d.inferredRole; ++g) {
+      if (!weights[i][1 - g])
+        continue;
       for (auto [j, jo] : sharing(members, i, roots[i][g])) {
         auto it = gradientOperand.find(j);
         if (it == gradientOperand.end() || it->second != jo)
@@ -269,7 +329,9 @@ void Analysis::decideFunction(ArrayRef<unsigned> members) {
                        describeLoc(contractions[j].op);
         break;
       }
-    if (!d.inferredRole && hasBackwardNameStack(contractions[i].op->getLoc())) {
+    }
+    if (!d.inferredRole && (weights[i][0] || weights[i][1]) &&
+        hasBackwardNameStack(contractions[i].op->getLoc())) {
       d.inferredRole = GemmRole::GradInput;
       d.swapOperands = weights[i][0] && !weights[i][1];
       d.roleReason = "inferred role grad_input: its location is a "

@@ -371,22 +371,31 @@ static void warnIgnoredAttributes(ModuleOp module) {
   });
 }
 
-/// Erases the producers a normalized contraction looked through once
-/// nothing else reads them.
+/// Erases the producers normalized contractions looked through once nothing
+/// else reads them (a producer may be in several chains; each is erased
+/// once).
 static void eraseDeadProducers(RewriterBase &rewriter,
                                ArrayRef<Operation *> producers) {
-  for (Operation *producer : producers) {
-    if (!producer->use_empty())
-      return;
-    SmallVector<Operation *> inits;
-    if (auto dps = dyn_cast<DestinationStyleOpInterface>(producer))
-      for (Value init : dps.getDpsInits())
-        if (Operation *def = init.getDefiningOp<tensor::EmptyOp>())
-          inits.push_back(def);
-    rewriter.eraseOp(producer);
-    for (Operation *init : inits)
-      if (init->use_empty())
-        rewriter.eraseOp(init);
+  llvm::SetVector<Operation *> pending(producers.begin(), producers.end());
+  bool erased = true;
+  while (erased) {
+    erased = false;
+    for (Operation *producer : pending) {
+      if (!producer->use_empty())
+        continue;
+      SmallVector<Operation *> inits;
+      if (auto dps = dyn_cast<DestinationStyleOpInterface>(producer))
+        for (Value init : dps.getDpsInits())
+          if (Operation *def = init.getDefiningOp<tensor::EmptyOp>())
+            inits.push_back(def);
+      pending.remove(producer);
+      rewriter.eraseOp(producer);
+      for (Operation *init : inits)
+        if (init->use_empty() && !pending.contains(init))
+          rewriter.eraseOp(init);
+      erased = true;
+      break;
+    }
   }
 }
 
@@ -455,9 +464,25 @@ struct FP8RewriteMatmulPass
           diagnose(op, rejection);
         return;
       }
-      if (match == ContractionMatch::Unsupported)
+      if (match != ContractionMatch::Unsupported)
+        return;
+      // Only a contraction the policy would convert is an unsupported
+      // linear layer; others (attention in a layout the rewrite does not
+      // take) stay in high precision anyway.
+      FP8Dialect *dialect = op->getContext()->getOrLoadDialect<FP8Dialect>();
+      bool wouldConvert =
+          selection == ContractionSelection::All ||
+          !op.hasPureTensorSemantics() ||
+          op->hasAttr(dialect->getRoleAttrHelper().getName()) ||
+          op->hasAttr(dialect->getConfigAttrHelper().getName()) ||
+          hasWeightOperand(op);
+      if (wouldConvert)
         diagnose(op, {MatmulRewriteRejection::Kind::Unsupported,
                       "contraction stays in high precision: " + reason});
+      else if (remarks)
+        op->emitRemark() << "stays in high precision: not a linear layer "
+                            "(neither operand is a weight), and "
+                         << reason;
     });
 
     // Roles and selection, then a plan for each selected contraction.
@@ -522,10 +547,21 @@ struct FP8RewriteMatmulPass
       }
       if (d->swapOperands)
         c = transposeProduct(c);
+      // The layouts may differ from the first match's (a transpose the
+      // rewrite put on an operand is looked through): plan again.
+      MatmulRewriteRejection rejection;
+      FailureOr<MatmulRewritePlan> replanned =
+          planContractionRewrite(c, d->inferredRole, options, &rejection);
+      if (failed(replanned)) {
+        c.op->emitError() << "internal error: contraction no longer "
+                             "converts: "
+                          << rejection.message;
+        return signalPassFailure();
+      }
       NormalizedContraction normalized = normalizeContraction(rewriter, c);
       Value flat = normalized.matmul->getResult(0);
       Value product =
-          rewriteMatmulToFloat8(rewriter, normalized.matmul, plan);
+          rewriteMatmulToFloat8(rewriter, normalized.matmul, *replanned);
       rewriter.replaceOp(c.op, normalized.result == flat ? product
                                                          : normalized.result);
       // The flattened init of a matmul that does not accumulate.
@@ -534,8 +570,9 @@ struct FP8RewriteMatmulPass
                 op) &&
             op->use_empty())
           rewriter.eraseOp(op);
-      eraseDeadProducers(rewriter, c.lhs.lookedThrough);
-      eraseDeadProducers(rewriter, c.rhs.lookedThrough);
+      SmallVector<Operation *> producers(c.lhs.lookedThrough);
+      llvm::append_range(producers, c.rhs.lookedThrough);
+      eraseDeadProducers(rewriter, producers);
     }
   }
 };

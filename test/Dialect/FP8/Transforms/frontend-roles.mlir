@@ -148,7 +148,7 @@ func.func @torch_backward_graph(%x: tensor<64x32xbf16>, %w: tensor<16x32xbf16>, 
   %gt = linalg.transpose ins(%g : tensor<64x16xbf16>) outs(%e4 : tensor<16x64xbf16>) permutation = [1, 0]
   %e5 = tensor.empty() : tensor<16x32xbf16>
   %i5 = linalg.fill ins(%zero : bf16) outs(%e5 : tensor<16x32xbf16>) -> tensor<16x32xbf16>
-  // expected-remark @below {{converted as grad_weight (a backward GEMM of a linear layer); inferred role grad_weight: both operands are contracted over their leading (token) dim; operand 0 (the gradient) also feeds another contraction of the function}}
+  // expected-remark @below {{converted as grad_weight (a backward GEMM of a linear layer); inferred role grad_weight: both operands are contracted over their leading (token) dim; operand 0 (the gradient) also feeds a linear-layer GEMM of the function}}
   %dw = linalg.matmul ins(%gt, %x : tensor<16x64xbf16>, tensor<64x32xbf16>) outs(%i5 : tensor<16x32xbf16>) -> tensor<16x32xbf16>
   return %dx, %dw : tensor<64x32xbf16>, tensor<16x32xbf16>
 }
@@ -244,4 +244,91 @@ func.func @torch_attention_3d(%x: tensor<2x32x64xbf16>, %wq: tensor<32x64xbf16>,
   // expected-remark @below {{stays in high precision: neither operand is a weight}}
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x32x32xf32>, tensor<2x32x32xf32>) outs(%i : tensor<2x32x32xf32>) -> tensor<2x32x32xf32>
   return %o : tensor<2x32x32xf32>
+}
+
+// -----
+
+// A dynamic batch: the same roles (JAX's joint 3-D layer, batch unknown).
+// grad_weight contracts over the tokens, a K not known to be a multiple of
+// 16: pad_inner_dim pads it (without it the GEMM would stay in high
+// precision with a warning).
+// CHECK-LABEL: func @jax_joint_dynamic_batch
+// CHECK: fp8.scaled_matmul {{.+}} {gemm = #fp8.gemm<fast_accum = true>} : tensor<?x64xf8E4M3FN>, tensor<64x128xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<?x128xf32>
+// CHECK: fp8.scaled_matmul {{.+}} {gemm = #fp8.gemm<>} : tensor<?x128xf8E5M2>, tensor<128x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<?x64xf32>
+// CHECK: tensor.pad
+// CHECK: tensor.pad
+// CHECK: fp8.scaled_matmul {{.+}} {gemm = #fp8.gemm<>} : tensor<128x?xf8E5M2>, tensor<?x64xf8E4M3FN>, tensor<f32>, tensor<f32> -> tensor<128x64xf32>
+func.func @jax_joint_dynamic_batch(%x: tensor<?x32x64xbf16>, %w: tensor<64x128xbf16>, %y0: tensor<?x32x128xf32>, %dx0: tensor<?x32x64xf32>, %dw0: tensor<64x128xf32>)
+    -> (tensor<?x32x64xf32>, tensor<64x128xf32>) attributes {fp8.config = #fp8.linear<pad_inner_dim = true>} {
+  // expected-remark @below {{converted as output (operand 1 is a weight)}}
+  %y = linalg.generic {indexing_maps = [affine_map<(b, s, n, h) -> (b, s, h)>, affine_map<(b, s, n, h) -> (h, n)>, affine_map<(b, s, n, h) -> (b, s, n)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<?x32x64xbf16>, tensor<64x128xbf16>) outs(%y0 : tensor<?x32x128xf32>) {
+  ^bb0(%a: bf16, %b: bf16, %acc: f32):
+    %0 = arith.extf %a : bf16 to f32
+    %1 = arith.extf %b : bf16 to f32
+    %2 = arith.mulf %0, %1 : f32
+    %3 = arith.addf %acc, %2 : f32
+    linalg.yield %3 : f32
+  } -> tensor<?x32x128xf32>
+  %c0 = arith.constant 0 : index
+  %bsz = tensor.dim %x, %c0 : tensor<?x32x64xbf16>
+  %ge = tensor.empty(%bsz) : tensor<?x32x128xbf16>
+  %g = linalg.generic {indexing_maps = [affine_map<(b, s, n) -> (b, s, n)>, affine_map<(b, s, n) -> (b, s, n)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y : tensor<?x32x128xf32>) outs(%ge : tensor<?x32x128xbf16>) {
+  ^bb0(%v: f32, %o: bf16):
+    %t = arith.truncf %v : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<?x32x128xbf16>
+  // expected-remark @below {{converted as grad_input}}
+  %dx = linalg.generic {indexing_maps = [affine_map<(b, s, h, n) -> (b, s, n)>, affine_map<(b, s, h, n) -> (h, n)>, affine_map<(b, s, h, n) -> (b, s, h)>],
+                        iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%g, %w : tensor<?x32x128xbf16>, tensor<64x128xbf16>) outs(%dx0 : tensor<?x32x64xf32>) {
+  ^bb0(%a: bf16, %b: bf16, %acc: f32):
+    %0 = arith.extf %a : bf16 to f32
+    %1 = arith.extf %b : bf16 to f32
+    %2 = arith.mulf %0, %1 : f32
+    %3 = arith.addf %acc, %2 : f32
+    linalg.yield %3 : f32
+  } -> tensor<?x32x64xf32>
+  // expected-remark @below {{converted as grad_weight}}
+  %dw = linalg.generic {indexing_maps = [affine_map<(h, n, b, s) -> (b, s, h)>, affine_map<(h, n, b, s) -> (b, s, n)>, affine_map<(h, n, b, s) -> (h, n)>],
+                        iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %g : tensor<?x32x64xbf16>, tensor<?x32x128xbf16>) outs(%dw0 : tensor<64x128xf32>) {
+  ^bb0(%a: bf16, %b: bf16, %acc: f32):
+    %0 = arith.extf %a : bf16 to f32
+    %1 = arith.extf %b : bf16 to f32
+    %2 = arith.mulf %0, %1 : f32
+    %3 = arith.addf %acc, %2 : f32
+    linalg.yield %3 : f32
+  } -> tensor<64x128xf32>
+  return %dx, %dw : tensor<?x32x64xf32>, tensor<64x128xf32>
+}
+
+// -----
+
+// An activation x activation contraction in a layout the rewrite does not
+// take (Flax's einsum('bhqk,bkhd->bqhd')) is not a linear layer: a remark,
+// no warning (strict would not fail on it either).
+// CHECK-LABEL: func @flax_attention_pv
+func.func @flax_attention_pv(%x: tensor<2x4x16x16xf32>, %v: tensor<2x16x4x32xf32>, %i: tensor<2x16x4x32xf32>) -> tensor<2x16x4x32xf32> {
+  %e = tensor.empty() : tensor<2x4x16x16xf32>
+  %p = linalg.softmax dimension(3) ins(%x : tensor<2x4x16x16xf32>) outs(%e : tensor<2x4x16x16xf32>) -> tensor<2x4x16x16xf32>
+  %ev = tensor.empty() : tensor<2x16x4x32xf32>
+  %vv = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%v : tensor<2x16x4x32xf32>) outs(%ev : tensor<2x16x4x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<2x16x4x32xf32>
+  // expected-remark @below {{stays in high precision: not a linear layer (neither operand is a weight), and its result is not laid out [batch.., M.., N..]}}
+  %o = linalg.generic {indexing_maps = [affine_map<(b, q, h, d, k) -> (b, h, q, k)>, affine_map<(b, q, h, d, k) -> (b, k, h, d)>, affine_map<(b, q, h, d, k) -> (b, q, h, d)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%p, %vv : tensor<2x4x16x16xf32>, tensor<2x16x4x32xf32>) outs(%i : tensor<2x16x4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<2x16x4x32xf32>
+  return %o : tensor<2x16x4x32xf32>
 }

@@ -156,6 +156,9 @@ std::vector<LinearLayerDecision>
 decideLinearLayers(ArrayRef<Contraction> contractions,
                    ContractionSelection selection);
 
+/// Whether an input of `op` is a weight (as the selection policy sees it).
+bool hasWeightOperand(linalg::LinalgOp op);
+
 /// The name of the unit attribute that marks a function argument as a
 /// weight.
 inline constexpr StringLiteral kWeightArgAttrName = "fp8.weight";
