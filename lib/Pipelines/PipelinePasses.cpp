@@ -40,6 +40,7 @@ namespace fp8 {
 #define GEN_PASS_DEF_FP8SPLITDEALLOCS
 #define GEN_PASS_DEF_FP8CHECKLOWERED
 #define GEN_PASS_DEF_FP8STRIPATTRIBUTES
+#define GEN_PASS_DEF_FP8UNSHAREEMPTYTENSORS
 #include "fp8/Pipelines/Passes.h.inc"
 } // namespace fp8
 } // namespace mlir
@@ -209,6 +210,36 @@ static Operation *getAllocation(Value value) {
   return isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(def) ? def
                                                                  : nullptr;
 }
+
+struct FP8UnshareEmptyTensorsPass
+    : public fp8::impl::FP8UnshareEmptyTensorsBase<
+          FP8UnshareEmptyTensorsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<tensor::EmptyOp> shared;
+    getOperation()->walk([&](tensor::EmptyOp op) {
+      RankedTensorType type = op.getType();
+      if (type.hasStaticShape() && type.getNumElements() <= maxElements &&
+          !op->hasOneUse() && !op->use_empty())
+        shared.push_back(op);
+    });
+    OpBuilder builder(&getContext());
+    for (tensor::EmptyOp op : shared) {
+      // Uses in the empty's own block get clones (one use keeps the
+      // original); uses in nested regions (a loop body) keep sharing it, so
+      // that no allocation moves into a loop.
+      SmallVector<OpOperand *> uses;
+      for (OpOperand &use : op->getUses())
+        if (use.getOwner()->getBlock() == op->getBlock())
+          uses.push_back(&use);
+      for (OpOperand *use : llvm::drop_begin(uses)) {
+        builder.setInsertionPoint(use->getOwner());
+        use->set(builder.clone(*op)->getResult(0));
+      }
+    }
+  }
+};
 
 struct FP8StripAttributesPass
     : public fp8::impl::FP8StripAttributesBase<FP8StripAttributesPass> {

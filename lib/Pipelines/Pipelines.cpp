@@ -194,6 +194,7 @@ void fp8::buildFP8CPUPipeline(OpPassManager &pm,
   }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createFP8UnshareEmptyTensors());
   addBufferization(pm);
   // The ownership-based deallocation cannot see through the mpi ops (they
   // declare no memory effects): sharded programs keep their buffers until
@@ -264,6 +265,9 @@ static void addGPUKernels(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createFP8DecomposeAggregates());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // CSE merged the scales' tensor.empty of every layer into one: without
+  // this, bufferization compares each write to it with every other.
+  pm.addPass(createFP8UnshareEmptyTensors());
   addBufferization(pm);
   pm.addPass(createFP8StageGlobalsForGPU());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());

@@ -105,6 +105,26 @@ def FP8SplitDeallocs : Pass<"fp8-split-deallocs"> {
                            "::mlir::bufferization::BufferizationDialect"];
 }
 
+def FP8UnshareEmptyTensors : Pass<"fp8-unshare-empty-tensors"> {
+  let summary = "Give each use of a small tensor.empty its own op";
+  let description = [{
+    CSE merges equal `tensor.empty` ops, so that after the reference
+    lowering every amax-to-scale of a model writes into the same
+    `tensor.empty() : tensor<1xf32>`. One-shot bufferization then checks each
+    of those writes against every other for conflicts: quadratic in the
+    number of layers (4 s of the ROCDL pipeline for 96 layers). This pass
+    clones each `tensor.empty` of at most `max-elements` elements (static
+    shape) for every use after the first, before bufferization; larger ones
+    stay shared, so that their buffers are still reused where values die.
+    Each clone becomes its own (tiny) allocation.
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", /*default=*/"1",
+           "largest tensor.empty (in elements) to give each use its own">
+  ];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def FP8StripAttributes : Pass<"fp8-strip-attributes", "::mlir::ModuleOp"> {
   let summary = "Drop the fp8 attributes the matmul rewrite has consumed";
   let description = [{

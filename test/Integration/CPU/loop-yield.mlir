@@ -29,9 +29,9 @@
 // ALLOC-NVVM-NOT: llvm.call @mgpuMemAlloc
 // FREE-NVVM-COUNT-16: llvm.call @mgpuMemFree
 // FREE-NVVM-NOT: llvm.call @mgpuMemFree
-// ALLOC-ROCDL-COUNT-14: llvm.call @mgpuMemAlloc
+// ALLOC-ROCDL-COUNT-15: llvm.call @mgpuMemAlloc
 // ALLOC-ROCDL-NOT: llvm.call @mgpuMemAlloc
-// FREE-ROCDL-COUNT-18: llvm.call @mgpuMemFree
+// FREE-ROCDL-COUNT-19: llvm.call @mgpuMemFree
 // FREE-ROCDL-NOT: llvm.call @mgpuMemFree
 
 func.func private @printMemrefF32(tensor<*xf32>)
