@@ -100,6 +100,78 @@ static bool isWeight(Value root) {
   return true;
 }
 
+/// Whether `value` is computed from constants only: no function argument,
+/// loop-carried value or contraction result reaches it (through operands or
+/// values a region captures). Call results count as opaque data.
+static bool isComputedFromConstants(Value value,
+                                    DenseMap<Value, bool> &memo) {
+  SmallVector<Value> stack = {value};
+  SmallVector<Value> order;
+  DenseSet<Value> visiting;
+  // Iterative DFS: a value is constant-derived if all its inputs are.
+  while (!stack.empty()) {
+    Value current = stack.back();
+    if (memo.count(current)) {
+      stack.pop_back();
+      continue;
+    }
+    if (isa<BlockArgument>(current)) {
+      memo[current] = false;
+      stack.pop_back();
+      continue;
+    }
+    Operation *def = current.getDefiningOp();
+    if (isa<CallOpInterface>(def)) {
+      memo[current] = true;
+      stack.pop_back();
+      continue;
+    }
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(def)) {
+      if (linalgOp.getNumReductionLoops() > 0 &&
+          linalgOp.getNumDpsInputs() >= 2) {
+        memo[current] = false;
+        stack.pop_back();
+        continue;
+      }
+    }
+    SmallVector<Value> inputs(def->getOperands());
+    def->walk([&](Operation *nested) {
+      if (nested == def)
+        return;
+      for (Value operand : nested->getOperands())
+        if (!def->isAncestor(operand.getParentBlock()->getParentOp()))
+          inputs.push_back(operand);
+    });
+    if (visiting.insert(current).second) {
+      // First visit: push the inputs, come back to decide.
+      bool pending = false;
+      for (Value input : inputs)
+        if (!memo.count(input)) {
+          stack.push_back(input);
+          pending = true;
+        }
+      if (pending)
+        continue;
+    }
+    bool constant = llvm::all_of(inputs, [&](Value input) {
+      auto it = memo.find(input);
+      return it != memo.end() && it->second;
+    });
+    memo[current] = constant;
+    stack.pop_back();
+  }
+  return memo.lookup(value);
+}
+
+/// The operand of `op` computed from constants only, if any.
+static std::optional<unsigned> constantOperand(linalg::LinalgOp op) {
+  DenseMap<Value, bool> memo;
+  for (auto [i, input] : llvm::enumerate(op.getDpsInputs()))
+    if (isComputedFromConstants(input, memo))
+      return i;
+  return std::nullopt;
+}
+
 bool fp8::hasWeightOperand(linalg::LinalgOp op) {
   return llvm::any_of(op.getDpsInputs(), [](Value input) {
     return isa<TensorType>(input.getType()) && isWeight(traceRoot(input));
@@ -391,6 +463,13 @@ fp8::decideLinearLayers(ArrayRef<Contraction> contractions,
       d.selectionReason = "operand " +
                           std::to_string(analysis.weights[i][1] ? 1 : 0) +
                           " is a weight";
+      continue;
+    }
+    // Data the function computes from constants alone (a test's @main that
+    // builds its matrices) is a parameter too.
+    if (std::optional<unsigned> o = constantOperand(d.contraction.op)) {
+      d.selectionReason = "operand " + std::to_string(*o) +
+                          " is computed from constants only";
       continue;
     }
     d.selected = false;

@@ -332,3 +332,31 @@ func.func @flax_attention_pv(%x: tensor<2x4x16x16xf32>, %v: tensor<2x16x4x32xf32
   } -> tensor<2x16x4x32xf32>
   return %o : tensor<2x16x4x32xf32>
 }
+
+// -----
+
+// A matrix the function computes from constants alone (a test's @main that
+// builds its data, here sin of an iota) is a parameter: the product of two
+// such matrices is converted.
+// CHECK-LABEL: func @built_from_constants
+// CHECK: fp8.scaled_matmul
+func.func @built_from_constants() -> tensor<16x16xf32> {
+  %e = tensor.empty() : tensor<16x32xf32>
+  %a = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<16x32xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %ii = arith.index_cast %i : index to i32
+    %f = arith.sitofp %ii : i32 to f32
+    linalg.yield %f : f32
+  } -> tensor<16x32xf32>
+  %e2 = tensor.empty() : tensor<16x32xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<16x32xf32>) outs(%e2 : tensor<16x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %y = math.sin %x : f32
+    linalg.yield %y : f32
+  } -> tensor<16x32xf32>
+  %e3 = tensor.empty() : tensor<16x16xf32>
+  // expected-remark @below {{converted as output (operand 0 is computed from constants only)}}
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%s, %s : tensor<16x32xf32>, tensor<16x32xf32>) outs(%e3 : tensor<16x16xf32>) -> tensor<16x16xf32>
+  return %r : tensor<16x16xf32>
+}

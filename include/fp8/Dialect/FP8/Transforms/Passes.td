@@ -32,7 +32,8 @@ def FP8RewriteMatmul : Pass<"fp8-rewrite-matmul", "ModuleOp"> {
     one operand is a weight (a function argument -- only those marked
     `fp8.weight` when the function marks any --, a loop-carried value, a
     constant, global or generated tensor, a call result, seen through
-    transposes, broadcasts, reshapes and converts), if it carries
+    transposes, broadcasts, reshapes and converts, or a tensor computed from
+    constants alone), if it carries
     `fp8.role`/`fp8.config`, or if it is an inferred backward GEMM.
     Activation x activation products (attention) stay in high precision
     unless `convert=all`. `remarks` reports every decision.
