@@ -294,11 +294,18 @@ struct Analysis {
     return contractedDims(i, o) != contractedDims(j, jo);
   }
 
+  /// Infers the grad_weight contractions of a function; returns, for each
+  /// (explicit or inferred) grad_weight, its gradient operand.
+  DenseMap<unsigned, unsigned> inferGradWeights(ArrayRef<unsigned> members);
+  /// Infers grad_input (else output) for the other contractions.
+  void inferGradInputs(ArrayRef<unsigned> members,
+                       const DenseMap<unsigned, unsigned> &gradientOperand);
   void decideFunction(ArrayRef<unsigned> members);
 };
 } // namespace
 
-void Analysis::decideFunction(ArrayRef<unsigned> members) {
+DenseMap<unsigned, unsigned>
+Analysis::inferGradWeights(ArrayRef<unsigned> members) {
   // grad_weight: a contraction over the leading (token) dims of both
   // operands, with evidence that it belongs to a linear layer: a GEMM with a
   // weight operand reads one of its operands (the forward GEMM reads x, the
@@ -359,7 +366,12 @@ void Analysis::decideFunction(ArrayRef<unsigned> members) {
                    "over " +
                    tokens + "; " + why;
   }
+  return gradientOperand;
+}
 
+void Analysis::inferGradInputs(
+    ArrayRef<unsigned> members,
+    const DenseMap<unsigned, unsigned> &gradientOperand) {
   // grad_input: a GEMM whose weight also feeds another GEMM, contracted
   // there over its other dim (W vs W^T: tied weights used the same way are
   // two forward GEMMs), whose result this GEMM's other operand depends on
@@ -414,6 +426,10 @@ void Analysis::decideFunction(ArrayRef<unsigned> members) {
       d.roleReason = "inferred role output: no backward dataflow reaches it";
     }
   }
+}
+
+void Analysis::decideFunction(ArrayRef<unsigned> members) {
+  inferGradInputs(members, inferGradWeights(members));
 }
 
 std::vector<LinearLayerDecision>
