@@ -87,13 +87,9 @@ TO_BF16 = r"""func.func private @to_bf16_{suffix}(%a: tensor<{rows}x{cols}xf32>)
 
 """
 
-STEP = r"""
-func.func private @step(%w32: tensor<{n}x{k}xf32>, %x: tensor<{m}x{k}xbf16>, %t: tensor<{m}x{n}xbf16>)
-    -> (tensor<{n}x{k}xf32>, tensor<{m}x{k}xbf16>) {{
-  %zero = arith.constant 0.0 : bf16
-  %lr = arith.constant {lr} : f32
-  %inv_m = arith.constant {inv_m} : f32
-  %ew = tensor.empty() : tensor<{n}x{k}xbf16>
+# The forward half both @step and @codes run: w = bf16(w32), y = x @ w^T
+# (fp8.role = "output"), g = (y - t) / M.
+FORWARD = r"""  %ew = tensor.empty() : tensor<{n}x{k}xbf16>
   %w = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}} ins(%w32 : tensor<{n}x{k}xf32>) outs(%ew : tensor<{n}x{k}xbf16>) {{
   ^bb0(%a: f32, %o: bf16):
     %b = arith.truncf %a : f32 to bf16
@@ -113,7 +109,15 @@ func.func private @step(%w32: tensor<{n}x{k}xf32>, %x: tensor<{m}x{k}xbf16>, %t:
     %r = arith.truncf %s : f32 to bf16
     linalg.yield %r : bf16
   }} -> tensor<{m}x{n}xbf16>
-  %e1 = tensor.empty() : tensor<{m}x{k}xbf16>
+"""
+
+STEP = r"""
+func.func private @step(%w32: tensor<{n}x{k}xf32>, %x: tensor<{m}x{k}xbf16>, %t: tensor<{m}x{n}xbf16>)
+    -> (tensor<{n}x{k}xf32>, tensor<{m}x{k}xbf16>) {{
+  %zero = arith.constant 0.0 : bf16
+  %lr = arith.constant {lr} : f32
+  %inv_m = arith.constant {inv_m} : f32
+{forward}  %e1 = tensor.empty() : tensor<{m}x{k}xbf16>
   %c1 = linalg.fill ins(%zero : bf16) outs(%e1 : tensor<{m}x{k}xbf16>) -> tensor<{m}x{k}xbf16>
   %gi = linalg.matmul {{fp8.role = "grad_input"}} ins(%g, %w : tensor<{m}x{n}xbf16>, tensor<{n}x{k}xbf16>) outs(%c1 : tensor<{m}x{k}xbf16>) -> tensor<{m}x{k}xbf16>
   %e2 = tensor.empty() : tensor<{n}x{k}xbf16>
@@ -214,27 +218,7 @@ CODES_MAIN = r"""
 func.func private @codes(%w32: tensor<{n}x{k}xf32>, %x: tensor<{m}x{k}xbf16>, %t: tensor<{m}x{n}xbf16>) {{
   %zero = arith.constant 0.0 : bf16
   %inv_m = arith.constant {inv_m} : f32
-  %ew = tensor.empty() : tensor<{n}x{k}xbf16>
-  %w = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}} ins(%w32 : tensor<{n}x{k}xf32>) outs(%ew : tensor<{n}x{k}xbf16>) {{
-  ^bb0(%a: f32, %o: bf16):
-    %b = arith.truncf %a : f32 to bf16
-    linalg.yield %b : bf16
-  }} -> tensor<{n}x{k}xbf16>
-  %e0 = tensor.empty() : tensor<{m}x{n}xbf16>
-  %c0 = linalg.fill ins(%zero : bf16) outs(%e0 : tensor<{m}x{n}xbf16>) -> tensor<{m}x{n}xbf16>
-  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
-      {{fp8.role = "output"}} ins(%x, %w : tensor<{m}x{k}xbf16>, tensor<{n}x{k}xbf16>) outs(%c0 : tensor<{m}x{n}xbf16>) -> tensor<{m}x{n}xbf16>
-  %eg = tensor.empty() : tensor<{m}x{n}xbf16>
-  %g = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}} ins(%y, %t : tensor<{m}x{n}xbf16>, tensor<{m}x{n}xbf16>) outs(%eg : tensor<{m}x{n}xbf16>) {{
-  ^bb0(%a: bf16, %b: bf16, %o: bf16):
-    %af = arith.extf %a : bf16 to f32
-    %bf = arith.extf %b : bf16 to f32
-    %d = arith.subf %af, %bf : f32
-    %s = arith.mulf %d, %inv_m : f32
-    %r = arith.truncf %s : f32 to bf16
-    linalg.yield %r : bf16
-  }} -> tensor<{m}x{n}xbf16>
-  %ax = fp8.amax %x tensorwise : tensor<{m}x{k}xbf16> -> tensor<f32>
+{forward}  %ax = fp8.amax %x tensorwise : tensor<{m}x{k}xbf16> -> tensor<f32>
   %sx = fp8.amax_to_scale %ax : tensor<f32> for f8E4M3FN
   %aw = fp8.amax %w tensorwise : tensor<{n}x{k}xbf16> -> tensor<f32>
   %sw = fp8.amax_to_scale %aw : tensor<f32> for f8E4M3FN
@@ -281,6 +265,7 @@ def main():
     # x (m x k) and t (m x n) in bf16.
     for suffix, rows, cols in (("mk", m, k), ("mn", m, n)):
         out.append(TO_BF16.format(suffix=suffix, rows=rows, cols=cols))
+    forward = FORWARD.format(m=m, n=n, k=k)
     codes_call = ""
     if args.codes:
         codes_call = CODES_CALL.format(codes=args.codes, m=m, n=n, k=k)
@@ -289,9 +274,11 @@ def main():
                                         ("mn", m, n, "f8E5M2")):
             out.append(CODES.format(suffix=suffix, rows=rows, cols=cols,
                                     fp8=fp8))
-        out.append(CODES_MAIN.format(m=m, n=n, k=k, inv_m=repr(1.0 / m)))
+        out.append(CODES_MAIN.format(m=m, n=n, k=k, inv_m=repr(1.0 / m),
+                                     forward=forward))
     out.append(STEP.format(m=m, n=n, k=k, steps=args.steps, lr=repr(args.lr),
-                           inv_m=repr(1.0 / m), codes_call=codes_call))
+                           inv_m=repr(1.0 / m), codes_call=codes_call,
+                           forward=forward))
     print("".join(out))
 
 
