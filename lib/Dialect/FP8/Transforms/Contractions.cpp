@@ -378,22 +378,20 @@ struct Normalizer {
 };
 } // namespace
 
-/// The maps of a (batch) matmul with the given operand layouts.
-static SmallVector<Attribute> matmulMaps(MLIRContext *ctx, bool batch,
-                                         bool lhsTransposed,
-                                         bool rhsTransposed) {
-  unsigned numDims = batch ? 4 : 3;
+SmallVector<AffineMap> fp8::getMatmulMaps(MLIRContext *ctx, int64_t batchDims,
+                                          bool lhsTransposed,
+                                          bool rhsTransposed) {
+  unsigned numDims = batchDims + 3;
   SmallVector<AffineExpr> lead;
-  if (batch)
-    lead.push_back(getAffineDimExpr(0, ctx));
-  unsigned first = batch ? 1 : 0;
-  AffineExpr m = getAffineDimExpr(first, ctx);
-  AffineExpr n = getAffineDimExpr(first + 1, ctx);
-  AffineExpr k = getAffineDimExpr(first + 2, ctx);
+  for (int64_t i = 0; i < batchDims; ++i)
+    lead.push_back(getAffineDimExpr(i, ctx));
+  AffineExpr m = getAffineDimExpr(batchDims, ctx);
+  AffineExpr n = getAffineDimExpr(batchDims + 1, ctx);
+  AffineExpr k = getAffineDimExpr(batchDims + 2, ctx);
   auto map = [&](AffineExpr x, AffineExpr y) {
     SmallVector<AffineExpr> exprs(lead);
     exprs.append({x, y});
-    return AffineMapAttr::get(AffineMap::get(numDims, 0, exprs, ctx));
+    return AffineMap::get(numDims, 0, exprs, ctx);
   };
   return {lhsTransposed ? map(k, m) : map(m, k),
           rhsTransposed ? map(n, k) : map(k, n), map(m, n)};
@@ -450,8 +448,8 @@ fp8::normalizeContraction(RewriterBase &rewriter,
   // Set after creation: BatchMatmulOp's builder does not take the maps.
   if (c.lhsTransposed || c.rhsTransposed)
     matmul->setAttr("indexing_maps",
-                    rewriter.getArrayAttr(matmulMaps(
-                        ctx, batch, c.lhsTransposed, c.rhsTransposed)));
+                    rewriter.getAffineMapArrayAttr(getMatmulMaps(
+                        ctx, batch ? 1 : 0, c.lhsTransposed, c.rhsTransposed)));
   result.matmul = cast<linalg::LinalgOp>(matmul);
   Value flat = matmul->getResult(0);
   if (c.resultTransposed) {

@@ -193,35 +193,15 @@ static LogicalResult reject(MatmulRewriteRejection *rejection,
 /// [b,] m x k or [b,] k x m; B stored [b,] k x n or [b,] n x k; C [b,] m x n.
 static LogicalResult matchLayout(linalg::LinalgOp op, int64_t batchDims,
                                  bool &lhsTransposed, bool &rhsTransposed) {
-  MLIRContext *ctx = op.getContext();
-  unsigned numDims = batchDims + 3;
-  SmallVector<AffineExpr> batch;
-  for (int64_t i = 0; i < batchDims; ++i)
-    batch.push_back(getAffineDimExpr(i, ctx));
-  AffineExpr m = getAffineDimExpr(batchDims, ctx);
-  AffineExpr n = getAffineDimExpr(batchDims + 1, ctx);
-  AffineExpr k = getAffineDimExpr(batchDims + 2, ctx);
-  auto makeMap = [&](AffineExpr a, AffineExpr b) {
-    SmallVector<AffineExpr> exprs(batch);
-    exprs.append({a, b});
-    return AffineMap::get(numDims, 0, exprs, ctx);
-  };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (maps.size() != 3 || maps[2] != makeMap(m, n))
-    return failure();
-  if (maps[0] == makeMap(m, k))
-    lhsTransposed = false;
-  else if (maps[0] == makeMap(k, m))
-    lhsTransposed = true;
-  else
-    return failure();
-  if (maps[1] == makeMap(k, n))
-    rhsTransposed = false;
-  else if (maps[1] == makeMap(n, k))
-    rhsTransposed = true;
-  else
-    return failure();
-  return success();
+  for (bool lhs : {false, true})
+    for (bool rhs : {false, true})
+      if (maps == getMatmulMaps(op.getContext(), batchDims, lhs, rhs)) {
+        lhsTransposed = lhs;
+        rhsTransposed = rhs;
+        return success();
+      }
+  return failure();
 }
 
 static std::string dimToString(int64_t size) {

@@ -97,6 +97,11 @@ enum class ContractionMatch {
 ContractionMatch matchContraction(linalg::LinalgOp op, Contraction &result,
                                   std::string &reason);
 
+/// The indexing maps of a matmul (`batchDims` 0) or batch matmul (1) whose
+/// A is stored [b,] m x k (or k x m), B [b,] k x n (or n x k), C [b,] m x n.
+SmallVector<AffineMap> getMatmulMaps(MLIRContext *ctx, int64_t batchDims,
+                                     bool lhsTransposed, bool rhsTransposed);
+
 /// A contraction normalized to a linalg.matmul (or, with a batch dim,
 /// linalg.batch_matmul) on flattened operands.
 struct NormalizedContraction {
